@@ -1,0 +1,64 @@
+import type { Express } from 'express';
+import type { VaultConfig } from './config/vault-config.ts';
+import { buildCrypto } from './crypto/build-crypto.ts';
+import type { Envelope } from './crypto/envelope.ts';
+import { buildInternalApp, buildProbeApp, buildPublicApp } from './http/apps.ts';
+import { UserAssertionVerifier } from './identity/user-assertion.ts';
+import type { Logger } from './observability/logger.ts';
+import { VaultMetrics } from './observability/metrics.ts';
+import { readinessCheck } from './observability/readiness.ts';
+import type { Database } from './storage/database.ts';
+import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
+import { buildServices, type VaultServices } from './vault-services.ts';
+
+export interface Vault {
+  readonly internalApp: Express;
+  readonly publicApp: Express;
+  readonly probeApp: Express;
+  readonly services: VaultServices;
+  readonly uow: VaultUnitOfWork;
+  readonly envelope: Envelope;
+  readonly metrics: VaultMetrics;
+}
+
+export interface VaultDeps {
+  readonly config: VaultConfig;
+  readonly database: Database;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+/** The composition root: real implementations wired once. Tests call it with the real Postgres. */
+export function buildVault({ config, database, logger, now }: VaultDeps): Vault {
+  const { envelope, fingerprinter } = buildCrypto(config.keys);
+  const uow = vaultUnitOfWork(database.prisma, config.audit.chains);
+  const services = buildServices({
+    uow,
+    envelope,
+    fingerprinter,
+    cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: config.listeners.publicBaseUrl },
+    ...(now ? { now } : {}),
+  });
+  const metrics = new VaultMetrics();
+  const deps = {
+    services,
+    logger,
+    metrics,
+    ready: readinessCheck({ pingDatabase: () => database.ping(), envelope }),
+    auth: {
+      trustDomain: config.identity.trustDomain,
+      serviceScopes: config.identity.serviceScopes,
+      verifier: new UserAssertionVerifier(config.identity.assertion),
+      audit: uow.repos.audit,
+    },
+  };
+  return {
+    internalApp: buildInternalApp(deps),
+    publicApp: buildPublicApp(deps),
+    probeApp: buildProbeApp(deps),
+    services,
+    uow,
+    envelope,
+    metrics,
+  };
+}

@@ -1,0 +1,54 @@
+import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+
+export interface CardSessionRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly groupId: string | null;
+  readonly billingProfileId: string | null;
+  readonly createdBy: string;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+}
+
+export interface NewCardSession {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly groupId: string | null;
+  readonly billingProfileId: string | null;
+  readonly createdBy: string;
+  readonly expiresAt: Date;
+}
+
+/** The only code that touches `card_entry_sessions`. Secrets are looked up by their SHA-256 only. */
+export interface CardSessionRepository {
+  insert(session: NewCardSession): Promise<void>;
+  /** The unused, unexpired session with this secret hash, or null. */
+  findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null>;
+  /** Marks the session used; false if another request used it first or it expired meanwhile. */
+  consume(id: string, cardId: string, now: Date): Promise<boolean>;
+}
+
+const SELECT = { id: true, tenantId: true, userId: true, groupId: true, billingProfileId: true, createdBy: true, expiresAt: true, usedAt: true } as const;
+
+export class PrismaCardSessionRepository implements CardSessionRepository {
+  constructor(private readonly db: PrismaExecutor) {}
+
+  async insert(session: NewCardSession): Promise<void> {
+    await this.db.cardEntrySession.create({ data: session });
+  }
+
+  findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
+    return this.db.cardEntrySession.findFirst({ where: { secretHash, usedAt: null, expiresAt: { gt: now } }, select: SELECT });
+  }
+
+  async consume(id: string, cardId: string, now: Date): Promise<boolean> {
+    const { count } = await this.db.cardEntrySession.updateMany({
+      where: { id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now, cardId },
+    });
+    return count === 1;
+  }
+}

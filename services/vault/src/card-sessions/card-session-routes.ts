@@ -1,0 +1,13 @@
+import { Router } from 'express';
+import { actorOf } from '../http/request-context.ts';
+import type { Guard } from '../http/route-kit.ts';
+import type { CardSessionService } from './card-session-service.ts';
+
+export function cardSessionRoutes(sessions: CardSessionService, guard: Guard): Router {
+  const router = Router();
+  router.post('/v1/card-sessions', guard('card-sessions:create', { user: true }), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).json(await sessions.create(actorOf(res), req.body));
+  });
+  return router;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { actorEvent } from '../audit/audit-event.ts';
+import { resourceId } from '../billing-profiles/billing-profile-input.ts';
+import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
+import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
+import { parseInput } from '../errors/parse-input.ts';
+import type { Actor } from '../identity/actor.ts';
+import type { VaultUnitOfWork } from '../storage/repositories.ts';
+
+export const createCardSessionSchema = z.object({ billingProfileId: resourceId('bp_').optional() }).strict();
+
+export interface CardSessionCreated {
+  readonly id: string;
+  /** Shown once, to the backend that asked; only its SHA-256 is stored. */
+  readonly clientSecret: string;
+  readonly expiresAt: string;
+  readonly formUrl: string;
+}
+
+export interface CardSessionSettings {
+  readonly ttlSeconds: number;
+  readonly publicBaseUrl: string;
+}
+
+/**
+ * Card-entry sessions: a backend acting for a signed-in user asks for one; the browser's hosted form uses its
+ * secret, once, within the TTL, to add one card for that user. The secret never appears in a URL: the form
+ * receives it by postMessage.
+ */
+export class CardSessionService {
+  constructor(
+    private readonly uow: VaultUnitOfWork,
+    private readonly billingProfiles: BillingProfileService,
+    private readonly settings: CardSessionSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(actor: Actor, body: unknown): Promise<CardSessionCreated> {
+    const input = parseInput(createCardSessionSchema, body ?? {});
+    if (input.billingProfileId) await this.billingProfiles.findOwnedOrDeny(actor, input.billingProfileId, 'card_session.create');
+    const id = newId('cs_');
+    const clientSecret = newBearerSecret(`${id}_secret_`);
+    const expiresAt = new Date(this.now().getTime() + this.settings.ttlSeconds * 1000);
+    await this.uow.transaction(async (repos) => {
+      await repos.cardSessions.insert({
+        id,
+        secretHash: hashBearerSecret(clientSecret),
+        tenantId: actor.user.tenantId,
+        userId: actor.user.userId,
+        groupId: actor.user.groupId,
+        billingProfileId: input.billingProfileId ?? null,
+        createdBy: actor.service,
+        expiresAt,
+      });
+      await repos.audit.append(actorEvent(actor, 'card_session.create', id));
+    });
+    return { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl}/v1/card-form` };
+  }
+}

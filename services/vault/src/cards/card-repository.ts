@@ -1,0 +1,70 @@
+import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import type { CardRecord } from './card-record.ts';
+
+export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
+export type CardChanges = Partial<Pick<CardRecord, 'expMonth' | 'expYear' | 'cardholderName' | 'billingProfileId'>>;
+
+export interface Owner {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+/** The only code that reads or writes the `cards` table. Every lookup is scoped to its owner. */
+export interface CardRepository {
+  findOwned(owner: Owner, id: string): Promise<CardRecord | null>;
+  findByFingerprint(owner: Owner, fingerprint: string): Promise<CardRecord | null>;
+  listOwned(owner: Owner): Promise<CardRecord[]>;
+  /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row. */
+  insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }>;
+  updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null>;
+  deleteOwned(owner: Owner, id: string): Promise<boolean>;
+  countUsingBillingProfile(billingProfileId: string): Promise<number>;
+}
+
+export class PrismaCardRepository implements CardRepository {
+  constructor(private readonly db: PrismaExecutor) {}
+
+  findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
+    return this.db.card.findFirst({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
+  }
+
+  findByFingerprint(owner: Owner, fingerprint: string): Promise<CardRecord | null> {
+    return this.db.card.findUnique({
+      where: { tenantId_userId_fingerprint: { tenantId: owner.tenantId, userId: owner.userId, fingerprint } },
+    });
+  }
+
+  listOwned(owner: Owner): Promise<CardRecord[]> {
+    return this.db.card.findMany({
+      where: { tenantId: owner.tenantId, userId: owner.userId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: 100,
+    });
+  }
+
+  async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {
+    const row = await this.db.card.upsert({
+      where: { tenantId_userId_fingerprint: { tenantId: card.tenantId, userId: card.userId, fingerprint: card.fingerprint } },
+      create: { ...card, ciphertext: new Uint8Array(card.ciphertext) },
+      update: { ...onDuplicate, version: { increment: 1 } },
+    });
+    return { card: row, created: row.id === card.id };
+  }
+
+  async updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null> {
+    const { count } = await this.db.card.updateMany({
+      where: { id, tenantId: owner.tenantId, userId: owner.userId },
+      data: { ...changes, version: { increment: 1 } },
+    });
+    return count === 1 ? this.findOwned(owner, id) : null;
+  }
+
+  async deleteOwned(owner: Owner, id: string): Promise<boolean> {
+    const { count } = await this.db.card.deleteMany({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
+    return count === 1;
+  }
+
+  countUsingBillingProfile(billingProfileId: string): Promise<number> {
+    return this.db.card.count({ where: { billingProfileId } });
+  }
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { actorOf, state } from '../http/request-context.ts';
+import { param, type Guard } from '../http/route-kit.ts';
+import type { CardService } from './card-service.ts';
+
+/** Internal listener: the owner's cards, masked. Parse, delegate, answer — nothing else. */
+export function internalCardRoutes(cards: CardService, guard: Guard): Router {
+  const router = Router();
+  router.get('/v1/cards', guard('cards:read', { user: true }), async (_req, res) => {
+    res.json({ data: await cards.list(actorOf(res)) });
+  });
+  router.get('/v1/cards/:id', guard('cards:read', { user: true }), async (req, res) => {
+    res.json(await cards.get(actorOf(res), param(req, 'id')));
+  });
+  router.patch('/v1/cards/:id', guard('cards:write', { user: true }), async (req, res) => {
+    res.json(await cards.patch(actorOf(res), param(req, 'id'), req.body));
+  });
+  router.delete('/v1/cards/:id', guard('cards:write', { user: true }), async (req, res) => {
+    await cards.delete(actorOf(res), param(req, 'id'));
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** `Authorization: CardSession <clientSecret>`. */
+const CARD_SESSION = /^CardSession ([A-Za-z0-9_-]{16,200})$/;
+
+/** Public listener: the hosted form adds one card with a card-entry session secret. */
+export function publicCardRoutes(cards: CardService): Router {
+  const router = Router();
+  router.post('/v1/cards', async (req, res) => {
+    state(res).route = '/v1/cards';
+    const secret = CARD_SESSION.exec(req.get('authorization') ?? '')?.[1] ?? null;
+    const card = await cards.createFromSession(secret, req.body, state(res).requestId);
+    res.status(card.duplicate ? 200 : 201).json(card);
+  });
+  return router;
+}

@@ -1,0 +1,177 @@
+import { actorEvent as event } from '../audit/audit-event.ts';
+import { auditedDecrypt } from '../audit/audited-decrypt.ts';
+import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
+import { ownerOf } from '../billing-profiles/billing-profile-service.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import type { Fingerprinter } from '../crypto/fingerprint.ts';
+import { hashBearerSecret, newId } from '../crypto/secret-hash.ts';
+import type { Pan } from '../crypto/secret.ts';
+import { parseInput } from '../errors/parse-input.ts';
+import { ClientError } from '../errors/vault-error.ts';
+import type { Actor } from '../identity/actor.ts';
+import { isUniqueViolation } from '../storage/database-errors.ts';
+import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import { cardIdSchema, createCardSchema, patchCardSchema } from './card-input.ts';
+import { toCardView, type CardRecord, type CardView } from './card-record.ts';
+import type { CardChanges } from './card-repository.ts';
+import { openPan, sealPan } from './card-secret.ts';
+import { checkExpiry } from './expiry.ts';
+import { parsePan } from './pan.ts';
+
+/** The actor name recorded for requests from the hosted card form on the public listener. */
+export const CARD_FORM_ACTOR = 'card-form';
+
+export interface CardServiceDeps {
+  readonly uow: VaultUnitOfWork;
+  readonly envelope: Envelope;
+  readonly fingerprinter: Fingerprinter;
+  readonly billingProfiles: BillingProfileService;
+  readonly now?: () => Date;
+}
+
+/** Cards: stored encrypted, shown only masked, and only ever to their owner. */
+export class CardService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: CardServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * `POST /v1/cards` from the hosted form: the card-entry session secret names the user. Input is validated
+   * before the session is spent, so a typo does not burn it; the session, the card, an inline billing profile
+   * and the audit event commit together.
+   */
+  async createFromSession(secret: string | null, body: unknown, requestId: string): Promise<CardView> {
+    const { uow } = this.deps;
+    const now = this.now();
+    const session = secret ? await uow.repos.cardSessions.findUsable(hashBearerSecret(secret), now) : null;
+    if (!session) {
+      await uow.repos.audit.append({ action: 'card.create', outcome: 'denied', actorService: CARD_FORM_ACTOR, requestId, reason: 'unauthenticated' });
+      throw new ClientError('unauthenticated');
+    }
+    const actor: Actor = {
+      service: CARD_FORM_ACTOR,
+      requestId,
+      user: { tenantId: session.tenantId, userId: session.userId, groupId: session.groupId },
+    };
+    const owner = ownerOf(actor);
+    const input = parseInput(createCardSchema, body);
+    const { pan, brand, bin, last4 } = parsePan(input.number);
+    const expiry = checkExpiry({ month: input.expMonth, year: input.expYear }, now);
+    const billingProfileId = input.billingProfileId ?? (input.billingAddress ? null : session.billingProfileId);
+    if (billingProfileId) await this.deps.billingProfiles.findOwnedOrDeny(actor, billingProfileId, 'card.create');
+    const newProfile = input.billingAddress ? await this.deps.billingProfiles.seal(owner, input.billingAddress) : null;
+
+    const id = newId('card_');
+    const sealed = await sealPan(this.deps.envelope, { id, ...owner }, pan);
+    const fields = {
+      expMonth: expiry.month,
+      expYear: expiry.year,
+      cardholderName: input.cardholderName,
+      ...(newProfile ? { billingProfileId: newProfile.id } : billingProfileId ? { billingProfileId } : {}),
+    };
+    const write = () =>
+      uow.transaction(async (repos) => {
+        if (newProfile) await repos.billingProfiles.insert(newProfile);
+        const result = await repos.cards.insertOrUpdateDuplicate(
+          {
+            id,
+            ...owner,
+            billingProfileId: null,
+            ...fields,
+            brand,
+            bin,
+            last4,
+            fingerprint: this.deps.fingerprinter.fingerprint(owner.tenantId, pan),
+            fingerprintKeyVersion: this.deps.fingerprinter.keyVersion,
+            ciphertext: sealed.ciphertext,
+            keyVersion: sealed.keyVersion,
+          },
+          fields,
+        );
+        /* Precondition: single use; a second request racing on the same secret loses here and rolls back. */
+        if (!(await repos.cardSessions.consume(session.id, result.card.id, now))) throw new ClientError('unauthenticated');
+        await repos.audit.append({ ...event(actor, 'card.create', result.card.id), reason: result.created ? null : 'duplicate' });
+        return result;
+      });
+    let result;
+    try {
+      // The same PAN inserted twice at once: the loser's transaction fails on the unique key; its retry finds the row.
+      result = await write().catch((err: unknown) => (isUniqueViolation(err) ? write() : Promise.reject(err)));
+    } catch (err) {
+      if (err instanceof ClientError && err.code === 'unauthenticated') {
+        await uow.repos.audit.append({ ...event(actor, 'card.create', null), outcome: 'denied', reason: 'session_already_used' });
+      }
+      throw err;
+    }
+    const view = toCardView(result.card);
+    return result.created ? view : { ...view, duplicate: true };
+  }
+
+  async list(actor: Actor): Promise<CardView[]> {
+    const rows = await this.deps.uow.repos.cards.listOwned(ownerOf(actor));
+    await this.deps.uow.repos.audit.append(event(actor, 'card.list', null));
+    return rows.map(toCardView);
+  }
+
+  async get(actor: Actor, id: string): Promise<CardView> {
+    const card = await this.findOwnedOrDeny(actor, id, 'card.read');
+    await this.deps.uow.repos.audit.append(event(actor, 'card.read', card.id));
+    return toCardView(card);
+  }
+
+  async patch(actor: Actor, id: string, body: unknown): Promise<CardView> {
+    const patch = parseInput(patchCardSchema, body);
+    await this.findOwnedOrDeny(actor, id, 'card.update');
+    const changes: { -readonly [K in keyof CardChanges]: CardChanges[K] } = {};
+    if (patch.expMonth !== undefined && patch.expYear !== undefined) {
+      const expiry = checkExpiry({ month: patch.expMonth, year: patch.expYear }, this.now());
+      Object.assign(changes, { expMonth: expiry.month, expYear: expiry.year });
+    }
+    if (patch.cardholderName !== undefined) changes.cardholderName = patch.cardholderName;
+    if (patch.billingProfileId !== undefined) {
+      if (patch.billingProfileId !== null) await this.deps.billingProfiles.findOwnedOrDeny(actor, patch.billingProfileId, 'card.update');
+      changes.billingProfileId = patch.billingProfileId;
+    }
+    const updated = await this.deps.uow.transaction(async (repos) => {
+      const row = await repos.cards.updateOwned(ownerOf(actor), id, changes);
+      if (row) await repos.audit.append(event(actor, 'card.update', id));
+      return row;
+    });
+    if (!updated) throw new ClientError('card_not_found');
+    return toCardView(updated);
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.findOwnedOrDeny(actor, id, 'card.delete');
+    const deleted = await this.deps.uow.transaction(async (repos) => {
+      const done = await repos.cards.deleteOwned(ownerOf(actor), id);
+      if (done) await repos.audit.append(event(actor, 'card.delete', id));
+      return done;
+    });
+    if (!deleted) throw new ClientError('card_not_found');
+  }
+
+  /**
+   * The PAN of the caller's own card, for the payment-token path. Context-checked: a ciphertext copied from
+   * another row does not open, and that failure is audited.
+   */
+  async revealPan(actor: Actor, id: string): Promise<{ card: CardRecord; pan: Pan }> {
+    const card = await this.findOwnedOrDeny(actor, id, 'card.decrypt');
+    const pan = await auditedDecrypt(this.deps.uow.repos.audit, event(actor, 'card.decrypt', card.id), () => openPan(this.deps.envelope, card));
+    await this.deps.uow.repos.audit.append(event(actor, 'card.decrypt', card.id));
+    return { card, pan };
+  }
+
+  /** The caller's own card, or 404 `card_not_found` recorded as a denial (outside any transaction). */
+  private async findOwnedOrDeny(actor: Actor, id: string, action: string): Promise<CardRecord> {
+    const wellFormed = cardIdSchema.safeParse(id).success;
+    const card = wellFormed ? await this.deps.uow.repos.cards.findOwned(ownerOf(actor), id) : null;
+    if (!card) {
+      // A malformed id is not recorded: it is caller input and could hold anything, a PAN included.
+      await this.deps.uow.repos.audit.append({ ...event(actor, action, wellFormed ? id : null, 'denied'), reason: 'card_not_found' });
+      throw new ClientError('card_not_found');
+    }
+    return card;
+  }
+}

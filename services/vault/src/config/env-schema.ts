@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { SCOPES } from '../identity/scopes.ts';
+
+/**
+ * Every environment variable the vault reads, in one schema. README.md "Configuration" lists the same table;
+ * `test/unit/config.test.ts` checks that the two agree.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+const portOrOff = z.coerce.number().int().min(0).max(65_535);
+const version = z.string().regex(/^v[1-9][0-9]{0,5}$/, 'expected a key version such as v1');
+const file = z.string().min(1);
+
+export const envSchema = z.object({
+  VAULT_MODE: z.enum(['dev', 'production']).default('dev'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  VAULT_DEV_DATA_DIR: z.string().min(1).default('.vault-dev'),
+
+  VAULT_INTERNAL_HOST: z.string().min(1).optional(),
+  VAULT_INTERNAL_PORT: port.default(8443),
+  VAULT_PUBLIC_HOST: z.string().min(1).optional(),
+  VAULT_PUBLIC_PORT: port.default(8444),
+  VAULT_PROBE_PORT: portOrOff.default(9464),
+  VAULT_PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
+
+  VAULT_TLS_CERT_FILE: file.optional(),
+  VAULT_TLS_KEY_FILE: file.optional(),
+  VAULT_TLS_CLIENT_CA_FILE: file.optional(),
+  VAULT_PUBLIC_TLS_CERT_FILE: file.optional(),
+  VAULT_PUBLIC_TLS_KEY_FILE: file.optional(),
+
+  VAULT_SPIFFE_TRUST_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/).default('vault.internal'),
+  VAULT_SERVICE_SCOPES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.array(z.enum(SCOPES))))
+    .optional(),
+
+  VAULT_ASSERTION_ISSUER: z.string().min(1).optional(),
+  VAULT_ASSERTION_AUDIENCE: z.string().min(1).optional(),
+  VAULT_ASSERTION_JWKS_FILE: file.optional(),
+
+  VAULT_KEYRING: z.enum(['raw', 'kms']).optional(),
+  VAULT_RAW_KEYS_DIR: file.optional(),
+  VAULT_KMS_KEY_ARNS: z
+    .string()
+    .regex(
+      /^v[1-9][0-9]*=arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+(,v[1-9][0-9]*=arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+)*$/,
+      'expected v1=<full KMS key ARN>,v2=<ARN>,…',
+    )
+    .optional(),
+  VAULT_KEY_CURRENT: version.optional(),
+  VAULT_FINGERPRINT_KEY_FILE: file.optional(),
+  VAULT_FINGERPRINT_KEY_VERSION: version.optional(),
+
+  VAULT_CARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  VAULT_AUDIT_CHAINS: z.coerce.number().int().min(1).max(64).default(8),
+  VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export type VaultEnv = z.infer<typeof envSchema>;
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as ReadonlyArray<keyof VaultEnv>;

@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { envSchema, type VaultEnv } from './env-schema.ts';
+import { isInKeysExample, keysExample, REPO_ROOT } from './repo-paths.ts';
+import type { KeySource, VaultConfig } from './vault-config.ts';
+import { DEFAULT_SERVICE_SCOPES } from '../identity/scopes.ts';
+
+/** Invalid configuration: the message is one line that names the variable and never includes its value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`invalid configuration: ${variable}: ${reason}`);
+  }
+}
+
+const DEV = {
+  issuer: 'https://identity.example.test',
+  audience: 'payment-vault',
+  jwksFile: keysExample('identity', 'issuer-public.jwks.json'),
+  certFile: keysExample('tls', 'vault.pem'),
+  keyFile: keysExample('tls', 'vault-key.pem'),
+  clientCaFile: keysExample('tls', 'ca.pem'),
+  rawKeysDir: keysExample('kek'),
+  keyCurrent: 'v1',
+  fingerprintKeyFile: keysExample('kek', 'fingerprint-v1.key'),
+  fingerprintVersion: 'v1',
+} as const;
+
+/** Parses the environment once into a frozen config. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VaultConfig {
+  const unknown = Object.keys(env).find((key) => key.startsWith('VAULT_') && !(key in envSchema.shape));
+  /* Precondition: a misspelt variable would silently fall back to a default. */
+  if (unknown) throw new ConfigError(unknown, 'unknown variable (see the README configuration table)');
+  const parsed = envSchema.safeParse(pickVaultVariables(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const production = e.VAULT_MODE === 'production';
+  /** In production a setting must be given; in dev it falls back to the keys-example default. */
+  const need = <K extends keyof VaultEnv>(name: K, devDefault: NonNullable<VaultEnv[K]>): NonNullable<VaultEnv[K]> => {
+    const value = e[name];
+    if (value !== undefined) return value as NonNullable<VaultEnv[K]>;
+    if (production) throw new ConfigError(name, 'required in production mode (no dev default applies)');
+    return devDefault;
+  };
+  const keyFile = (name: keyof VaultEnv, value: string): string => {
+    /* Precondition: production never runs on the published example keys and certificates. */
+    if (production && isInKeysExample(value)) throw new ConfigError(name, 'refers to keys-example/, which production mode refuses');
+    return path.resolve(REPO_ROOT, value);
+  };
+
+  if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL', 'required in production mode (no embedded database)');
+
+  const certFile = keyFile('VAULT_TLS_CERT_FILE', need('VAULT_TLS_CERT_FILE', DEV.certFile));
+  const keyFilePath = keyFile('VAULT_TLS_KEY_FILE', need('VAULT_TLS_KEY_FILE', DEV.keyFile));
+  const loopback = production ? '0.0.0.0' : '127.0.0.1';
+  const publicPort = e.VAULT_PUBLIC_PORT;
+
+  const config: VaultConfig = {
+    mode: e.VAULT_MODE,
+    database: {
+      url: e.DATABASE_URL ?? null,
+      poolMax: e.DATABASE_POOL_MAX,
+      devDataDir: path.resolve(REPO_ROOT, e.VAULT_DEV_DATA_DIR),
+    },
+    listeners: {
+      internal: { host: e.VAULT_INTERNAL_HOST ?? loopback, port: e.VAULT_INTERNAL_PORT },
+      public: { host: e.VAULT_PUBLIC_HOST ?? loopback, port: publicPort },
+      probe: e.VAULT_PROBE_PORT === 0 ? null : { host: '127.0.0.1', port: e.VAULT_PROBE_PORT },
+      publicBaseUrl: (need('VAULT_PUBLIC_BASE_URL', `https://localhost:${publicPort}`)).replace(/\/+$/, ''),
+    },
+    tls: {
+      certFile,
+      keyFile: keyFilePath,
+      clientCaFile: keyFile('VAULT_TLS_CLIENT_CA_FILE', need('VAULT_TLS_CLIENT_CA_FILE', DEV.clientCaFile)),
+      publicCertFile: e.VAULT_PUBLIC_TLS_CERT_FILE ? keyFile('VAULT_PUBLIC_TLS_CERT_FILE', e.VAULT_PUBLIC_TLS_CERT_FILE) : certFile,
+      publicKeyFile: e.VAULT_PUBLIC_TLS_KEY_FILE ? keyFile('VAULT_PUBLIC_TLS_KEY_FILE', e.VAULT_PUBLIC_TLS_KEY_FILE) : keyFilePath,
+    },
+    identity: {
+      trustDomain: e.VAULT_SPIFFE_TRUST_DOMAIN,
+      serviceScopes: e.VAULT_SERVICE_SCOPES ?? DEFAULT_SERVICE_SCOPES,
+      assertion: {
+        issuer: need('VAULT_ASSERTION_ISSUER', DEV.issuer),
+        audience: need('VAULT_ASSERTION_AUDIENCE', DEV.audience),
+        jwksFile: keyFile('VAULT_ASSERTION_JWKS_FILE', need('VAULT_ASSERTION_JWKS_FILE', DEV.jwksFile)),
+        maxLifetimeSeconds: 300,
+      },
+    },
+    keys: {
+      wrapping: wrappingKeys(e, need, keyFile),
+      fingerprint: {
+        file: keyFile('VAULT_FINGERPRINT_KEY_FILE', need('VAULT_FINGERPRINT_KEY_FILE', DEV.fingerprintKeyFile)),
+        version: need('VAULT_FINGERPRINT_KEY_VERSION', DEV.fingerprintVersion),
+      },
+    },
+    cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },
+    audit: { chains: e.VAULT_AUDIT_CHAINS },
+    log: { level: e.VAULT_LOG_LEVEL },
+  };
+  return deepFreeze(config);
+}
+
+function wrappingKeys(
+  e: VaultEnv,
+  need: <K extends keyof VaultEnv>(name: K, devDefault: NonNullable<VaultEnv[K]>) => NonNullable<VaultEnv[K]>,
+  keyFile: (name: keyof VaultEnv, value: string) => string,
+): KeySource {
+  const kind = need('VAULT_KEYRING', 'raw');
+  const current = need('VAULT_KEY_CURRENT', DEV.keyCurrent);
+  if (kind === 'kms') {
+    if (!e.VAULT_KMS_KEY_ARNS) throw new ConfigError('VAULT_KMS_KEY_ARNS', 'required when VAULT_KEYRING=kms');
+    const arns = Object.fromEntries(e.VAULT_KMS_KEY_ARNS.split(',').map((pair) => pair.split('=', 2) as [string, string]));
+    if (!(current in arns)) throw new ConfigError('VAULT_KEY_CURRENT', 'names no key in VAULT_KMS_KEY_ARNS');
+    return { kind: 'kms', arns, current };
+  }
+  if (e.VAULT_KMS_KEY_ARNS) throw new ConfigError('VAULT_KMS_KEY_ARNS', 'set, but VAULT_KEYRING is not kms');
+  return { kind: 'raw', dir: keyFile('VAULT_RAW_KEYS_DIR', need('VAULT_RAW_KEYS_DIR', DEV.rawKeysDir)), current };
+}
+
+/** Only the variables the schema knows: a typo such as VAULT_KEYRNG is caught by its absence, not passed on. */
+function pickVaultVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+import type { ServiceScopes } from '../identity/scopes.ts';
+
+export type VaultMode = 'dev' | 'production';
+
+export type KeySource =
+  | { readonly kind: 'raw'; readonly dir: string; readonly current: string }
+  | { readonly kind: 'kms'; readonly arns: Readonly<Record<string, string>>; readonly current: string };
+
+/** The vault's configuration: parsed and validated once at start-up, then frozen. */
+export interface VaultConfig {
+  readonly mode: VaultMode;
+  readonly database: {
+    /** null in dev mode without DATABASE_URL: the embedded PGlite database is used. */
+    readonly url: string | null;
+    readonly poolMax: number;
+    readonly devDataDir: string;
+  };
+  readonly listeners: {
+    readonly internal: { readonly host: string; readonly port: number };
+    readonly public: { readonly host: string; readonly port: number };
+    /** Plain HTTP on loopback for liveness/readiness probes and metrics; null when off. */
+    readonly probe: { readonly host: '127.0.0.1'; readonly port: number } | null;
+    readonly publicBaseUrl: string;
+  };
+  readonly tls: {
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly clientCaFile: string;
+    readonly publicCertFile: string;
+    readonly publicKeyFile: string;
+  };
+  readonly identity: {
+    readonly trustDomain: string;
+    readonly serviceScopes: ServiceScopes;
+    readonly assertion: {
+      readonly issuer: string;
+      readonly audience: string;
+      readonly jwksFile: string;
+      readonly maxLifetimeSeconds: number;
+    };
+  };
+  readonly keys: {
+    readonly wrapping: KeySource;
+    readonly fingerprint: { readonly file: string; readonly version: string };
+  };
+  readonly cardSessions: { readonly ttlSeconds: number };
+  readonly audit: { readonly chains: number };
+  readonly log: { readonly level: string };
+}

@@ -1,0 +1,84 @@
+import {
+  AlgorithmSuiteIdentifier,
+  CommitmentPolicy,
+  buildClient,
+} from '@aws-crypto/client-node';
+import type { Keyrings } from './keyring-factory.ts';
+import {
+  DecryptionFailed,
+  KeyringUnavailable,
+  type EncryptionContext,
+  type Envelope,
+  type Sealed,
+} from './envelope.ts';
+
+/**
+ * Envelope encryption with the AWS Encryption SDK, policy pinned at construction:
+ * - commitment required on encrypt and decrypt;
+ * - suite 0x0478 (AES-256-GCM, HKDF-SHA512, key commitment, no ECDSA signature — the vault is the only writer
+ *   and reader, so a signature protects nothing and costs ~9× per encrypt, see ARCHITECTURE §5);
+ * - at most one encrypted data key per message (only the current key wraps).
+ * The JS SDK does not compare an expected context on decrypt, so `decrypt` checks it here.
+ */
+export const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+export const MAX_ENCRYPTED_DATA_KEYS = 1;
+
+const client = buildClient({
+  commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
+  maxEncryptedDataKeys: MAX_ENCRYPTED_DATA_KEYS,
+});
+
+/** Errors from the SDK that mean "these bytes are not a message we can open", as opposed to "KMS is down". */
+function isKeyringOutage(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return /Timeout|Network|ECONNREFUSED|ENOTFOUND|ThrottlingException|KMSInternalException|ServiceUnavailable|KMSInvalidStateException|DisabledException|AccessDenied/i.test(
+    `${name} ${code}`,
+  );
+}
+
+export class EsdkEnvelope implements Envelope {
+  constructor(private readonly keyrings: Keyrings) {}
+
+  get currentKeyVersion(): string {
+    return this.keyrings.current;
+  }
+
+  async encrypt(plaintext: Uint8Array, context: EncryptionContext): Promise<Sealed> {
+    try {
+      const { result } = await client.encrypt(this.keyrings.encrypt, plaintext, {
+        encryptionContext: { ...context },
+        suiteId: SUITE,
+      });
+      return { ciphertext: result, keyVersion: this.keyrings.current };
+    } catch (err) {
+      throw new KeyringUnavailable({ cause: err });
+    }
+  }
+
+  async decrypt(ciphertext: Uint8Array, expected: EncryptionContext): Promise<Uint8Array> {
+    let opened;
+    try {
+      opened = await client.decrypt(this.keyrings.decrypt, ciphertext);
+    } catch (err) {
+      if (isKeyringOutage(err)) throw new KeyringUnavailable({ cause: err });
+      throw new DecryptionFailed('message');
+    }
+    if (!contextMatches(opened.messageHeader.encryptionContext, expected)) {
+      opened.plaintext.fill(0);
+      throw new DecryptionFailed('context');
+    }
+    return opened.plaintext;
+  }
+}
+
+/** Every expected pair must be present with the same value; the SDK may add its own `aws-crypto-*` pairs. */
+export function contextMatches(actual: Readonly<Record<string, string>>, expected: EncryptionContext): boolean {
+  for (const [key, value] of Object.entries(expected)) {
+    if (actual[key] !== value) return false;
+  }
+  for (const key of Object.keys(actual)) {
+    if (!(key in expected) && !key.startsWith('aws-crypto-')) return false;
+  }
+  return true;
+}

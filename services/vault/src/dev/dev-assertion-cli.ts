@@ -1,0 +1,11 @@
+/**
+ * Prints a dev user assertion (keys-example issuer, 5 minutes) for curl:
+ *   npm run -s dev:assertion -- --user user-1 --tenant tenant-1 [--group group-1]
+ */
+import { parseArgs } from 'node:util';
+import { mintDevAssertion } from './dev-assertion.ts';
+
+const { values } = parseArgs({
+  options: { user: { type: 'string', default: 'user-1' }, tenant: { type: 'string', default: 'tenant-1' }, group: { type: 'string' } },
+});
+process.stdout.write(`${await mintDevAssertion({ sub: values.user, tid: values.tenant, ...(values.group ? { gid: values.group } : {}) })}\n`);

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { ClientError, type FieldProblem } from './vault-error.ts';
+
+/**
+ * Validates a request body (or query) against a strict zod schema. Problems are reported as `{path, code}`
+ * with fixed codes; zod's messages, which can quote the input, are never passed on.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems: FieldProblem[] = [];
+  for (const issue of result.error.issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: base ? `${base}.${key}` : key, code: 'unknown_field' });
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      problems.push({ path: base, code: 'required' });
+    } else if (issue.code === 'custom') {
+      problems.push({ path: base, code: String(issue.params?.['code'] ?? 'invalid') });
+    } else {
+      problems.push({ path: base, code: issue.code });
+    }
+  }
+  throw new ClientError('invalid_request', problems.slice(0, 20));
+}

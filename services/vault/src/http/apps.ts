@@ -1,0 +1,76 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { billingProfileRoutes } from '../billing-profiles/billing-profile-routes.ts';
+import { cardSessionRoutes } from '../card-sessions/card-session-routes.ts';
+import { internalCardRoutes, publicCardRoutes } from '../cards/card-routes.ts';
+import type { VaultServices } from '../vault-services.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { VaultMetrics } from '../observability/metrics.ts';
+import type { ReadinessReport } from '../observability/readiness.ts';
+import { authorizer, type AuthorizeDeps } from './authorize.ts';
+import { jsonBody } from './json-body.ts';
+import { errorHandler, notFound } from './problem.ts';
+import { probeRoutes } from './probe-routes.ts';
+import { requestContext } from './request-context.ts';
+import { requestLog } from './request-log.ts';
+
+export interface AppDeps {
+  readonly services: VaultServices;
+  readonly auth: AuthorizeDeps;
+  readonly logger: Logger;
+  readonly metrics: VaultMetrics;
+  readonly ready: () => Promise<ReadinessReport>;
+}
+
+function base(listener: 'internal' | 'public', deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestContext(listener));
+  app.use(requestLog(deps.logger, deps.metrics));
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  return app;
+}
+
+function finish(app: Express, deps: AppDeps): Express {
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** The internal listener's app: mTLS-identified services, scoped routes, user assertions. */
+export function buildInternalApp(deps: AppDeps): Express {
+  const app = base('internal', deps);
+  const { identifyService, authorize } = authorizer(deps.auth);
+  app.use(probeRoutes(deps.ready, deps.metrics));
+  app.use(identifyService);
+  app.use(jsonBody());
+  app.use(cardSessionRoutes(deps.services.cardSessions, authorize));
+  app.use(internalCardRoutes(deps.services.cards, authorize));
+  app.use(billingProfileRoutes(deps.services.billingProfiles, authorize));
+  return finish(app, deps);
+}
+
+/** The public listener's app: only the hosted card form's routes answer. */
+export function buildPublicApp(deps: AppDeps): Express {
+  const app = base('public', deps);
+  app.use(jsonBody());
+  app.use(publicCardRoutes(deps.services.cards));
+  return finish(app, deps);
+}
+
+/** Plain HTTP on loopback, for orchestrator probes and scraping: nothing but the probe routes. */
+export function buildProbeApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(probeRoutes(deps.ready, deps.metrics));
+  app.use((_req, res) => {
+    res.status(404).end();
+  });
+  return app;
+}

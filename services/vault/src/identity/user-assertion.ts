@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { ClientError } from '../errors/vault-error.ts';
+
+/** Who the request acts for, from a verified user assertion. */
+export interface UserContext {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly groupId: string | null;
+}
+
+export interface AssertionSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksFile: string;
+  readonly maxLifetimeSeconds: number;
+}
+
+const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * Verifies user assertions: compact JWS, ES256 only (the allow-list rejects `none`, HS256 and every other
+ * algorithm before any key is used), signed by a configured key, from the configured issuer to our audience,
+ * with `iat` and `exp` present, `exp - iat` at most 5 minutes, and not expired.
+ */
+export class UserAssertionVerifier {
+  readonly #keys: JWTVerifyGetKey;
+  constructor(private readonly settings: AssertionSettings) {
+    const jwks = JSON.parse(readFileSync(settings.jwksFile, 'utf8')) as JSONWebKeySet;
+    this.#keys = createLocalJWKSet(jwks);
+  }
+
+  async verify(authorization: string | undefined): Promise<UserContext> {
+    const token = /^Bearer ([A-Za-z0-9._-]{1,4096})$/.exec(authorization ?? '')?.[1];
+    if (!token) throw new ClientError('unauthenticated');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#keys, {
+        algorithms: ['ES256'],
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        requiredClaims: ['sub', 'tid', 'iat', 'exp'],
+        maxTokenAge: this.settings.maxLifetimeSeconds,
+        clockTolerance: 5,
+      }));
+    } catch {
+      throw new ClientError('unauthenticated');
+    }
+    const { sub, tid, gid, iat, exp } = payload as { sub?: unknown; tid?: unknown; gid?: unknown; iat?: number; exp?: number };
+    /* Precondition: an assertion may not outlive 5 minutes, whatever its issuer asked for. */
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > this.settings.maxLifetimeSeconds) {
+      throw new ClientError('unauthenticated');
+    }
+    if (typeof sub !== 'string' || !IDENTIFIER.test(sub) || typeof tid !== 'string' || !IDENTIFIER.test(tid)) {
+      throw new ClientError('unauthenticated');
+    }
+    if (gid !== undefined && (typeof gid !== 'string' || !IDENTIFIER.test(gid))) throw new ClientError('unauthenticated');
+    return { userId: sub, tenantId: tid, groupId: typeof gid === 'string' ? gid : null };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The vault's entry point: config → database (embedded in dev) → keys → listeners. `npm start`.
+ */
+import { buildVault } from './build-vault.ts';
+import { ConfigError, loadConfig } from './config/load-config.ts';
+import type { VaultConfig } from './config/vault-config.ts';
+import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
+import { listenInternal, listenProbe, listenPublic, type Listening } from './http/listeners.ts';
+import { createLogger } from './observability/logger.ts';
+import { migrate, readMigrations } from './storage/migrator.ts';
+import { openConfiguredDatabase } from './storage/open-configured-database.ts';
+import { pendingMigrations } from './storage/pending-migrations.ts';
+
+let config: VaultConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
+  process.exit(78);
+}
+
+const logger = createLogger(config.log.level);
+const dev = config.mode === 'dev';
+
+async function start(): Promise<void> {
+  const db = await openConfiguredDatabase(config);
+  if (dev) console.error(devModeWarning(db.description));
+  const client = await db.database.pool.connect();
+  try {
+    if (dev) {
+      const report = await migrate(client);
+      if (report.applied.length) logger.info({ applied: report.applied }, 'dev mode applied migrations');
+    } else {
+      const pending = await pendingMigrations(client, readMigrations());
+      /* Precondition: production never changes its own schema; it refuses to run on an old one. */
+      if (pending.length) throw new Error(`database is missing migrations (${pending.join(', ')}); run npm run migrate`);
+    }
+  } finally {
+    client.release();
+  }
+
+  const vault = buildVault({ config, database: db.database, logger });
+  const { internal, public: pub, probe } = config.listeners;
+  const listeners: Listening[] = [
+    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port),
+    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port),
+  ];
+  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
+  logger.info(
+    { mode: config.mode, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
+    'payment vault listening',
+  );
+  if (dev) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await Promise.all(listeners.map((l) => l.close()));
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+start().catch((err: unknown) => {
+  logger.fatal({ err }, 'vault failed to start');
+  console.error(`vault failed to start: ${err instanceof Error ? err.message : 'unknown error'}`);
+  process.exit(1);
+});

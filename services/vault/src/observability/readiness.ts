@@ -1,0 +1,36 @@
+import type { Envelope } from '../crypto/envelope.ts';
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, 'ok' | 'failing'>>;
+}
+
+export interface ReadinessDeps {
+  readonly pingDatabase: () => Promise<void>;
+  readonly envelope: Envelope;
+  /** Keyring round-trips are cached this long, so probes do not call KMS on every hit. */
+  readonly keyringCacheMs?: number;
+}
+
+/** Readiness: PostgreSQL answers, and the keyring can encrypt and decrypt (each check bounded to 2 s). */
+export function readinessCheck(deps: ReadinessDeps): () => Promise<ReadinessReport> {
+  let keyringOkUntil = 0;
+  const context = { purpose: 'readiness-probe' };
+  const probe = new Uint8Array([1, 2, 3, 4]);
+  const bounded = (work: Promise<unknown>) =>
+    Promise.race([work, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
+  async function keyring(): Promise<void> {
+    if (Date.now() < keyringOkUntil) return;
+    const sealed = await deps.envelope.encrypt(probe, context);
+    await deps.envelope.decrypt(sealed.ciphertext, context);
+    keyringOkUntil = Date.now() + (deps.keyringCacheMs ?? 10_000);
+  }
+  return async () => {
+    const [postgres, keys] = await Promise.allSettled([bounded(deps.pingDatabase()), bounded(keyring())]);
+    const checks = {
+      postgres: postgres.status === 'fulfilled' ? 'ok' : 'failing',
+      keyring: keys.status === 'fulfilled' ? 'ok' : 'failing',
+    } as const;
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  };
+}

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './prisma-client/client.ts';
+
+export type Prisma = InstanceType<typeof PrismaClient>;
+
+export interface Database {
+  readonly prisma: Prisma;
+  /** The same pool Prisma uses, for the few statements Prisma cannot express (audit chain, migrations, ping). */
+  readonly pool: pg.Pool;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  readonly url: string;
+  readonly poolMax: number;
+  /** Give up on a connection or a statement after this long, so a dead database fails a request fast. */
+  readonly timeoutMs?: number;
+}
+
+/** Prisma Client 7 over node-postgres through @prisma/adapter-pg: no engine binary at run time. */
+export function openDatabase(options: DatabaseOptions): Database {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs * 5,
+    statement_timeout: timeoutMs * 5,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that dies (database restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { VaultConfig } from '../config/vault-config.ts';
+import { openDatabase, type Database } from './database.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+
+export interface ConfiguredDatabase {
+  readonly database: Database;
+  /** What to show a person: the embedded data folder, or the server's host and database (never credentials). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** The configured PostgreSQL, or — in dev mode without DATABASE_URL — the embedded PGlite one. */
+export async function openConfiguredDatabase(config: VaultConfig): Promise<ConfiguredDatabase> {
+  let embedded: EmbeddedPostgres | null = null;
+  let url = config.database.url;
+  let poolMax = config.database.poolMax;
+  let description: string;
+  if (url) {
+    const parsed = new URL(url);
+    description = `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } else {
+    embedded = await startEmbeddedPostgres(config.database.devDataDir);
+    url = embedded.url;
+    poolMax = 1;
+    description = `embedded PGlite under ${config.database.devDataDir} (set DATABASE_URL for a real server)`;
+  }
+  const database = openDatabase({ url, poolMax });
+  return {
+    database,
+    description,
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
