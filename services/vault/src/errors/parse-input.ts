@@ -13,7 +13,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) problems.push({ path: base ? `${base}.${key}` : key, code: 'unknown_field' });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && !hasPath(input, issue.path)) {
       problems.push({ path: base, code: 'required' });
     } else if (issue.code === 'custom') {
       problems.push({ path: base, code: String(issue.params?.['code'] ?? 'invalid') });
@@ -22,4 +22,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
     }
   }
   throw new ClientError('invalid_request', problems.slice(0, 20));
+}
+
+/** Whether the input has a value at `path` (zod does not report the input unless asked to). */
+function hasPath(input: unknown, path: readonly PropertyKey[]): boolean {
+  let current: unknown = input;
+  for (const key of path) {
+    if (!current || typeof current !== 'object' || !Object.hasOwn(current, key)) return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current !== undefined;
 }

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
+
+export interface ClientIdentity {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+const CA = readFileSync(keysExample('tls', 'ca.pem'));
+
+/** The example client certificate of a service (`payment-flow`, `account-settings`, `processor-xero-payments`, …). */
+export function clientCert(file: string): ClientIdentity {
+  return {
+    cert: readFileSync(keysExample('tls', 'clients', `${file}.pem`)),
+    key: readFileSync(keysExample('tls', 'clients', `${file}-key.pem`)),
+  };
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer as is. */
+  body?: unknown;
+  identity?: ClientIdentity | null;
+  agent?: https.Agent;
+}
+
+/** One HTTPS request that trusts the example CA, optionally presenting a client certificate. */
+export function request(base: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const url = new URL(path, base);
+  const headers: Record<string, string> = { ...options.headers };
+  let payload: Buffer | undefined;
+  if (options.body !== undefined) {
+    payload = Buffer.isBuffer(options.body)
+      ? options.body
+      : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(payload.length);
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method: options.method ?? (payload ? 'POST' : 'GET'),
+        headers,
+        ca: CA,
+        ...(options.identity ? { cert: options.identity.cert, key: options.identity.key } : {}),
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

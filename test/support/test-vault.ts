@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { buildVault, type Vault } from '../../services/vault/src/build-vault.ts';
+import { loadConfig } from '../../services/vault/src/config/load-config.ts';
+import type { VaultConfig } from '../../services/vault/src/config/vault-config.ts';
+import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src/dev/dev-assertion.ts';
+import { listenInternal, listenPublic, type Listening } from '../../services/vault/src/http/listeners.ts';
+import { createLogger } from '../../services/vault/src/observability/logger.ts';
+import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import { clientCert, request, type HttpResult, type RequestOptions } from './https-client.ts';
+import { TEST_DATABASE_URL } from './test-database.ts';
+
+export interface TestVault {
+  readonly config: VaultConfig;
+  readonly vault: Vault;
+  readonly database: Database;
+  readonly internalUrl: string;
+  readonly publicUrl: string;
+  /** Every log line the vault wrote, as JSON text. */
+  readonly logs: string[];
+  /** A request to the internal listener as `service` (example client certificate), for `user` if given. */
+  internal(path: string, options?: RequestOptions & { as?: string; user?: AssertionClaims | string }): Promise<HttpResult>;
+  /** A request to the public listener (no client certificate). */
+  public(path: string, options?: RequestOptions): Promise<HttpResult>;
+  /** A card-entry session secret for `user`, made by the account-settings backend. */
+  cardSession(user: AssertionClaims, body?: unknown): Promise<string>;
+  /** Adds a card for `user` the way the hosted form does. */
+  addCard(user: AssertionClaims, card: Record<string, unknown>): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+/** A user in a tenant of its own, so suites sharing the database never see each other's rows. */
+export function newUser(tenant?: string, group?: string): AssertionClaims {
+  const tid = tenant ?? `t-${randomBytes(5).toString('hex')}`;
+  return { sub: `u-${randomBytes(5).toString('hex')}`, tid, ...(group ? { gid: group } : {}) };
+}
+
+export const FUTURE_YEAR = new Date().getUTCFullYear() + 3;
+
+export function visa(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { number: '4242424242424242', expMonth: 12, expYear: FUTURE_YEAR, cardholderName: 'Ada Lovelace', ...overrides };
+}
+
+/** The vault built by its own composition root, on the real test PostgreSQL, listening on ephemeral ports. */
+export async function startTestVault(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestVault> {
+  const config = loadConfig({
+    DATABASE_URL: TEST_DATABASE_URL,
+    VAULT_INTERNAL_PORT: '1',
+    VAULT_PUBLIC_PORT: '1',
+    VAULT_PROBE_PORT: '0',
+    VAULT_LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
+  const database = openDatabase({ url: config.database.url!, poolMax: 5 });
+  const vault = buildVault({ config, database, logger, ...(options.now ? { now: options.now } : {}) });
+  const listeners: Listening[] = [
+    await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0),
+    await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0),
+  ];
+  const internalUrl = `https://localhost:${listeners[0]!.port}`;
+  const publicUrl = `https://localhost:${listeners[1]!.port}`;
+
+  const internal: TestVault['internal'] = async (path, opts = {}) => {
+    const headers = { ...opts.headers };
+    if (opts.user) headers['authorization'] ??= `Bearer ${typeof opts.user === 'string' ? opts.user : await mintDevAssertion(opts.user)}`;
+    return request(internalUrl, path, {
+      ...opts,
+      headers,
+      identity: opts.identity === null ? null : (opts.identity ?? clientCert(opts.as ?? 'account-settings')),
+    });
+  };
+  const cardSession = async (user: AssertionClaims, body: unknown = {}) => {
+    const res = await internal('/v1/card-sessions', { user, body });
+    if (res.status !== 201) throw new Error(`card session: ${res.status} ${res.text}`);
+    return res.json.clientSecret as string;
+  };
+  return {
+    config,
+    vault,
+    database,
+    internalUrl,
+    publicUrl,
+    logs,
+    internal,
+    public: (path, opts = {}) => request(publicUrl, path, opts),
+    cardSession,
+    async addCard(user, card) {
+      const secret = await cardSession(user);
+      return request(publicUrl, '/v1/cards', { body: card, headers: { authorization: `CardSession ${secret}` } });
+    },
+    async close() {
+      await Promise.all(listeners.map((l) => l.close()));
+      await database.close();
+    },
+  };
+}
