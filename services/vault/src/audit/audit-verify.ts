@@ -51,7 +51,7 @@ export async function verifyAuditChain(pool: pg.Pool, batchSize = 5_000): Promis
       const { rows } = await pool.query<Row>(
         `SELECT id::text AS id, chain, seq::text AS seq, occurred_at, actor_service, user_id, tenant_id, action, target,
                 outcome, request_id, body, prev_hash, hash
-           FROM audit_events WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+           FROM audit_events WHERE chain = $1 AND audit_events.seq > $2 ORDER BY audit_events.seq LIMIT $3`,
         [chain, prevSeq.toString(), batchSize],
       );
       for (const row of rows) {
