@@ -64,7 +64,8 @@ function rawKeyring(version: string, material: Secret<Uint8Array>): KeyringNode 
   return new RawAesKeyringNode({
     keyNamespace: RAW_KEY_NAMESPACE,
     keyName: version,
-    unencryptedMasterKey: bytes,
+    // A copy: the SDK takes ownership of (and zeroes) the array it is given.
+    unencryptedMasterKey: new Uint8Array(bytes),
     wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
   });
 }

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ENV_VARIABLES } from '../../services/vault/src/config/env-schema.ts';
+import { ConfigError, loadConfig } from '../../services/vault/src/config/load-config.ts';
+import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+
+const PROD = {
+  VAULT_MODE: 'production',
+  DATABASE_URL: 'postgresql://vault@db.internal:5432/vault?sslmode=verify-full',
+  VAULT_TLS_CERT_FILE: '/etc/vault/tls/vault.pem',
+  VAULT_TLS_KEY_FILE: '/etc/vault/tls/vault-key.pem',
+  VAULT_TLS_CLIENT_CA_FILE: '/etc/vault/tls/internal-ca.pem',
+  VAULT_PUBLIC_BASE_URL: 'https://cards.example.com',
+  VAULT_ASSERTION_ISSUER: 'https://id.example.com',
+  VAULT_ASSERTION_AUDIENCE: 'payment-vault',
+  VAULT_ASSERTION_JWKS_FILE: '/etc/vault/identity/jwks.json',
+  VAULT_KEYRING: 'kms',
+  VAULT_KMS_KEY_ARNS: 'v1=arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  VAULT_KEY_CURRENT: 'v1',
+  VAULT_FINGERPRINT_KEY_FILE: '/etc/vault/keys/fingerprint.key',
+  VAULT_FINGERPRINT_KEY_VERSION: 'v1',
+};
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('with nothing set, runs in dev mode on keys-example and an embedded database', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('dev');
+    expect(config.database.url).toBeNull();
+    expect(config.tls.certFile).toContain('keys-example');
+    expect(config.listeners.internal).toEqual({ host: '127.0.0.1', port: 8443 });
+    expect(config.listeners.public).toEqual({ host: '127.0.0.1', port: 8444 });
+    expect(Object.isFrozen(config) && Object.isFrozen(config.keys.wrapping)).toBe(true);
+  });
+
+  it('accepts a complete production config', () => {
+    const config = loadConfig(PROD);
+    expect(config.mode).toBe('production');
+    expect(config.keys.wrapping).toEqual({ kind: 'kms', current: 'v1', arns: { v1: PROD.VAULT_KMS_KEY_ARNS.slice(3) } });
+  });
+
+  it('names the invalid variable in one line, without its value', () => {
+    const err = configError({ VAULT_INTERNAL_PORT: '99999' });
+    expect(err.message).toMatch(/^invalid configuration: VAULT_INTERNAL_PORT: /);
+    expect(err.message).not.toContain('99999');
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(configError({ DATABASE_URL: 'mysql://x' }).variable).toBe('DATABASE_URL');
+    expect(configError({ VAULT_KEYRNG: 'kms' }).variable).toBe('VAULT_KEYRNG');
+    expect(configError({ VAULT_SERVICE_SCOPES: '{"admin":["cards:steal"]}' }).variable).toBe('VAULT_SERVICE_SCOPES');
+    expect(configError({ VAULT_CARD_SESSION_TTL_SECONDS: '3600' }).variable).toBe('VAULT_CARD_SESSION_TTL_SECONDS');
+  });
+
+  it('production refuses every keys-example path', () => {
+    for (const [name, value] of [
+      ['VAULT_TLS_CERT_FILE', 'keys-example/tls/vault.pem'],
+      ['VAULT_TLS_KEY_FILE', `${REPO_ROOT}/keys-example/tls/vault-key.pem`],
+      ['VAULT_ASSERTION_JWKS_FILE', './keys-example/identity/issuer-public.jwks.json'],
+      ['VAULT_FINGERPRINT_KEY_FILE', '/srv/app/keys-example/kek/fingerprint-v1.key'],
+    ] as const) {
+      const err = configError({ ...PROD, [name]: value });
+      expect(err.variable).toBe(name);
+      expect(err.message).toContain('keys-example');
+    }
+    expect(configError({ ...PROD, VAULT_KEYRING: 'raw', VAULT_KMS_KEY_ARNS: '', VAULT_RAW_KEYS_DIR: 'keys-example/kek' }).variable).toBe('VAULT_RAW_KEYS_DIR');
+  });
+
+  it('production refuses every dev default', () => {
+    for (const name of Object.keys(PROD).filter((k) => k !== 'VAULT_MODE')) {
+      const env: Record<string, string> = { ...PROD };
+      delete env[name];
+      const err = configError(env);
+      expect(err.variable, name).toBe(name);
+    }
+  });
+
+  it('the README configuration table lists exactly the variables the schema reads', () => {
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'));
+    const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+});
