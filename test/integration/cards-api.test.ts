@@ -125,9 +125,10 @@ describe('cards through the public and internal listeners', () => {
 
   it('echoes X-Request-Id and audits card reads with it', async () => {
     const user = newUser();
-    const res = await v.internal('/v1/cards', { user, headers: { 'x-request-id': 'req-cards-list-1' } });
-    expect(res.headers['x-request-id']).toBe('req-cards-list-1');
-    const { rows } = await v.database.pool.query(`SELECT action, outcome, actor_service, user_id FROM audit_events WHERE request_id = 'req-cards-list-1'`);
+    const requestId = `req-cards-list-${Date.now()}`;
+    const res = await v.internal('/v1/cards', { user, headers: { 'x-request-id': requestId } });
+    expect(res.headers['x-request-id']).toBe(requestId);
+    const { rows } = await v.database.pool.query(`SELECT action, outcome, actor_service, user_id FROM audit_events WHERE request_id = $1`, [requestId]);
     expect(rows).toEqual([{ action: 'card.list', outcome: 'success', actor_service: 'account-settings', user_id: user.sub }]);
   });
 });

@@ -21,7 +21,7 @@ export interface DatabaseOptions {
 
 /** Prisma Client 7 over node-postgres through @prisma/adapter-pg: no engine binary at run time. */
 export function openDatabase(options: DatabaseOptions): Database {
-  const timeoutMs = options.timeoutMs ?? 2_000;
+  const timeoutMs = options.timeoutMs ?? 1_500;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
