@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { keysExample, REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+
+export interface LoadResult {
+  readonly name: string;
+  readonly requests: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return NaN;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))]!;
+}
+
+/** Runs `count` calls of `one(i)` with `concurrency` in flight, timing each. */
+export async function drive(name: string, count: number, concurrency: number, one: (i: number) => Promise<boolean>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t0 = process.hrtime.bigint();
+        const ok = await one(i).catch(() => false);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { name, requests: count, errors, seconds, perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+export function formatResult(r: LoadResult): string {
+  return `${r.name.padEnd(44)} ${r.perSecond.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   (${r.requests} in ${r.seconds.toFixed(2)} s, ${r.errors} errors)`;
+}
+
+/** A keep-alive HTTPS client trusting the example CA, optionally with a client certificate. */
+export function httpsClient(base: string, clientFile?: string) {
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 64,
+    ca: readFileSync(keysExample('tls', 'ca.pem')),
+    ...(clientFile
+      ? { cert: readFileSync(keysExample('tls', 'clients', `${clientFile}.pem`)), key: readFileSync(keysExample('tls', 'clients', `${clientFile}-key.pem`)) }
+      : {}),
+  });
+  return (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+    new Promise<{ status: number; json: any }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = https.request(new URL(path, base), {
+        method,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+
+/** Starts the vault as its own process (as in production), on the given database and ports; ready when its probe port says so. */
+export async function startVaultProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  const probe = `http://127.0.0.1:${env['VAULT_PROBE_PORT']}/readyz`;
+  while (!(await fetch(probe).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`vault did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A Luhn-valid 16-digit Visa number, distinct for each `i`. */
+export function uniqueVisa(i: number, salt: number): string {
+  const body = `4${String(salt % 1_000_000).padStart(6, '0')}${String(i).padStart(8, '0')}`;
+  for (let d = 0; d <= 9; d++) {
+    const candidate = body + d;
+    let sum = 0;
+    for (let k = 0; k < 16; k++) {
+      let v = Number(candidate[15 - k]);
+      if (k % 2 === 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+      sum += v;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}
