@@ -76,7 +76,7 @@ export function httpsClient(base: string, clientFile?: string) {
 /** Starts the vault as its own process (as in production), on the given database and ports; ready when its probe port says so. */
 export async function startVaultProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
