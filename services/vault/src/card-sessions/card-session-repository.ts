@@ -11,16 +11,7 @@ export interface CardSessionRecord {
   readonly usedAt: Date | null;
 }
 
-export interface NewCardSession {
-  readonly id: string;
-  readonly secretHash: string;
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly groupId: string | null;
-  readonly billingProfileId: string | null;
-  readonly createdBy: string;
-  readonly expiresAt: Date;
-}
+export type NewCardSession = Omit<CardSessionRecord, 'usedAt'> & { readonly secretHash: string };
 
 /** The only code that touches `card_entry_sessions`. Secrets are looked up by their SHA-256 only. */
 export interface CardSessionRepository {
