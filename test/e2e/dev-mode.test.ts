@@ -62,7 +62,7 @@ describe('npm start with no configuration', () => {
     await expect(request('https://localhost:8443', '/v1/cards', { headers: { authorization: bearer } })).rejects.toThrow();
     // The probe port answers readiness in plain HTTP on loopback.
     const ready = await fetch('http://127.0.0.1:9464/readyz');
-    expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', keyring: 'ok' } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', redis: 'ok', keyring: 'ok' } });
     expect(output).not.toContain('4111111111111111');
   });
 });

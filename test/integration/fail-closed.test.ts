@@ -49,7 +49,7 @@ describe('with PostgreSQL unreachable the vault fails closed', () => {
   it('readiness reports the database failing, liveness stays up', async () => {
     const ready = await supertest(refused.vault.probeApp).get('/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ ready: false, checks: { postgres: 'failing', keyring: 'ok' } });
+    expect(ready.body).toEqual({ ready: false, checks: { postgres: 'failing', redis: 'ok', keyring: 'ok' } });
     expect((await supertest(refused.vault.probeApp).get('/healthz')).status).toBe(200);
   });
 });

@@ -6,6 +6,7 @@ import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src
 import { listenInternal, listenPublic, type Listening } from '../../services/vault/src/http/listeners.ts';
 import { createLogger } from '../../services/vault/src/observability/logger.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
 import { clientCert, request, type HttpResult, type RequestOptions } from './https-client.ts';
 import { TEST_DATABASE_URL } from './test-database.ts';
 
@@ -13,6 +14,7 @@ export interface TestVault {
   readonly config: VaultConfig;
   readonly vault: Vault;
   readonly database: Database;
+  readonly redis: Redis;
   readonly internalUrl: string;
   readonly publicUrl: string;
   /** Every log line the vault wrote, as JSON text. */
@@ -53,7 +55,8 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const logs: string[] = [];
   const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
   const database = openDatabase({ url: config.database.url!, poolMax: 5 });
-  const vault = buildVault({ config, database, logger, ...(options.now ? { now: options.now } : {}) });
+  const redis = openRedis(config.redis.url);
+  const vault = buildVault({ config, database, redis, logger, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0),
     await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0),
@@ -79,6 +82,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     config,
     vault,
     database,
+    redis,
     internalUrl,
     publicUrl,
     logs,
@@ -91,6 +95,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
+      redis.disconnect();
       await database.close();
     },
   };

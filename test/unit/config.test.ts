@@ -19,6 +19,7 @@ const PROD = {
   VAULT_KEY_CURRENT: 'v1',
   VAULT_FINGERPRINT_KEY_FILE: '/etc/vault/keys/fingerprint.key',
   VAULT_FINGERPRINT_KEY_VERSION: 'v1',
+  VAULT_REDIS_URL: 'rediss://redis.internal:6380',
 };
 
 function configError(env: Record<string, string>): ConfigError {

@@ -8,6 +8,9 @@ import type { Logger } from './observability/logger.ts';
 import { VaultMetrics } from './observability/metrics.ts';
 import { readinessCheck } from './observability/readiness.ts';
 import type { Database } from './storage/database.ts';
+import type { Redis } from './storage/redis.ts';
+import { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
 import { buildServices, type VaultServices } from './vault-services.ts';
 
@@ -24,27 +27,31 @@ export interface Vault {
 export interface VaultDeps {
   readonly config: VaultConfig;
   readonly database: Database;
+  readonly redis: Redis;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
 
 /** The composition root: real implementations wired once. Tests call it with the real Postgres. */
-export function buildVault({ config, database, logger, now }: VaultDeps): Vault {
-  const { envelope, fingerprinter } = buildCrypto(config.keys);
+export function buildVault({ config, database, redis, logger, now }: VaultDeps): Vault {
+  const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys);
   const uow = vaultUnitOfWork(database.prisma, config.audit.chains);
   const services = buildServices({
     uow,
     envelope,
     fingerprinter,
+    redis,
     cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: config.listeners.publicBaseUrl },
+    payments: config.payments,
     ...(now ? { now } : {}),
   });
   const metrics = new VaultMetrics();
   const deps = {
     services,
+    idempotency: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
     logger,
     metrics,
-    ready: readinessCheck({ pingDatabase: () => database.ping(), envelope }),
+    ready: readinessCheck({ pingDatabase: () => database.ping(), pingRedis: async () => void (await redis.ping()), envelope }),
     auth: {
       trustDomain: config.identity.trustDomain,
       serviceScopes: config.identity.serviceScopes,

@@ -10,6 +10,8 @@ import { createLogger } from './observability/logger.ts';
 import { migrate, readMigrations } from './storage/migrator.ts';
 import { openConfiguredDatabase } from './storage/open-configured-database.ts';
 import { pendingMigrations } from './storage/pending-migrations.ts';
+import { openRedis } from './storage/redis.ts';
+import { seedExampleProcessors } from './dev/seed-processors.ts';
 
 let config: VaultConfig;
 try {
@@ -39,7 +41,9 @@ async function start(): Promise<void> {
     client.release();
   }
 
-  const vault = buildVault({ config, database: db.database, logger });
+  const redis = openRedis(config.redis.url);
+  const vault = buildVault({ config, database: db.database, redis, logger });
+  if (dev) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, internal.host, internal.port),
@@ -58,6 +62,7 @@ async function start(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await Promise.all(listeners.map((l) => l.close()));
+    redis.disconnect();
     await db.close();
     process.exit(0);
   };

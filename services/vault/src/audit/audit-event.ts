@@ -79,3 +79,14 @@ export function actorEvent(
     target,
   };
 }
+
+/** An event for a service acting on its own behalf (admin tooling, a processor). */
+export function serviceEvent(
+  actor: { readonly service: string; readonly requestId: string },
+  action: string,
+  target: string | null,
+  outcome: AuditOutcome = 'success',
+  scope: { readonly tenantId?: string | null; readonly userId?: string | null } = {},
+): AuditEventInput {
+  return { action, outcome, actorService: actor.service, requestId: actor.requestId, target, ...scope };
+}

@@ -90,6 +90,11 @@ export class BillingProfileService {
     }
   }
 
+  /** The decrypted address of the caller's own profile, for a processor's JWE. */
+  async addressOf(actor: Actor, id: string): Promise<BillingAddress> {
+    return this.open(actor, await this.findOwnedOrDeny(actor, id, 'billing_profile.decrypt'));
+  }
+
   /** For card creation: an encrypted profile ready to insert, for the owner. */
   seal(owner: Owner, address: BillingAddress): Promise<NewBillingProfile> {
     const id = newId('bp_');

@@ -22,16 +22,17 @@ export function internalCardRoutes(cards: CardService, guard: Guard): Router {
   return router;
 }
 
-/** `Authorization: CardSession <clientSecret>`. */
-const CARD_SESSION = /^CardSession ([A-Za-z0-9_-]{16,200})$/;
+/** The secret of `Authorization: CardSession <clientSecret>`, or null. */
+export function cardSessionSecret(authorization: string | undefined): string | null {
+  return /^CardSession ([A-Za-z0-9_-]{16,200})$/.exec(authorization ?? '')?.[1] ?? null;
+}
 
 /** Public listener: the hosted form adds one card with a card-entry session secret. */
 export function publicCardRoutes(cards: CardService): Router {
   const router = Router();
   router.post('/v1/cards', async (req, res) => {
     state(res).route = '/v1/cards';
-    const secret = CARD_SESSION.exec(req.get('authorization') ?? '')?.[1] ?? null;
-    const card = await cards.createFromSession(secret, req.body, state(res).requestId);
+    const card = await cards.createFromSession(cardSessionSecret(req.get('authorization')), req.body, state(res).requestId);
     res.status(card.duplicate ? 200 : 201).json(card);
   });
   return router;

@@ -26,6 +26,8 @@ export interface CardServiceDeps {
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly billingProfiles: BillingProfileService;
+  /** Makes outstanding payment tokens for a card unredeemable (bumps its revocation epoch). */
+  readonly revokeCardTokens?: (cardId: string) => Promise<void>;
   readonly now?: () => Date;
 }
 
@@ -142,29 +144,36 @@ export class CardService {
     return toCardView(updated);
   }
 
+  /**
+   * Deletes the card and its ciphertext, and revokes its outstanding tokens: the revocation epoch is bumped
+   * before the delete (if Redis is down nothing is deleted: 503) and again after it, so a token issued in
+   * between cannot survive.
+   */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.findOwnedOrDeny(actor, id, 'card.delete');
+    await this.deps.revokeCardTokens?.(id);
     const deleted = await this.deps.uow.transaction(async (repos) => {
       const done = await repos.cards.deleteOwned(ownerOf(actor), id);
       if (done) await repos.audit.append(event(actor, 'card.delete', id));
       return done;
     });
     if (!deleted) throw new ClientError('card_not_found');
+    await this.deps.revokeCardTokens?.(id);
   }
 
   /**
    * The PAN of the caller's own card, for the payment-token path. Context-checked: a ciphertext copied from
    * another row does not open, and that failure is audited.
    */
-  async revealPan(actor: Actor, id: string): Promise<{ card: CardRecord; pan: Pan }> {
-    const card = await this.findOwnedOrDeny(actor, id, 'card.decrypt');
+  async revealPan(actor: Actor, id: string, found?: CardRecord): Promise<{ card: CardRecord; pan: Pan }> {
+    const card = found ?? (await this.findOwnedOrDeny(actor, id, 'card.decrypt'));
     const pan = await auditedDecrypt(this.deps.uow.repos.audit, event(actor, 'card.decrypt', card.id), () => openPan(this.deps.envelope, card));
     await this.deps.uow.repos.audit.append(event(actor, 'card.decrypt', card.id));
     return { card, pan };
   }
 
   /** The caller's own card, or 404 `card_not_found` recorded as a denial (outside any transaction). */
-  private async findOwnedOrDeny(actor: Actor, id: string, action: string): Promise<CardRecord> {
+  async findOwnedOrDeny(actor: Actor, id: string, action: string): Promise<CardRecord> {
     const wellFormed = cardIdSchema.safeParse(id).success;
     const card = wellFormed ? await this.deps.uow.repos.cards.findOwned(ownerOf(actor), id) : null;
     if (!card) {

@@ -63,6 +63,12 @@ export const envSchema = z.object({
   VAULT_FINGERPRINT_KEY_FILE: file.optional(),
   VAULT_FINGERPRINT_KEY_VERSION: version.optional(),
 
+  VAULT_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
+  VAULT_MAX_AMOUNT: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
+  VAULT_PARTNERS: z.string().regex(/^[a-z0-9-]{1,32}(,[a-z0-9-]{1,32})*$/, 'expected a comma-separated list of partner ids').default('xero,freshbooks'),
+  VAULT_RATE_LIMIT_CARD: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('5/600'),
+  VAULT_RATE_LIMIT_USER: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/600'),
   VAULT_CARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   VAULT_AUDIT_CHAINS: z.coerce.number().int().min(1).max(64).default(8),
   VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),

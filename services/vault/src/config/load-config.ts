@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { envSchema, type VaultEnv } from './env-schema.ts';
 import { isInKeysExample, keysExample, REPO_ROOT } from './repo-paths.ts';
-import type { KeySource, VaultConfig } from './vault-config.ts';
+import type { KeySource, RateLimit, VaultConfig } from './vault-config.ts';
 import { DEFAULT_SERVICE_SCOPES } from '../identity/scopes.ts';
 
 /** Invalid configuration: the message is one line that names the variable and never includes its value. */
@@ -98,6 +98,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
     cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },
+    redis: { url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379') },
+    payments: {
+      tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
+      maxAmount: e.VAULT_MAX_AMOUNT,
+      partners: e.VAULT_PARTNERS.split(','),
+      rateLimits: { perCard: rateLimit(e.VAULT_RATE_LIMIT_CARD), perUser: rateLimit(e.VAULT_RATE_LIMIT_USER) },
+    },
     audit: { chains: e.VAULT_AUDIT_CHAINS },
     log: { level: e.VAULT_LOG_LEVEL },
   };
@@ -119,6 +126,11 @@ function wrappingKeys(
   }
   if (e.VAULT_KMS_KEY_ARNS) throw new ConfigError('VAULT_KMS_KEY_ARNS', 'set, but VAULT_KEYRING is not kms');
   return { kind: 'raw', dir: keyFile('VAULT_RAW_KEYS_DIR', need('VAULT_RAW_KEYS_DIR', DEV.rawKeysDir)), current };
+}
+
+function rateLimit(text: string): RateLimit {
+  const [limit, windowSeconds] = text.split('/').map(Number) as [number, number];
+  return { limit, windowSeconds };
 }
 
 /** Only the variables the schema knows: a typo such as VAULT_KEYRNG is caught by its absence, not passed on. */

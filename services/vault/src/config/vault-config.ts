@@ -44,6 +44,19 @@ export interface VaultConfig {
     readonly fingerprint: { readonly file: string; readonly version: string };
   };
   readonly cardSessions: { readonly ttlSeconds: number };
+  readonly redis: { readonly url: string };
+  readonly payments: {
+    readonly tokenTtlSeconds: number;
+    readonly maxAmount: number;
+    readonly partners: readonly string[];
+    readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit };
+  };
   readonly audit: { readonly chains: number };
   readonly log: { readonly level: string };
+}
+
+/** At most `limit` events per `windowSeconds`. */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowSeconds: number;
 }

@@ -21,6 +21,7 @@ export type ClientErrorCode =
   | 'expiry_invalid'
   | 'cvc_invalid'
   | 'processor_unknown'
+  | 'jwks_invalid'
   | 'currency_invalid'
   | 'amount_invalid'
   | 'payments_disabled'
@@ -55,6 +56,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   expiry_invalid: 422,
   cvc_invalid: 422,
   processor_unknown: 422,
+  jwks_invalid: 422,
   currency_invalid: 422,
   amount_invalid: 422,
   rate_limited: 429,
@@ -80,6 +82,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   expiry_invalid: 'The expiry date is not valid.',
   cvc_invalid: 'The security code is not valid.',
   processor_unknown: 'The payment processor is unknown or disabled.',
+  jwks_invalid: 'The JWKS holds no acceptable encryption key.',
   currency_invalid: 'The currency is not valid.',
   amount_invalid: 'The amount is not valid.',
   rate_limited: 'Too many requests; retry later.',

@@ -4,6 +4,9 @@ import { billingProfileRoutes } from '../billing-profiles/billing-profile-routes
 import { cardSessionRoutes } from '../card-sessions/card-session-routes.ts';
 import { internalCardRoutes, publicCardRoutes } from '../cards/card-routes.ts';
 import type { VaultServices } from '../vault-services.ts';
+import { paymentSettingsRoutes } from '../payment-policy/payment-settings-routes.ts';
+import { paymentTokenRoutes } from '../payment-tokens/payment-token-routes.ts';
+import { processorRoutes } from '../processors/processor-routes.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { VaultMetrics } from '../observability/metrics.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
@@ -11,11 +14,16 @@ import { authorizer, type AuthorizeDeps } from './authorize.ts';
 import { jsonBody } from './json-body.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { probeRoutes } from './probe-routes.ts';
-import { requestContext } from './request-context.ts';
+import { requestContext, state } from './request-context.ts';
+import { idempotency } from './idempotency.ts';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import { hashBearerSecret } from '../crypto/secret-hash.ts';
+import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
+  readonly idempotency: IdempotencyStore;
   readonly auth: AuthorizeDeps;
   readonly logger: Logger;
   readonly metrics: VaultMetrics;
@@ -46,13 +54,22 @@ function finish(app: Express, deps: AppDeps): Express {
 /** The internal listener's app: mTLS-identified services, scoped routes, user assertions. */
 export function buildInternalApp(deps: AppDeps): Express {
   const app = base('internal', deps);
-  const { identifyService, authorize } = authorizer(deps.auth);
+  const { identifyService, authorize } = authorizer({
+    ...deps.auth,
+    afterAdmit: idempotency(deps.idempotency, (_req, res) => {
+      const s = state(res);
+      return s.actor ? `${s.service}|${s.actor.user.tenantId}|${s.actor.user.userId}` : `${s.service}`;
+    }),
+  });
   app.use(probeRoutes(deps.ready, deps.metrics));
   app.use(identifyService);
   app.use(jsonBody());
   app.use(cardSessionRoutes(deps.services.cardSessions, authorize));
   app.use(internalCardRoutes(deps.services.cards, authorize));
   app.use(billingProfileRoutes(deps.services.billingProfiles, authorize));
+  app.use(paymentTokenRoutes(deps.services.paymentTokens, authorize));
+  app.use(paymentSettingsRoutes(deps.services.paymentSettings, authorize));
+  app.use(processorRoutes(deps.services.processors, authorize));
   return finish(app, deps);
 }
 
@@ -60,6 +77,12 @@ export function buildInternalApp(deps: AppDeps): Express {
 export function buildPublicApp(deps: AppDeps): Express {
   const app = base('public', deps);
   app.use(jsonBody());
+  app.use(
+    idempotency(deps.idempotency, (req) => {
+      const secret = cardSessionSecret(req.get('authorization'));
+      return secret ? `card-session|${hashBearerSecret(secret)}` : null;
+    }),
+  );
   app.use(publicCardRoutes(deps.services.cards));
   return finish(app, deps);
 }

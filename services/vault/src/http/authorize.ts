@@ -12,6 +12,8 @@ export interface AuthorizeDeps {
   readonly serviceScopes: ServiceScopes;
   readonly verifier: UserAssertionVerifier;
   readonly audit: AuditStore;
+  /** Runs after a caller is admitted: `Idempotency-Key` handling, scoped to the admitted caller. */
+  readonly afterAdmit?: (req: Request, res: Response, next: NextFunction) => Promise<void>;
 }
 
 /**
@@ -40,7 +42,7 @@ export function authorizer(deps: AuthorizeDeps) {
   }
 
   /** Requires `scope`, and with `user: true` a verified user assertion; sets the actor. */
-  function authorize(scope: Scope, options: { user: true }) {
+  function authorize(scope: Scope, options: { user: boolean }) {
     return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       const s = state(res);
       const route = `${req.baseUrl}${String(req.route?.path ?? '')}`;
@@ -53,7 +55,9 @@ export function authorizer(deps: AuthorizeDeps) {
         await deny(req, res, 'unauthenticated', route);
       }
       if (user) s.actor = { service: s.service!, requestId: s.requestId, user };
-      next();
+      s.serviceActor = { service: s.service!, requestId: s.requestId };
+      if (deps.afterAdmit) await deps.afterAdmit(req, res, next);
+      else next();
     };
   }
 

@@ -3,6 +3,7 @@ import { KeyringUnavailable, DecryptionFailed } from '../crypto/envelope.ts';
 import { ClientError, ServerError, VaultError, statusOf, titleOf, type ErrorCode } from '../errors/vault-error.ts';
 import type { Logger } from '../observability/logger.ts';
 import { isDatabaseUnavailable } from '../storage/database-errors.ts';
+import { isRedisUnavailable } from '../storage/redis.ts';
 import { state } from './request-context.ts';
 
 export interface Problem {
@@ -20,6 +21,7 @@ export function toVaultError(err: unknown): VaultError {
   if (err instanceof KeyringUnavailable) return new ServerError('service_unavailable', 'keyring', { cause: err });
   if (err instanceof DecryptionFailed) return new ServerError('internal', 'keyring', { cause: err });
   if (isDatabaseUnavailable(err)) return new ServerError('service_unavailable', 'postgres', { cause: err });
+  if (isRedisUnavailable(err)) return new ServerError('service_unavailable', 'redis', { cause: err });
   return new ServerError('internal', undefined, { cause: err });
 }
 

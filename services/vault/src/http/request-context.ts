@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor } from '../identity/actor.ts';
+import type { Actor, ServiceActor } from '../identity/actor.ts';
 
 /** Per-request state the HTTP layer keeps in `res.locals`. */
 export interface RequestState {
@@ -9,6 +9,8 @@ export interface RequestState {
   /** The calling service from the verified client certificate (internal listener only). */
   service: string | null;
   actor?: Actor;
+  /** The calling service, once `authorize` has admitted it. */
+  serviceActor?: ServiceActor;
   /** The route pattern that matched (for logs and metrics), never the raw path. */
   route?: string;
 }
@@ -33,6 +35,13 @@ export function requestContext(listener: RequestState['listener']) {
 /** The actor set by `authorize`; routes that need a user call this. */
 export function actorOf(res: Response): Actor {
   const actor = state(res).actor;
+  if (!actor) throw new Error('route used without authorize()');
+  return actor;
+}
+
+/** The admitted calling service, for routes that act for no user. */
+export function serviceActorOf(res: Response): ServiceActor {
+  const actor = state(res).serviceActor;
   if (!actor) throw new Error('route used without authorize()');
   return actor;
 }

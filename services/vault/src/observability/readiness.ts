@@ -7,12 +7,13 @@ export interface ReadinessReport {
 
 export interface ReadinessDeps {
   readonly pingDatabase: () => Promise<void>;
+  readonly pingRedis: () => Promise<void>;
   readonly envelope: Envelope;
   /** Keyring round-trips are cached this long, so probes do not call KMS on every hit. */
   readonly keyringCacheMs?: number;
 }
 
-/** Readiness: PostgreSQL answers, and the keyring can encrypt and decrypt (each check bounded to 2 s). */
+/** Readiness: PostgreSQL and Redis answer, and the keyring can encrypt and decrypt (each check bounded to 2 s). */
 export function readinessCheck(deps: ReadinessDeps): () => Promise<ReadinessReport> {
   let keyringOkUntil = 0;
   const context = { purpose: 'readiness-probe' };
@@ -26,9 +27,10 @@ export function readinessCheck(deps: ReadinessDeps): () => Promise<ReadinessRepo
     keyringOkUntil = Date.now() + (deps.keyringCacheMs ?? 10_000);
   }
   return async () => {
-    const [postgres, keys] = await Promise.allSettled([bounded(deps.pingDatabase()), bounded(keyring())]);
+    const [postgres, redis, keys] = await Promise.allSettled([bounded(deps.pingDatabase()), bounded(deps.pingRedis()), bounded(keyring())]);
     const checks = {
       postgres: postgres.status === 'fulfilled' ? 'ok' : 'failing',
+      redis: redis.status === 'fulfilled' ? 'ok' : 'failing',
       keyring: keys.status === 'fulfilled' ? 'ok' : 'failing',
     } as const;
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };

@@ -1,0 +1,53 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ClientError } from '../errors/vault-error.ts';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import { sendProblem, toVaultError } from './problem.ts';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * `Idempotency-Key` on a POST: the first request with a key runs and its response (below 500) is kept for
+ * 24 h; a repeat with the same key and body gets that response again (`Idempotent-Replayed: true`); the same
+ * key with another body, or while the first is still running, gets 409 `idempotency_key_reused`.
+ * `scopeOf` names the caller (service and user, or the card-entry session), so keys never collide across callers.
+ */
+export function idempotency(store: IdempotencyStore, scopeOf: (req: Request, res: Response) => string | null) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('idempotency-key');
+    if (req.method !== 'POST' || header === undefined) return next();
+    if (!IDEMPOTENCY_KEY.test(header)) throw new ClientError('invalid_request', [{ path: 'Idempotency-Key', code: 'invalid_idempotency_key' }]);
+    const scope = scopeOf(req, res);
+    if (!scope) return next();
+    const request = `${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`;
+    const start = await store.start(scope, header, request);
+    if (start.kind === 'conflict') throw new ClientError('idempotency_key_reused');
+    if (start.kind === 'replay') {
+      res.status(start.response.status).type(start.response.contentType).setHeader('Idempotent-Replayed', 'true');
+      res.send(start.response.body);
+      return;
+    }
+    const send = res.send.bind(res);
+    let settled = false;
+    res.send = (body?: unknown) => {
+      if (settled) return send(body);
+      settled = true;
+      const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+      const contentType = String(res.getHeader('content-type') ?? 'application/json');
+      const status = res.statusCode;
+      const remember = status < 500 ? store.complete(start.key, request, { status, contentType, body: text }) : store.release(start.key);
+      remember.then(
+        () => send(body),
+        (err: unknown) => {
+          // The response could not be remembered: fail closed rather than risk a second, different result.
+          void store.release(start.key).catch(() => {});
+          sendProblem(res, toVaultError(err));
+        },
+      );
+      return res;
+    };
+    res.once('close', () => {
+      if (!settled) void store.release(start.key).catch(() => {});
+    });
+    next();
+  };
+}

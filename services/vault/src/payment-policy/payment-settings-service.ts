@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { serviceEvent } from '../audit/audit-event.ts';
+import { parseInput } from '../errors/parse-input.ts';
+import { ClientError } from '../errors/vault-error.ts';
+import type { ServiceActor } from '../identity/actor.ts';
+import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import { paymentsEnabled, type PaymentSettings } from './payment-policy.ts';
+import type { EpochScope, RevocationEpochs } from './revocation-epochs.ts';
+
+const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
+const switchSchema = z.object({ enabled: z.boolean() }).strict();
+
+function needIdentifier(value: string, path: string): void {
+  if (!IDENTIFIER.test(value)) throw new ClientError('invalid_request', [{ path, code: 'invalid_identifier' }]);
+}
+
+/**
+ * Tenant and group payment switches. Switching takes effect at once: the new setting commits, and the scope's
+ * revocation epoch is bumped both inside the transaction (before commit) and after it, so no token issued
+ * against the old setting survives — an issuer reads the epoch before it reads the setting.
+ */
+export class PaymentSettingsService {
+  constructor(
+    private readonly uow: VaultUnitOfWork,
+    private readonly epochs: RevocationEpochs,
+  ) {}
+
+  async setTenant(actor: ServiceActor, tenantId: string, body: unknown): Promise<{ tenantId: string; enabled: boolean }> {
+    needIdentifier(tenantId, 'tenantId');
+    const { enabled } = parseInput(switchSchema, body);
+    await this.switch(actor, { kind: 'tenant', tenantId }, enabled, (repos) => repos.paymentSettings.setTenant(tenantId, enabled));
+    return { tenantId, enabled };
+  }
+
+  async setGroup(actor: ServiceActor, tenantId: string, groupId: string, body: unknown): Promise<{ tenantId: string; groupId: string; enabled: boolean }> {
+    needIdentifier(tenantId, 'tenantId');
+    needIdentifier(groupId, 'groupId');
+    const { enabled } = parseInput(switchSchema, body);
+    await this.switch(actor, { kind: 'group', tenantId, groupId }, enabled, (repos) => repos.paymentSettings.setGroup(tenantId, groupId, enabled));
+    return { tenantId, groupId, enabled };
+  }
+
+  async effective(actor: ServiceActor, tenantId: string, groupId: string): Promise<PaymentSettings & { effective: boolean }> {
+    needIdentifier(tenantId, 'tenantId');
+    needIdentifier(groupId, 'groupId');
+    const settings = await this.uow.repos.paymentSettings.read(tenantId, groupId);
+    await this.uow.repos.audit.append(serviceEvent(actor, 'payment_settings.read', `${tenantId}/${groupId}`, 'success', { tenantId }));
+    return { ...settings, effective: paymentsEnabled(settings) };
+  }
+
+  private async switch(
+    actor: ServiceActor,
+    scope: EpochScope & { tenantId: string },
+    enabled: boolean,
+    write: (repos: VaultUnitOfWork['repos']) => Promise<void>,
+  ): Promise<void> {
+    const target = scope.kind === 'group' ? `${scope.tenantId}/${scope.groupId}` : scope.tenantId;
+    await this.uow.transaction(async (repos) => {
+      await write(repos);
+      await this.epochs.bump(scope);
+      await repos.audit.append({ ...serviceEvent(actor, enabled ? 'payments.enable' : 'payments.disable', target, 'success', { tenantId: scope.tenantId }) });
+    });
+    await this.epochs.bump(scope);
+  }
+}

@@ -1,0 +1,137 @@
+import { actorEvent, serviceEvent } from '../audit/audit-event.ts';
+import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
+import type { CardService } from '../cards/card-service.ts';
+import { isExpired } from '../cards/expiry.ts';
+import type { CardBrand } from '../cards/card-brand.ts';
+import type { PaymentsConfig } from './payments-config.ts';
+import { encryptForProcessor } from '../crypto/processor-jwe.ts';
+import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
+import { parseInput } from '../errors/parse-input.ts';
+import { ClientError } from '../errors/vault-error.ts';
+import type { Actor, ServiceActor } from '../identity/actor.ts';
+import { paymentsEnabled } from '../payment-policy/payment-policy.ts';
+import type { EpochScope, RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
+import type { ProcessorService } from '../processors/processor-service.ts';
+import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice } from './payment-token-input.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { TokenStore } from './token-store.ts';
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly processorId: string;
+}
+
+export interface RedeemedToken {
+  readonly jwe: string;
+  readonly kid: string;
+  readonly invoice: Invoice;
+}
+
+export interface PaymentTokenDeps {
+  readonly uow: VaultUnitOfWork;
+  readonly cards: CardService;
+  readonly billingProfiles: BillingProfileService;
+  readonly processors: ProcessorService;
+  readonly epochs: RevocationEpochs;
+  readonly tokens: TokenStore;
+  readonly rateLimiter: RateLimiter;
+  readonly config: PaymentsConfig;
+  readonly now?: () => Date;
+}
+
+/**
+ * Payment tokens: a stored card released for one payment, to one processor, after the owner re-entered the
+ * security code, for a few minutes, once. The CVC exists only in request memory and inside the JWE.
+ */
+export class PaymentTokenService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: PaymentTokenDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async issue(actor: Actor, body: unknown): Promise<IssuedToken> {
+    const { uow, config } = this.deps;
+    const input = parseInput(issueTokenSchema, body);
+    const { tenantId, groupId } = actor.user;
+    const scopes: EpochScope[] = [{ kind: 'tenant', tenantId }, ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : [])];
+    // Epochs are read before the switches: a switch-off that lands after this read revokes the token.
+    const epochs = await this.deps.epochs.read([...scopes, { kind: 'card', cardId: input.cardId.slice(0, 64) }]);
+
+    // Checks, cheapest first.
+    if (!paymentsEnabled(await uow.repos.paymentSettings.read(tenantId, groupId))) {
+      await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', null, 'denied'), reason: 'payments_disabled' });
+      throw new ClientError('payments_disabled');
+    }
+    const recipient = await this.deps.processors.recipient(input.processorId);
+    const invoice = checkInvoice(input.invoice, config.maxAmount, config.partners);
+    const card = await this.deps.cards.findOwnedOrDeny(actor, input.cardId, 'payment_token.issue');
+    const now = this.now();
+    /* Precondition: an expired card cannot be charged; say so before asking the processor. */
+    if (isExpired({ month: card.expMonth, year: card.expYear }, now)) throw new ClientError('card_expired');
+    const cvc = parseCvc(input.cvc, card.brand as CardBrand);
+    const wait = await this.deps.rateLimiter.hit([
+      { key: `card:${card.id}`, limit: config.rateLimits.perCard },
+      { key: `user:${tenantId}:${actor.user.userId}`, limit: config.rateLimits.perUser },
+    ]);
+    if (wait > 0) {
+      await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', card.id, 'denied'), reason: 'rate_limited' });
+      throw new ClientError('rate_limited', [], wait);
+    }
+
+    const { pan } = await this.deps.cards.revealPan(actor, card.id, card);
+    const billingAddress = card.billingProfileId ? await this.deps.billingProfiles.addressOf(actor, card.billingProfileId) : null;
+    const token = newBearerSecret('pt_');
+    const tokenId = newId('ptid_');
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + config.tokenTtlSeconds;
+    const jwe = await encryptForProcessor(
+      {
+        number: pan.reveal(),
+        expMonth: card.expMonth,
+        expYear: card.expYear,
+        cardholderName: card.cardholderName,
+        cvc: cvc.reveal(),
+        billingAddress,
+        invoice,
+        tokenId,
+        iat,
+        exp,
+      },
+      recipient.key,
+    );
+    const expiresAt = new Date(exp * 1000).toISOString();
+    await this.deps.tokens.save(
+      hashBearerSecret(token),
+      { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
+      config.tokenTtlSeconds,
+    );
+    await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` });
+    return { token, expiresAt, processorId: recipient.id };
+  }
+
+  /**
+   * Redeems a token for the calling processor. Unknown, expired, used, revoked, malformed and another
+   * processor's tokens all answer the same 404; another processor's attempt leaves the token in place.
+   */
+  async redeem(actor: ServiceActor, body: unknown): Promise<RedeemedToken> {
+    const { uow } = this.deps;
+    const token = (body as { token?: unknown } | undefined)?.token;
+    const processorId = actor.service.startsWith('processor/') ? actor.service.slice('processor/'.length) : null;
+    if (!processorId || typeof token !== 'string' || !PAYMENT_TOKEN.test(token) || Object.keys(body as object).length !== 1) {
+      await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', null, 'denied'), reason: 'token_not_found' });
+      throw new ClientError('token_not_found');
+    }
+    const outcome = await this.deps.tokens.redeem(hashBearerSecret(token), processorId);
+    if (outcome.kind === 'redeemed') {
+      const t = outcome.token;
+      await uow.repos.audit.append(serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId }));
+      return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
+    }
+    const scope = outcome.kind === 'not_found' ? {} : { tenantId: outcome.token.tenantId, userId: outcome.token.userId };
+    const target = outcome.kind === 'not_found' ? null : outcome.token.tokenId;
+    await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', target, 'denied', scope), reason: outcome.kind });
+    throw new ClientError('token_not_found');
+  }
+}

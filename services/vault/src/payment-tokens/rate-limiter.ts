@@ -1,0 +1,43 @@
+import type { RateLimit } from '../config/vault-config.ts';
+import type { Redis } from '../storage/redis.ts';
+
+/**
+ * Fixed-window counters in Redis, shared by every vault instance. Each call counts one attempt against every
+ * limit and reports the longest wait if any limit is exceeded.
+ */
+const HIT = `
+local worst = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[i * 2 - 1])
+  local window = tonumber(ARGV[i * 2])
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, window) end
+  if n > limit then
+    local ttl = redis.call('TTL', key)
+    if ttl < 1 then ttl = window end
+    if ttl > worst then worst = ttl end
+  end
+end
+return worst
+`;
+
+export interface RateLimiter {
+  /** Counts an attempt; returns 0 when allowed, else the seconds until the window ends. */
+  hit(limits: ReadonlyArray<{ readonly key: string; readonly limit: RateLimit }>): Promise<number>;
+}
+
+type RedisWithHit = Redis & { vaultRateHit(numKeys: number, ...args: Array<string | number>): Promise<number> };
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: RedisWithHit;
+  constructor(redis: Redis) {
+    if (!('vaultRateHit' in redis)) redis.defineCommand('vaultRateHit', { lua: HIT });
+    this.redis = redis as RedisWithHit;
+  }
+
+  hit(limits: ReadonlyArray<{ readonly key: string; readonly limit: RateLimit }>): Promise<number> {
+    const keys = limits.map((l) => `vault:rate:${l.key}`);
+    const args = limits.flatMap((l) => [l.limit.limit, l.limit.windowSeconds]);
+    return this.redis.vaultRateHit(keys.length, ...keys, ...args);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Redis } from '../storage/redis.ts';
+import type { Invoice } from './payment-token-input.ts';
+
+/** What Redis holds for a token: nothing that opens without the processor's private key. */
+export interface StoredToken {
+  readonly tokenId: string;
+  readonly processorId: string;
+  readonly tenantId: string;
+  readonly groupId: string | null;
+  readonly userId: string;
+  readonly cardId: string;
+  readonly kid: string;
+  readonly jwe: string;
+  readonly invoice: Invoice;
+  readonly expiresAt: string;
+  /** Revocation epochs at issue time, by epoch key. */
+  readonly epochs: Readonly<Record<string, string>>;
+}
+
+export type RedeemOutcome =
+  | { readonly kind: 'redeemed'; readonly token: StoredToken }
+  | { readonly kind: 'wrong_processor'; readonly token: StoredToken }
+  | { readonly kind: 'revoked'; readonly token: StoredToken }
+  | { readonly kind: 'not_found' };
+
+/**
+ * One atomic step: look the token up, check it was issued to this processor (if not: leave it, so the right
+ * processor can still redeem), check no revocation epoch moved (if one did: delete it), and delete it.
+ * Single-threaded Redis makes "exactly one redeem wins" hold across every vault instance.
+ */
+const REDEEM = `
+local v = redis.call('GET', KEYS[1])
+if not v then return {0} end
+local t = cjson.decode(v)
+if t.processorId ~= ARGV[1] then return {-1, v} end
+for k, e in pairs(t.epochs) do
+  local current = redis.call('GET', k) or '0'
+  if current ~= e then
+    redis.call('DEL', KEYS[1])
+    return {-2, v}
+  end
+end
+redis.call('DEL', KEYS[1])
+return {1, v}
+`;
+
+export interface TokenStore {
+  save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void>;
+  redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome>;
+}
+
+type RedisWithRedeem = Redis & { vaultRedeemToken(key: string, processorId: string): Promise<[number, string?]> };
+
+export class RedisTokenStore implements TokenStore {
+  private readonly redis: RedisWithRedeem;
+  constructor(redis: Redis) {
+    if (!('vaultRedeemToken' in redis)) redis.defineCommand('vaultRedeemToken', { numberOfKeys: 1, lua: REDEEM });
+    this.redis = redis as RedisWithRedeem;
+  }
+
+  async save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void> {
+    const ok = await this.redis.set(`vault:token:${tokenHash}`, JSON.stringify(token), 'EX', ttlSeconds, 'NX');
+    if (ok !== 'OK') throw new Error('token collision');
+  }
+
+  async redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome> {
+    const [code, value] = await this.redis.vaultRedeemToken(`vault:token:${tokenHash}`, processorId);
+    if (code === 0 || !value) return { kind: 'not_found' };
+    const token = JSON.parse(value) as StoredToken;
+    if (code === 1) return { kind: 'redeemed', token };
+    return code === -1 ? { kind: 'wrong_processor', token } : { kind: 'revoked', token };
+  }
+}
