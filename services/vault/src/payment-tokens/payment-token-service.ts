@@ -123,10 +123,17 @@ export class PaymentTokenService {
       await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', null, 'denied'), reason: 'token_not_found' });
       throw new ClientError('token_not_found');
     }
-    const outcome = await this.deps.tokens.redeem(hashBearerSecret(token), processorId);
+    const tokenHash = hashBearerSecret(token);
+    const outcome = await this.deps.tokens.redeem(tokenHash, processorId);
     if (outcome.kind === 'redeemed') {
       const t = outcome.token;
-      await uow.repos.audit.append(serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId }));
+      try {
+        await uow.repos.audit.append(serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId }));
+      } catch (err) {
+        // Unaudited, the card must not leave: put the token back so a retry can redeem it, and answer 503.
+        await this.deps.tokens.restore(tokenHash, t).catch(() => {});
+        throw err;
+      }
       return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
     }
     const scope = outcome.kind === 'not_found' ? {} : { tenantId: outcome.token.tenantId, userId: outcome.token.userId };

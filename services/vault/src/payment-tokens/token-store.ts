@@ -47,6 +47,8 @@ return {1, v}
 export interface TokenStore {
   save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void>;
   redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome>;
+  /** Puts a redeemed token back (until its expiry) when the redemption could not be completed. */
+  restore(tokenHash: string, token: StoredToken): Promise<void>;
 }
 
 type RedisWithRedeem = Redis & { vaultRedeemToken(key: string, processorId: string): Promise<[number, string?]> };
@@ -61,6 +63,11 @@ export class RedisTokenStore implements TokenStore {
   async save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void> {
     const ok = await this.redis.set(`vault:token:${tokenHash}`, JSON.stringify(token), 'EX', ttlSeconds, 'NX');
     if (ok !== 'OK') throw new Error('token collision');
+  }
+
+  async restore(tokenHash: string, token: StoredToken): Promise<void> {
+    const ms = new Date(token.expiresAt).getTime() - Date.now();
+    if (ms > 0) await this.redis.set(`vault:token:${tokenHash}`, JSON.stringify(token), 'PX', ms, 'NX');
   }
 
   async redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome> {
