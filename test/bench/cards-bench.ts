@@ -35,6 +35,7 @@ export async function benchCards(): Promise<void> {
     VAULT_INTERNAL_PORT: String(ports.internal),
     VAULT_PUBLIC_PORT: String(ports.public),
     VAULT_PROBE_PORT: '18464',
+    VAULT_RATE_LIMIT_USER: '1000000/60',
     VAULT_LOG_LEVEL: 'warn',
   });
   try {

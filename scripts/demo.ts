@@ -1,0 +1,98 @@
+/**
+ * `npm run demo`: one whole payment against a dev-mode vault this script starts — a card-entry session, a card
+ * added as the browser would, the cards listed as the payment flow, a token issued with the re-entered CVC,
+ * redeemed and opened by the reference processor, approved. Every step printed, masked.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { keysExample, REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { mintDevAssertion } from '../services/vault/src/dev/dev-assertion.ts';
+import { approve, openCard } from '../services/processor-sim/src/open-card.ts';
+import { redeemToken } from '../services/processor-sim/src/redeem-client.ts';
+
+const INTERNAL = 'https://localhost:28443';
+const PUBLIC = 'https://localhost:28444';
+const ca = readFileSync(keysExample('tls', 'ca.pem'));
+const client = (service: string) => ({
+  cert: readFileSync(keysExample('tls', 'clients', `${service}.pem`)),
+  key: readFileSync(keysExample('tls', 'clients', `${service}-key.pem`)),
+});
+
+function call(base: string, method: string, path: string, opts: { service?: string; auth?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(path, base), {
+      method,
+      ca,
+      ...(opts.service ? client(opts.service) : {}),
+      headers: { ...(opts.auth ? { authorization: opts.auth } : {}), ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function step(n: number, text: string, detail: unknown): void {
+  console.log(`\n${n}. ${text}`);
+  console.log(`   ${JSON.stringify(detail)}`);
+}
+
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+const vault = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
+  cwd: REPO_ROOT,
+  env: { ...clean, VAULT_INTERNAL_PORT: '28443', VAULT_PUBLIC_PORT: '28444', VAULT_PROBE_PORT: '28464', VAULT_DEV_DATA_DIR: '.vault-dev/demo', VAULT_LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+let vaultOutput = '';
+vault.stderr!.on('data', (d: Buffer) => (vaultOutput += d.toString()));
+const stop = () => vault.kill('SIGTERM');
+
+try {
+  console.log('Starting a dev-mode vault (embedded PostgreSQL, keys-example/) …');
+  const deadline = Date.now() + 90_000;
+  while (!(await fetch('http://127.0.0.1:28464/readyz').then((r) => r.ok, () => false))) {
+    if (vault.exitCode !== null || Date.now() > deadline) throw new Error(`the vault did not start:\n${vaultOutput}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const user = { sub: `demo-user-${Date.now()}`, tid: 'demo-tenant', gid: 'finance' };
+  const bearer = `Bearer ${await mintDevAssertion(user)}`;
+  const invoice = { id: 'INV-2026-0042', amount: 129_900, currency: 'EUR', merchantId: 'wide-world-importers', partner: 'xero' };
+
+  const session = await call(INTERNAL, 'POST', '/v1/card-sessions', { service: 'account-settings', auth: bearer, body: {} });
+  step(1, 'Settings backend (account-settings, mTLS) opens a card-entry session', { status: session.status, id: session.json.id, clientSecret: 'cs_…(given to the browser, never logged)', expiresAt: session.json.expiresAt });
+
+  const card = await call(PUBLIC, 'POST', '/v1/cards', {
+    auth: `CardSession ${session.json.clientSecret}`,
+    body: { number: '4000 0000 0000 0077', expMonth: 8, expYear: new Date().getUTCFullYear() + 2, cardholderName: 'Dana Demo', billingAddress: { name: 'Dana Demo', line1: '1 Harbour St', city: 'Wellington', postalCode: '6011', country: 'NZ' } },
+  });
+  step(2, 'Browser posts the card straight to the vault (public listener); the vault answers masked', { status: card.status, id: card.json.id, brand: card.json.brand, bin: card.json.bin, last4: card.json.last4 });
+
+  const list = await call(INTERNAL, 'GET', '/v1/cards', { service: 'payment-flow', auth: bearer });
+  step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`));
+
+  const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: bearer, body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
+  step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
+
+  const redemption = await redeemToken(INTERNAL, {
+    certFile: keysExample('tls', 'clients', 'processor-xero-payments.pem'),
+    keyFile: keysExample('tls', 'clients', 'processor-xero-payments-key.pem'),
+    caFile: keysExample('tls', 'ca.pem'),
+  }, token.json.token);
+  step(5, 'Processor redeems it over mTLS and receives a JWE only it can open', { kid: redemption.kid, jwe: `${redemption.jwe.slice(0, 24)}… (${redemption.jwe.length} chars)` });
+
+  const privateJwk = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-private.jwk.json'), 'utf8')) as object;
+  const opened = await openCard(redemption.jwe, privateJwk, invoice);
+  const result = approve(opened);
+  step(6, 'Processor opens it with node-jose, checks expiry and the invoice binding, and charges', result);
+  console.log(`\nAPPROVED ${result.brandHint} •••• ${result.last4} for ${(result.amount / 100).toFixed(2)} ${result.currency}`);
+
+  const again = await call(INTERNAL, 'POST', '/v1/payment-tokens/redeem', { service: 'processor-xero-payments', body: { token: token.json.token } });
+  step(7, 'A second redemption of the same token is refused', { status: again.status, code: again.json.code });
+} finally {
+  stop();
+}

@@ -1,0 +1,40 @@
+/**
+ * The reference processor as a command:
+ *   npm run processor-sim -- --vault https://localhost:8443 --processor xero-payments --token pt_… \
+ *     --invoice '{"id":"INV-1","amount":12345,"currency":"EUR","merchantId":"m-1","partner":"xero"}'
+ * Keys and certificates default to keys-example/ (dev only).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { approve, openCard } from './open-card.ts';
+import { redeemToken, type Invoice } from './redeem-client.ts';
+
+const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../keys-example');
+const { values } = parseArgs({
+  options: {
+    vault: { type: 'string', default: 'https://localhost:8443' },
+    processor: { type: 'string', default: 'xero-payments' },
+    token: { type: 'string' },
+    invoice: { type: 'string' },
+  },
+});
+if (!values.token || !values.invoice) {
+  console.error('usage: processor-sim --token pt_… --invoice <json> [--processor xero-payments] [--vault https://localhost:8443]');
+  process.exit(2);
+}
+const id = values.processor;
+const redemption = await redeemToken(
+  values.vault,
+  {
+    certFile: path.join(examples, 'tls', 'clients', `processor-${id}.pem`),
+    keyFile: path.join(examples, 'tls', 'clients', `processor-${id}-key.pem`),
+    caFile: path.join(examples, 'tls', 'ca.pem'),
+  },
+  values.token,
+);
+const privateJwk = JSON.parse(readFileSync(path.join(examples, 'processors', `${id}-private.jwk.json`), 'utf8')) as object;
+const card = await openCard(redemption.jwe, privateJwk, JSON.parse(values.invoice) as Invoice);
+const result = approve(card);
+console.log(`APPROVED ${result.brandHint} •••• ${result.last4} for ${(result.amount / 100).toFixed(2)} ${result.currency}`);

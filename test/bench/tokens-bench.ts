@@ -1,0 +1,103 @@
+/**
+ * Payment-token issue and redeem over mTLS against a vault process, beside the floor of what one issue must
+ * do — an ESDK decrypt, a JWE to the processor's key and a Redis write — measured in this same run.
+ */
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../services/vault/src/config/load-config.ts';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
+import { encryptForProcessor } from '../../services/vault/src/crypto/processor-jwe.ts';
+import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
+import { validateJwks } from '../../services/vault/src/processors/processor-keys.ts';
+import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
+import { drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
+
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+const ISSUES = Number(process.env['BENCH_TOKEN_ISSUES'] ?? 2_000);
+const FLOOR_OPS = 1_000;
+
+export async function benchTokens(): Promise<void> {
+  const url = TEST_DATABASE_URL.replace(/\/[^/]*$/, '/vault_bench');
+  await ensureDatabase(url);
+  await migrateDatabase(url);
+
+  // Floor: decrypt a card ciphertext + JWE to Xero's RSA key + Redis SET, one after another.
+  const { envelope } = buildCrypto(loadConfig({}).keys);
+  const context = { purpose: 'card', tenant: 'bench', owner: 'u', record: 'card_x' };
+  const sealed = await envelope.encrypt(Buffer.from(JSON.stringify({ v: 1, number: '4242424242424242' })), context);
+  const jwks = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-public.jwks.json'), 'utf8'));
+  const [key] = await validateJwks(jwks, [], new Date());
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const floorOnce = async (i: number) => {
+    const pan = JSON.parse(Buffer.from(await envelope.decrypt(sealed.ciphertext, context)).toString());
+    const jwe = await encryptForProcessor({ ...pan, cvc: '123', i }, key!);
+    await redis.set(`vault:bench:floor:${i % 100}`, jwe, 'EX', 60);
+  };
+  for (let i = 0; i < 100; i++) await floorOnce(i);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < FLOOR_OPS; i++) await floorOnce(i);
+  const floorMs = Number(process.hrtime.bigint() - t0) / 1e6 / FLOOR_OPS;
+  redis.disconnect();
+
+  const ports = { internal: 18443, public: 18444, probe: 18464 };
+  const vault = await startVaultProcess({
+    DATABASE_URL: url,
+    DATABASE_POOL_MAX: '20',
+    VAULT_INTERNAL_PORT: String(ports.internal),
+    VAULT_PUBLIC_PORT: String(ports.public),
+    VAULT_PROBE_PORT: String(ports.probe),
+    VAULT_LOG_LEVEL: 'warn',
+    VAULT_RATE_LIMIT_CARD: '1000000/60',
+    VAULT_RATE_LIMIT_USER: '1000000/60',
+    VAULT_TOKEN_TTL_SECONDS: '900',
+  });
+  try {
+    const settings = httpsClient(`https://localhost:${ports.internal}`, 'account-settings');
+    const admin = httpsClient(`https://localhost:${ports.internal}`, 'admin');
+    const flow = httpsClient(`https://localhost:${ports.internal}`, 'payment-flow');
+    const processor = httpsClient(`https://localhost:${ports.internal}`, 'processor-xero-payments');
+    const pub = httpsClient(`https://localhost:${ports.public}`);
+    await admin('PUT', '/v1/processors/xero-payments', {}, { name: 'Xero', enabled: true, jwks });
+
+    // Setup (not timed): 50 users with 2 cards each.
+    const salt = Date.now();
+    const users = Array.from({ length: 50 }, (_, i) => ({ sub: `tok-u${i}-${salt}`, tid: 'bench-tokens' }));
+    const bearers = await Promise.all(users.map(async (u) => `Bearer ${await mintDevAssertion(u)}`));
+    const cards: Array<{ user: number; id: string }> = [];
+    await drive('setup: cards', users.length * 2, 8, async (i) => {
+      const user = i % users.length;
+      const session = await settings('POST', '/v1/card-sessions', { authorization: bearers[user]! }, {});
+      const card = await pub('POST', '/v1/cards', { authorization: `CardSession ${session.json.clientSecret}` }, {
+        number: uniqueVisa(i, salt + 7),
+        expMonth: 12,
+        expYear: new Date().getUTCFullYear() + 2,
+        cardholderName: 'Bench Holder',
+      });
+      cards.push({ user, id: card.json.id });
+      return card.status === 201;
+    });
+
+    const invoice = { id: 'INV-BENCH', amount: 1000, currency: 'EUR', merchantId: 'bench', partner: 'xero' };
+    const tokens: string[] = [];
+    const issues = await drive(`POST /v1/payment-tokens (mTLS, c=${CONCURRENCY})`, ISSUES, CONCURRENCY, async (i) => {
+      const card = cards[i % cards.length]!;
+      const res = await flow('POST', '/v1/payment-tokens', { authorization: bearers[card.user]! }, { cardId: card.id, cvc: '123', processorId: 'xero-payments', invoice });
+      tokens[i] = res.json?.token;
+      return res.status === 201;
+    });
+    const redeems = await drive(`POST /v1/payment-tokens/redeem (mTLS, c=${CONCURRENCY})`, ISSUES, CONCURRENCY, async (i) => {
+      const res = await processor('POST', '/v1/payment-tokens/redeem', {}, { token: tokens[i] });
+      return res.status === 200;
+    });
+
+    console.log(`\npayment tokens (${ISSUES} issues, then each redeemed once)`);
+    console.log(`${'floor: ESDK decrypt + JWE (RSA-OAEP-256) + SET'.padEnd(44)} ${(1000 / floorMs).toFixed(0).padStart(7)}/s   ${floorMs.toFixed(3)} ms each`);
+    console.log(formatResult(issues));
+    console.log(formatResult(redeems));
+    console.log(`ratio: issues/s ÷ floor/s = ${(issues.perSecond / (1000 / floorMs)).toFixed(3)}`);
+    if (issues.errors || redeems.errors) throw new Error('benchmark requests failed');
+  } finally {
+    await vault.stop();
+  }
+}
