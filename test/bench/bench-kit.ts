@@ -2,6 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { keysExample, REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
+
+/** The benchmarks' own database beside the test one, created and migrated if needed. */
+export async function benchDatabase(): Promise<string> {
+  const url = TEST_DATABASE_URL.replace(/\/[^/]*$/, '/vault_bench');
+  await ensureDatabase(url);
+  await migrateDatabase(url);
+  return url;
+}
 
 export interface LoadResult {
   readonly name: string;

@@ -6,8 +6,7 @@
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
-import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
-import { drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
+import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const WRITES = Number(process.env['BENCH_CARD_WRITES'] ?? 2_000);
@@ -15,9 +14,7 @@ const READS = Number(process.env['BENCH_CARD_READS'] ?? 4_000);
 const FLOOR_OPS = 2_000;
 
 export async function benchCards(): Promise<void> {
-  const url = TEST_DATABASE_URL.replace(/\/[^/]*$/, '/vault_bench');
-  await ensureDatabase(url);
-  await migrateDatabase(url);
+  const url = await benchDatabase();
 
   // Floor: one ESDK encrypt of a card payload with the vault's own envelope (same suite, same keyring).
   const { envelope } = buildCrypto(loadConfig({}).keys);

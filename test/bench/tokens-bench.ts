@@ -10,17 +10,14 @@ import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { encryptForProcessor } from '../../services/vault/src/crypto/processor-jwe.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { validateJwks } from '../../services/vault/src/processors/processor-keys.ts';
-import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
-import { drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
+import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ISSUES = Number(process.env['BENCH_TOKEN_ISSUES'] ?? 2_000);
 const FLOOR_OPS = 1_000;
 
 export async function benchTokens(): Promise<void> {
-  const url = TEST_DATABASE_URL.replace(/\/[^/]*$/, '/vault_bench');
-  await ensureDatabase(url);
-  await migrateDatabase(url);
+  const url = await benchDatabase();
 
   // Floor: decrypt a card ciphertext + JWE to Xero's RSA key + Redis SET, one after another.
   const { envelope } = buildCrypto(loadConfig({}).keys);
