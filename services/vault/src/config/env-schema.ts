@@ -17,7 +17,7 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  VAULT_DEV_DATA_DIR: z.string().min(1).default('.vault-dev'),
+  VAULT_DEV_DATA_DIR: z.string().min(1).default('.vault-dev/pgdata'),
 
   VAULT_INTERNAL_HOST: z.string().min(1).optional(),
   VAULT_INTERNAL_PORT: port.default(8443),
