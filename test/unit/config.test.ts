@@ -17,8 +17,8 @@ const PROD = {
   VAULT_KEYRING: 'kms',
   VAULT_KMS_KEY_ARNS: 'v1=arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   VAULT_KEY_CURRENT: 'v1',
-  VAULT_FINGERPRINT_KEY_FILE: '/etc/vault/keys/fingerprint.key',
-  VAULT_FINGERPRINT_KEY_VERSION: 'v1',
+  VAULT_FINGERPRINT_KEYS_DIR: '/etc/vault/keys/fingerprint',
+  VAULT_FINGERPRINT_KEY_CURRENT: 'v1',
   VAULT_REDIS_URL: 'rediss://redis.internal:6380',
 };
 
@@ -65,7 +65,7 @@ describe('config', () => {
       ['VAULT_TLS_CERT_FILE', 'keys-example/tls/vault.pem'],
       ['VAULT_TLS_KEY_FILE', `${REPO_ROOT}/keys-example/tls/vault-key.pem`],
       ['VAULT_ASSERTION_JWKS_FILE', './keys-example/identity/issuer-public.jwks.json'],
-      ['VAULT_FINGERPRINT_KEY_FILE', '/srv/app/keys-example/kek/fingerprint-v1.key'],
+      ['VAULT_FINGERPRINT_KEYS_DIR', '/srv/app/keys-example/kek'],
     ] as const) {
       const err = configError({ ...PROD, [name]: value });
       expect(err.variable).toBe(name);

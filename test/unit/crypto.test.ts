@@ -109,16 +109,24 @@ describe('keyring factory', () => {
 });
 
 describe('PAN fingerprints', () => {
-  const fp = new HmacFingerprinter({ version: 'v1', material: new Secret(new Uint8Array(32).fill(7)) });
+  const k1 = { version: 'v1', material: new Secret(new Uint8Array(32).fill(7)) };
+  const k2 = { version: 'v2', material: new Secret(new Uint8Array(32).fill(8)) };
+  const fp = new HmacFingerprinter([k1], 'v1');
   const pan = new Pan('4242424242424242');
   it('are stable within a tenant, different across tenants and keys, and keyed', () => {
     expect(fp.fingerprint('t1', pan)).toBe(fp.fingerprint('t1', new Pan('4242424242424242')));
     expect(fp.fingerprint('t1', pan)).not.toBe(fp.fingerprint('t2', pan));
-    const other = new HmacFingerprinter({ version: 'v2', material: new Secret(new Uint8Array(32).fill(8)) });
+    const other = new HmacFingerprinter([k2], 'v2');
     expect(other.fingerprint('t1', pan)).not.toBe(fp.fingerprint('t1', pan));
     expect(fp.fingerprint('t1', pan)).toMatch(/^fp_[A-Za-z0-9_-]{43}$/);
   });
   it('refuses a short key', () => {
-    expect(() => new HmacFingerprinter({ version: 'v1', material: new Secret(new Uint8Array(16)) })).toThrow();
+    expect(() => new HmacFingerprinter([{ version: 'v1', material: new Secret(new Uint8Array(16)) }], 'v1')).toThrow();
+    expect(() => new HmacFingerprinter([k1], 'v2')).toThrow(/not among the loaded keys/);
+  });
+  it('during a fingerprint-key rotation, match under every loaded version, current first', () => {
+    const both = new HmacFingerprinter([k1, k2], 'v2');
+    expect(both.keyVersion).toBe('v2');
+    expect(both.allFingerprints('t1', pan)).toEqual([new HmacFingerprinter([k2], 'v2').fingerprint('t1', pan), fp.fingerprint('t1', pan)]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { VaultConfig } from './config/vault-config.ts';
-import { buildCrypto } from './crypto/build-crypto.ts';
+import { buildCrypto, type RetiredKeys } from './crypto/build-crypto.ts';
 import type { Envelope } from './crypto/envelope.ts';
 import { buildInternalApp, buildProbeApp, buildPublicApp } from './http/apps.ts';
 import { UserAssertionVerifier } from './identity/user-assertion.ts';
@@ -29,12 +29,14 @@ export interface VaultDeps {
   readonly database: Database;
   readonly redis: Redis;
   readonly logger: Logger;
+  /** Key versions retired in the database; never loaded. */
+  readonly retired?: RetiredKeys;
   readonly now?: () => Date;
 }
 
 /** The composition root: real implementations wired once. Tests call it with the real Postgres. */
-export function buildVault({ config, database, redis, logger, now }: VaultDeps): Vault {
-  const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys);
+export function buildVault({ config, database, redis, logger, retired, now }: VaultDeps): Vault {
+  const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys, retired);
   const uow = vaultUnitOfWork(database.prisma, config.audit.chains);
   const services = buildServices({
     uow,

@@ -12,6 +12,7 @@ import { openConfiguredDatabase } from './storage/open-configured-database.ts';
 import { pendingMigrations } from './storage/pending-migrations.ts';
 import { openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
+import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
 
 let config: VaultConfig;
 try {
@@ -42,7 +43,8 @@ async function start(): Promise<void> {
   }
 
   const redis = openRedis(config.redis.url);
-  const vault = buildVault({ config, database: db.database, redis, logger });
+  const retired = await new KeyVersionRepository(db.database.prisma).retired();
+  const vault = buildVault({ config, database: db.database, redis, logger, retired });
   if (dev) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [

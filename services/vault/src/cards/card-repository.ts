@@ -2,7 +2,7 @@ import type { PrismaExecutor } from '../storage/unit-of-work.ts';
 import type { CardRecord } from './card-record.ts';
 
 export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
-export type CardChanges = Partial<Pick<CardRecord, 'expMonth' | 'expYear' | 'cardholderName' | 'billingProfileId'>>;
+export type CardChanges = Partial<Pick<CardRecord, 'expMonth' | 'expYear' | 'cardholderName' | 'billingProfileId' | 'fingerprint' | 'fingerprintKeyVersion'>>;
 
 export interface Owner {
   readonly tenantId: string;
@@ -12,7 +12,8 @@ export interface Owner {
 /** The only code that reads or writes the `cards` table. Every lookup is scoped to its owner. */
 export interface CardRepository {
   findOwned(owner: Owner, id: string): Promise<CardRecord | null>;
-  findByFingerprint(owner: Owner, fingerprint: string): Promise<CardRecord | null>;
+  /** The owner's card with any of these fingerprints (one per loaded fingerprint key version). */
+  findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null>;
   listOwned(owner: Owner): Promise<CardRecord[]>;
   /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row. */
   insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }>;
@@ -28,10 +29,8 @@ export class PrismaCardRepository implements CardRepository {
     return this.db.card.findFirst({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
   }
 
-  findByFingerprint(owner: Owner, fingerprint: string): Promise<CardRecord | null> {
-    return this.db.card.findUnique({
-      where: { tenantId_userId_fingerprint: { tenantId: owner.tenantId, userId: owner.userId, fingerprint } },
-    });
+  findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null> {
+    return this.db.card.findFirst({ where: { tenantId: owner.tenantId, userId: owner.userId, fingerprint: { in: [...fingerprints] } } });
   }
 
   listOwned(owner: Owner): Promise<CardRecord[]> {

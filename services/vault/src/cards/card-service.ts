@@ -72,10 +72,16 @@ export class CardService {
       cardholderName: input.cardholderName,
       ...(newProfile ? { billingProfileId: newProfile.id } : billingProfileId ? { billingProfileId } : {}),
     };
+    // Under every loaded fingerprint key: during a fingerprint-key rotation a card stored under the old key
+    // is still found, and moved to the current one.
+    const fingerprints = this.deps.fingerprinter.allFingerprints(owner.tenantId, pan);
+    const current = { fingerprint: fingerprints[0]!, fingerprintKeyVersion: this.deps.fingerprinter.keyVersion };
     const write = () =>
       uow.transaction(async (repos) => {
         if (newProfile) await repos.billingProfiles.insert(newProfile);
-        const result = await repos.cards.insertOrUpdateDuplicate(
+        const older = fingerprints.length > 1 ? await repos.cards.findByAnyFingerprint(owner, fingerprints.slice(1)) : null;
+        const updatedOlder = older ? await repos.cards.updateOwned(owner, older.id, { ...fields, ...current }) : null;
+        const result = updatedOlder ? { card: updatedOlder, created: false } : await repos.cards.insertOrUpdateDuplicate(
           {
             id,
             ...owner,
@@ -84,8 +90,7 @@ export class CardService {
             brand,
             bin,
             last4,
-            fingerprint: this.deps.fingerprinter.fingerprint(owner.tenantId, pan),
-            fingerprintKeyVersion: this.deps.fingerprinter.keyVersion,
+            ...current,
             ciphertext: sealed.ciphertext,
             keyVersion: sealed.keyVersion,
           },

@@ -60,8 +60,8 @@ export const envSchema = z.object({
     )
     .optional(),
   VAULT_KEY_CURRENT: version.optional(),
-  VAULT_FINGERPRINT_KEY_FILE: file.optional(),
-  VAULT_FINGERPRINT_KEY_VERSION: version.optional(),
+  VAULT_FINGERPRINT_KEYS_DIR: file.optional(),
+  VAULT_FINGERPRINT_KEY_CURRENT: version.optional(),
 
   VAULT_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),

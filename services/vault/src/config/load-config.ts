@@ -24,8 +24,8 @@ const DEV = {
   clientCaFile: keysExample('tls', 'ca.pem'),
   rawKeysDir: keysExample('kek'),
   keyCurrent: 'v1',
-  fingerprintKeyFile: keysExample('kek', 'fingerprint-v1.key'),
-  fingerprintVersion: 'v1',
+  fingerprintKeysDir: keysExample('kek'),
+  fingerprintCurrent: 'v1',
 } as const;
 
 /** Parses the environment once into a frozen config. Throws ConfigError naming the first bad variable. */
@@ -93,8 +93,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     keys: {
       wrapping: wrappingKeys(e, need, keyFile),
       fingerprint: {
-        file: keyFile('VAULT_FINGERPRINT_KEY_FILE', need('VAULT_FINGERPRINT_KEY_FILE', DEV.fingerprintKeyFile)),
-        version: need('VAULT_FINGERPRINT_KEY_VERSION', DEV.fingerprintVersion),
+        dir: keyFile('VAULT_FINGERPRINT_KEYS_DIR', need('VAULT_FINGERPRINT_KEYS_DIR', DEV.fingerprintKeysDir)),
+        current: need('VAULT_FINGERPRINT_KEY_CURRENT', DEV.fingerprintCurrent),
       },
     },
     cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },

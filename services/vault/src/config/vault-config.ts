@@ -41,7 +41,8 @@ export interface VaultConfig {
   };
   readonly keys: {
     readonly wrapping: KeySource;
-    readonly fingerprint: { readonly file: string; readonly version: string };
+    /** Folder of `fingerprint-vN.key` files; `current` fingerprints new cards, older ones still match. */
+    readonly fingerprint: { readonly dir: string; readonly current: string };
   };
   readonly cardSessions: { readonly ttlSeconds: number };
   readonly redis: { readonly url: string };

@@ -1,46 +1,57 @@
 import { createHmac } from 'node:crypto';
-import type { Pan, Secret } from './secret.ts';
-
-export interface FingerprintKey {
-  readonly version: string;
-  readonly material: Secret<Uint8Array>;
-}
+import type { Pan } from './secret.ts';
+import type { VersionedKey } from './key-files.ts';
 
 export interface Fingerprinter {
+  /** The version new fingerprints are made with. */
   readonly keyVersion: string;
-  /** A keyed hash of the PAN, stable within a tenant and unrelated across tenants. */
+  /** A keyed hash of the PAN under the current key, stable within a tenant and unrelated across tenants. */
   fingerprint(tenantId: string, pan: Pan): string;
+  /** The PAN's fingerprint under every loaded key, current first: duplicate detection during a key rotation. */
+  allFingerprints(tenantId: string, pan: Pan): string[];
 }
 
 /**
  * PAN fingerprints: HMAC-SHA-256 with a dedicated key (PCI DSS 4.0.1 3.5.1.1 requires a keyed hash), under a
  * per-tenant subkey derived as HMAC(key, "vault-fingerprint/v1|" + tenant), so the same card in two tenants
- * does not link. Output: `fp_` + base64url of the full 32-byte MAC.
+ * does not link. Output: `fp_` + base64url of the full 32-byte MAC. Several key versions may be loaded while
+ * the rotation job recomputes stored fingerprints; new ones always use the current version.
  */
 export class HmacFingerprinter implements Fingerprinter {
   readonly keyVersion: string;
-  readonly #key: Secret<Uint8Array>;
+  readonly #keys: ReadonlyArray<VersionedKey>;
   readonly #tenantKeys = new Map<string, Buffer>();
 
-  constructor(key: FingerprintKey) {
+  constructor(keys: readonly VersionedKey[], current: string) {
     /* Precondition: at least 256 bits, or the keyed hash is weaker than its name says. */
-    if (key.material.reveal().length < 32) throw new Error('fingerprint key must be at least 32 bytes');
-    this.keyVersion = key.version;
-    this.#key = key.material;
+    for (const key of keys) if (key.material.reveal().length < 32) throw new Error(`fingerprint key ${key.version} must be at least 32 bytes`);
+    const currentKey = keys.find((k) => k.version === current);
+    /* Precondition: the current version must be loaded, or no new card could be fingerprinted. */
+    if (!currentKey) throw new Error(`current fingerprint key ${current} is not among the loaded keys`);
+    this.keyVersion = current;
+    this.#keys = [currentKey, ...keys.filter((k) => k !== currentKey)];
   }
 
   fingerprint(tenantId: string, pan: Pan): string {
-    const mac = createHmac('sha256', this.#tenantKey(tenantId)).update(pan.reveal(), 'ascii').digest('base64url');
-    return `fp_${mac}`;
+    return this.#mac(this.#keys[0]!, tenantId, pan);
   }
 
-  #tenantKey(tenantId: string): Buffer {
-    let key = this.#tenantKeys.get(tenantId);
-    if (!key) {
-      key = createHmac('sha256', this.#key.reveal()).update(`vault-fingerprint/v1|${tenantId}`, 'utf8').digest();
+  allFingerprints(tenantId: string, pan: Pan): string[] {
+    return this.#keys.map((key) => this.#mac(key, tenantId, pan));
+  }
+
+  #mac(key: VersionedKey, tenantId: string, pan: Pan): string {
+    return `fp_${createHmac('sha256', this.#tenantKey(key, tenantId)).update(pan.reveal(), 'ascii').digest('base64url')}`;
+  }
+
+  #tenantKey(key: VersionedKey, tenantId: string): Buffer {
+    const cacheKey = `${key.version}|${tenantId}`;
+    let derived = this.#tenantKeys.get(cacheKey);
+    if (!derived) {
+      derived = createHmac('sha256', key.material.reveal()).update(`vault-fingerprint/v1|${tenantId}`, 'utf8').digest();
       if (this.#tenantKeys.size > 10_000) this.#tenantKeys.clear();
-      this.#tenantKeys.set(tenantId, key);
+      this.#tenantKeys.set(cacheKey, derived);
     }
-    return key;
+    return derived;
   }
 }

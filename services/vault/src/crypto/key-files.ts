@@ -13,9 +13,26 @@ export function readKeyFile(file: string): Secret<Uint8Array> {
   return new Secret(new Uint8Array(Buffer.from(text, 'base64')));
 }
 
-export function readWrappingKeys(dir: string): Array<{ version: string; material: Secret<Uint8Array> }> {
+export interface VersionedKey {
+  readonly version: string;
+  readonly material: Secret<Uint8Array>;
+}
+
+function readVersioned(dir: string, prefix: string): VersionedKey[] {
+  const pattern = new RegExp(`^${prefix}v([1-9][0-9]*)\\.key$`);
   return readdirSync(dir)
-    .filter((name) => /^v[1-9][0-9]*\.key$/.test(name))
-    .sort((a, b) => Number(a.slice(1, -4)) - Number(b.slice(1, -4)))
-    .map((name) => ({ version: name.slice(0, -4), material: readKeyFile(path.join(dir, name)) }));
+    .map((name) => ({ name, n: pattern.exec(name)?.[1] }))
+    .filter((f): f is { name: string; n: string } => f.n !== undefined)
+    .sort((a, b) => Number(a.n) - Number(b.n))
+    .map(({ name, n }) => ({ version: `v${n}`, material: readKeyFile(path.join(dir, name)) }));
+}
+
+/** `v1.key`, `v2.key`, … — AES-256 wrapping keys. */
+export function readWrappingKeys(dir: string): VersionedKey[] {
+  return readVersioned(dir, '');
+}
+
+/** `fingerprint-v1.key`, … — HMAC keys for PAN fingerprints. */
+export function readFingerprintKeys(dir: string): VersionedKey[] {
+  return readVersioned(dir, 'fingerprint-');
 }

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { loadConfig } from '../../services/vault/src/config/load-config.ts';
+import { sealAddress } from '../../services/vault/src/billing-profiles/billing-profile-secret.ts';
+import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
+import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
+import { newId } from '../../services/vault/src/crypto/secret-hash.ts';
+import { Pan } from '../../services/vault/src/crypto/secret.ts';
+
+/** The vault's crypto with the given current key versions (example keys). */
+export function cryptoAt(key: 'v1' | 'v2', fingerprint: 'v1' | 'v2' = key) {
+  return buildCrypto(loadConfig({ VAULT_KEY_CURRENT: key, VAULT_FINGERPRINT_KEY_CURRENT: fingerprint }).keys);
+}
+
+/** A distinct Luhn-valid 16-digit Visa for each i. */
+export function panFor(i: number, salt: number): string {
+  const body = `4${String(salt % 100_000).padStart(5, '0')}${String(i).padStart(9, '0')}`;
+  for (let d = 0; d <= 9; d++) {
+    const c = body + d;
+    let sum = 0;
+    for (let k = 0; k < 16; k++) {
+      let v = Number(c[15 - k]);
+      if (k % 2 === 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+      sum += v;
+    }
+    if (sum % 10 === 0) return c;
+  }
+  throw new Error('unreachable');
+}
+
+export interface SeededCard {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly pan: string;
+}
+
+/** Writes `count` cards (and one billing profile per 50) under the v1 keys, straight into the database. */
+export async function seedUnderV1(pool: pg.Pool, count: number): Promise<{ cards: SeededCard[]; profiles: number }> {
+  const { envelope, fingerprinter } = cryptoAt('v1');
+  const salt = randomBytes(3).readUIntBE(0, 3);
+  const cards: SeededCard[] = [];
+  let profiles = 0;
+  for (let start = 0; start < count; start += 500) {
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (let i = start; i < Math.min(count, start + 500); i++) {
+      const card = { id: newId('card_'), tenantId: `rot-t${i % 7}`, userId: `rot-u${i}`, pan: panFor(i, salt) };
+      const pan = new Pan(card.pan);
+      const sealed = await sealPan(envelope, card, pan);
+      const p = values.length;
+      tuples.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'visa', $${p + 4}, $${p + 5}, 12, 2040, 'Rotation Holder', $${p + 6}, 'v1', $${p + 7}, 'v1')`);
+      values.push(card.id, card.tenantId, card.userId, card.pan.slice(0, 6), card.pan.slice(-4), fingerprinter.fingerprint(card.tenantId, pan), Buffer.from(sealed.ciphertext));
+      cards.push(card);
+    }
+    await pool.query(
+      `INSERT INTO cards (id, tenant_id, user_id, brand, bin, last4, exp_month, exp_year, cardholder_name, fingerprint, fingerprint_key_version, ciphertext, key_version) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+  for (let i = 0; i < count; i += 50) {
+    const place = { id: newId('bp_'), tenantId: 'rot-t0', userId: `rot-u${i}` };
+    const sealed = await sealAddress(envelope, place, { name: 'R', line1: `${i} Rotation Road`, city: 'Keyport', postalCode: '1000', country: 'NL' });
+    await pool.query(`INSERT INTO billing_profiles (id, tenant_id, user_id, ciphertext, key_version) VALUES ($1, $2, $3, $4, 'v1')`, [place.id, place.tenantId, place.userId, Buffer.from(sealed.ciphertext)]);
+    profiles++;
+  }
+  return { cards, profiles };
+}
