@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
+import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { openPan } from '../../services/vault/src/cards/card-secret.ts';
+import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import { cryptoAt, seedUnderV1, type SeededCard } from '../support/rotation-fixtures.ts';
+import { runNpmScript } from '../support/run-script.ts';
+import { scratchDatabase } from '../support/test-database.ts';
+
+const ROTATE_ENV = { VAULT_KEY_CURRENT: 'v2', VAULT_FINGERPRINT_KEY_CURRENT: 'v2' };
+
+/** Runs the job as its own process; optionally SIGKILLs it `killAfterMs` after it starts writing. */
+function runJob(url: string, args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/key-rotation/src/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...clean, ...ROTATE_ENV, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (killAfterMs !== undefined && stdout.includes('key_rotation.progress')) {
+      setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      killAfterMs = undefined;
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout })));
+}
+
+function lastReport(stdout: string): any {
+  const line = stdout.split('\n').filter((l) => l.includes('"key_rotation.report"')).pop();
+  return line ? JSON.parse(line) : null;
+}
+
+async function expectAllOnV2(db: Database, cards: readonly SeededCard[]) {
+  const v2 = cryptoAt('v2');
+  const { rows } = await db.pool.query<{ id: string; tenant_id: string; user_id: string; ciphertext: Buffer; key_version: string; fingerprint_key_version: string }>(
+    'SELECT id, tenant_id, user_id, ciphertext, key_version, fingerprint_key_version FROM cards',
+  );
+  expect(rows).toHaveLength(cards.length);
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  for (const row of rows) {
+    expect([row.key_version, row.fingerprint_key_version]).toEqual(['v2', 'v2']);
+    expect((await openPan(v2.envelope, { id: row.id, tenantId: row.tenant_id, userId: row.user_id, ciphertext: row.ciphertext })).reveal()).toBe(byId.get(row.id)!.pan);
+  }
+  const profiles = await db.pool.query(`SELECT count(*)::int AS n FROM billing_profiles WHERE key_version <> 'v2'`);
+  expect(profiles.rows[0].n).toBe(0);
+}
+
+describe('crash safety: SIGKILL at a random point, then rerun', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: every row ends on v2, decrypting, none lost or duplicated`, async () => {
+      const scratch = await scratchDatabase();
+      const db = openDatabase({ url: scratch.url, poolMax: 4 });
+      try {
+        const { cards } = await seedUnderV1(db.pool, 1_500);
+        // A deterministic "random" point per seed: 50–650 ms after the first progress line.
+        const killAfter = ((seed * 7919) % 13) * 50 + 50;
+        const killed = await runJob(scratch.url, ['--batch-size', '50', '--concurrency', '2'], killAfter);
+        expect(killed.signal).toBe('SIGKILL');
+        const midway = await db.pool.query(`SELECT count(*) FILTER (WHERE key_version = 'v2')::int AS done FROM cards`);
+        expect(midway.rows[0].done).toBeLessThan(1_500); // it really died mid-run
+
+        const rerun = await runJob(scratch.url, ['--batch-size', '50']);
+        expect(rerun.code, rerun.stdout).toBe(0);
+        const report = lastReport(rerun.stdout);
+        expect(report.abandonedRuns).toHaveLength(1);
+        expect(report.changed).toBe(report.pending);
+        expect(report.remaining).toBe(0);
+        await expectAllOnV2(db, cards);
+      } finally {
+        await db.close();
+        await scratch.drop();
+      }
+    }, 120_000);
+  }
+});
+
+describe('several jobs at once', () => {
+  it('two jobs started together re-encrypt each row exactly once; their counts add up', async () => {
+    const scratch = await scratchDatabase();
+    const db = openDatabase({ url: scratch.url, poolMax: 4 });
+    try {
+      const { cards, profiles } = await seedUnderV1(db.pool, 3_000);
+      const [a, b] = await Promise.all([runJob(scratch.url, ['--batch-size', '40']), runJob(scratch.url, ['--batch-size', '40'])]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      const [ra, rb] = [lastReport(a.stdout), lastReport(b.stdout)];
+      expect(ra.changed + rb.changed).toBe(3_000 + profiles);
+      expect(ra.changed).toBeGreaterThan(0);
+      expect(rb.changed).toBeGreaterThan(0);
+      // Exactly once: every row went from version 1 to version 2, none to 3.
+      const versions = await db.pool.query(`SELECT version, count(*)::int AS n FROM cards GROUP BY 1`);
+      expect(versions.rows).toEqual([{ version: 2, n: 3_000 }]);
+      await expectAllOnV2(db, cards);
+    } finally {
+      await db.close();
+      await scratch.drop();
+    }
+  }, 120_000);
+});
+
+describe('live updates during rotation', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  let db: Database;
+  beforeAll(async () => {
+    scratch = await scratchDatabase();
+    db = openDatabase({ url: scratch.url, poolMax: 6 });
+  });
+  afterAll(async () => {
+    await db.close();
+    await scratch.drop();
+  });
+
+  it('a PATCH issued while its row is being rotated is never lost (forced interleaving)', async () => {
+    const { cards } = await seedUnderV1(db.pool, 200);
+    const target = cards[120]!;
+    const v2 = cryptoAt('v2');
+    let patch: Promise<unknown> | null = null;
+    let patchDone = false;
+    let patchWaitedForTheBatch = false;
+    const report = await rotateKeys(
+      { pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new PrismaAuditStore(db.prisma, 1) },
+      {
+        batchSize: 50,
+        concurrency: 1,
+        dryRun: false,
+        beforeWrite: async (table, ids) => {
+          if (table !== 'cards' || !ids.includes(target.id) || patch) return;
+          // The job has read and locked the row and is about to write it back: the vault now updates it.
+          patch = db.pool
+            .query(`UPDATE cards SET cardholder_name = 'Patched Mid-Rotation', exp_month = 7, version = version + 1 WHERE id = $1`, [target.id])
+            .then(() => (patchDone = true));
+          await new Promise((r) => setTimeout(r, 300));
+          patchWaitedForTheBatch = !patchDone; // still blocked on the row the job holds
+        },
+      },
+    );
+    await patch;
+    expect(patchWaitedForTheBatch).toBe(true);
+    expect(report.remaining).toBe(0);
+    const { rows } = await db.pool.query('SELECT cardholder_name, exp_month, key_version, version, tenant_id, user_id, ciphertext FROM cards WHERE id = $1', [target.id]);
+    expect(rows[0]).toMatchObject({ cardholder_name: 'Patched Mid-Rotation', exp_month: 7, key_version: 'v2', version: 3 });
+    expect((await openPan(v2.envelope, { id: target.id, tenantId: rows[0].tenant_id, userId: rows[0].user_id, ciphertext: rows[0].ciphertext })).reveal()).toBe(target.pan);
+  });
+});
+
+describe('retiring a key', () => {
+  it('keys:retire v1 is refused while a v1 row exists, and succeeds after rotation', async () => {
+    const scratch = await scratchDatabase();
+    const db = openDatabase({ url: scratch.url, poolMax: 2 });
+    try {
+      await seedUnderV1(db.pool, 60);
+      const env = { DATABASE_URL: scratch.url, ...ROTATE_ENV };
+      const refused = runNpmScript('keys:retire', env, ['v1']);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/refused — 62 row\(s\) still use wrapping key v1/);
+      expect(runNpmScript('keys:retire', env, ['v2']).stderr).toMatch(/is the current wrapping key/);
+
+      expect(runNpmScript('rotate-keys', env).status).toBe(0);
+      const retired = runNpmScript('keys:retire', env, ['v1']);
+      expect(retired.status, retired.stderr).toBe(0);
+      expect(runNpmScript('keys:retire', env, ['v1', '--fingerprint']).status).toBe(0);
+      const { rows } = await db.pool.query(`SELECT purpose, version, state FROM key_versions ORDER BY purpose`);
+      expect(rows).toEqual([
+        { purpose: 'fingerprint', version: 'v1', state: 'retired' },
+        { purpose: 'wrapping', version: 'v1', state: 'retired' },
+      ]);
+      const audit = await db.pool.query(`SELECT outcome FROM audit_events WHERE action = 'key.retire' ORDER BY id`);
+      expect(audit.rows.map((r) => r.outcome)).toEqual(['denied', 'success', 'success']);
+    } finally {
+      await db.close();
+      await scratch.drop();
+    }
+  }, 120_000);
+});
