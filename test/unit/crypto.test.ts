@@ -69,6 +69,15 @@ describe('envelope encryption (AWS Encryption SDK)', () => {
     expect(Buffer.from(await b.decrypt(sealed.ciphertext, context)).toString()).toBe('x');
   });
 
+  it('never loads a retired key version, and refuses to run with a retired current key', async () => {
+    const dev = (key: string) => loadConfig({ VAULT_KEY_CURRENT: key }).keys;
+    const old = await buildCrypto(dev('v1')).envelope.encrypt(Buffer.from('old'), context);
+    const afterRetire = buildCrypto(dev('v2'), { wrapping: ['v1'], fingerprint: [] });
+    await expect(afterRetire.envelope.decrypt(old.ciphertext, context)).rejects.toBeInstanceOf(DecryptionFailed);
+    expect(() => buildCrypto(dev('v1'), { wrapping: ['v1'], fingerprint: [] })).toThrow(/retired/);
+    expect(() => buildCrypto(dev('v1'), { wrapping: [], fingerprint: ['v1'] })).toThrow(/retired/);
+  });
+
   it('builds from the dev config', async () => {
     const { envelope: e, fingerprinter } = buildCrypto(loadConfig({}).keys);
     expect(e.currentKeyVersion).toBe('v1');
