@@ -52,11 +52,11 @@ async function start(): Promise<void> {
     await listenPublic(vault.publicApp, config.tls, pub.host, pub.port),
   ];
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
+  if (dev) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
   logger.info(
     { mode: config.mode, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
     'payment vault listening',
   );
-  if (dev) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
 
   let stopping = false;
   const stop = async (signal: string) => {
