@@ -107,19 +107,3 @@ export async function startVaultProcess(env: Record<string, string>): Promise<{ 
       }),
   };
 }
-
-/** A Luhn-valid 16-digit Visa number, distinct for each `i`. */
-export function uniqueVisa(i: number, salt: number): string {
-  const body = `4${String(salt % 1_000_000).padStart(6, '0')}${String(i).padStart(8, '0')}`;
-  for (let d = 0; d <= 9; d++) {
-    const candidate = body + d;
-    let sum = 0;
-    for (let k = 0; k < 16; k++) {
-      let v = Number(candidate[15 - k]);
-      if (k % 2 === 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
-      sum += v;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}

@@ -6,7 +6,8 @@
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
-import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
+import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess } from './bench-kit.ts';
+import { distinctVisa } from '../support/card-numbers.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const WRITES = Number(process.env['BENCH_CARD_WRITES'] ?? 2_000);
@@ -53,7 +54,7 @@ export async function benchCards(): Promise<void> {
     const year = new Date().getUTCFullYear() + 3;
     const writes = await drive(`POST /v1/cards (public, TLS, c=${CONCURRENCY})`, WRITES, CONCURRENCY, async (i) => {
       const res = await pub('POST', '/v1/cards', { authorization: `CardSession ${secrets[i]}` }, {
-        number: uniqueVisa(i, salt),
+        number: distinctVisa(i, salt),
         expMonth: 1 + (i % 12),
         expYear: year,
         cardholderName: 'Bench Holder',

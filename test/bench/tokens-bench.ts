@@ -10,7 +10,8 @@ import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { encryptForProcessor } from '../../services/vault/src/crypto/processor-jwe.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { validateJwks } from '../../services/vault/src/processors/processor-keys.ts';
-import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess, uniqueVisa } from './bench-kit.ts';
+import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess } from './bench-kit.ts';
+import { distinctVisa } from '../support/card-numbers.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ISSUES = Number(process.env['BENCH_TOKEN_ISSUES'] ?? 2_000);
@@ -66,7 +67,7 @@ export async function benchTokens(): Promise<void> {
       const user = i % users.length;
       const session = await settings('POST', '/v1/card-sessions', { authorization: bearers[user]! }, {});
       const card = await pub('POST', '/v1/cards', { authorization: `CardSession ${session.json.clientSecret}` }, {
-        number: uniqueVisa(i, salt + 7),
+        number: distinctVisa(i, salt + 7),
         expMonth: 12,
         expYear: new Date().getUTCFullYear() + 2,
         cardholderName: 'Bench Holder',

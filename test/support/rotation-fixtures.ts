@@ -6,26 +6,11 @@ import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { newId } from '../../services/vault/src/crypto/secret-hash.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
+import { distinctVisa } from './card-numbers.ts';
 
 /** The vault's crypto with the given current key versions (example keys). */
 export function cryptoAt(key: 'v1' | 'v2', fingerprint: 'v1' | 'v2' = key) {
   return buildCrypto(loadConfig({ VAULT_KEY_CURRENT: key, VAULT_FINGERPRINT_KEY_CURRENT: fingerprint }).keys);
-}
-
-/** A distinct Luhn-valid 16-digit Visa for each i. */
-export function panFor(i: number, salt: number): string {
-  const body = `4${String(salt % 100_000).padStart(5, '0')}${String(i).padStart(9, '0')}`;
-  for (let d = 0; d <= 9; d++) {
-    const c = body + d;
-    let sum = 0;
-    for (let k = 0; k < 16; k++) {
-      let v = Number(c[15 - k]);
-      if (k % 2 === 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
-      sum += v;
-    }
-    if (sum % 10 === 0) return c;
-  }
-  throw new Error('unreachable');
 }
 
 export interface SeededCard {
@@ -45,7 +30,7 @@ export async function seedUnderV1(pool: pg.Pool, count: number): Promise<{ cards
     const values: unknown[] = [];
     const tuples: string[] = [];
     for (let i = start; i < Math.min(count, start + 500); i++) {
-      const card = { id: newId('card_'), tenantId: `rot-t${i % 7}`, userId: `rot-u${i}`, pan: panFor(i, salt) };
+      const card = { id: newId('card_'), tenantId: `rot-t${i % 7}`, userId: `rot-u${i}`, pan: distinctVisa(i, salt) };
       const pan = new Pan(card.pan);
       const sealed = await sealPan(envelope, card, pan);
       const p = values.length;

@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cvcLength, detectBrand } from '../../services/vault/src/cards/card-brand.ts';
 import { luhnValid, parsePan } from '../../services/vault/src/cards/pan.ts';
-
-/** Appends the Luhn check digit to a digit string. */
-function withCheckDigit(body: string): string {
-  for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
-  throw new Error('unreachable');
-}
+import { withCheckDigit } from '../support/card-numbers.ts';
 
 describe('parsePan', () => {
   it.each([

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
-import { ConfigError, loadConfig } from '../../vault/src/config/load-config.ts';
+import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
@@ -29,13 +29,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000 || !Numb
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
-  process.exit(2);
-}
+const config = loadConfigOrExit(2);
 
 const db = await openConfiguredDatabase({ ...config, database: { ...config.database, poolMax: Math.max(config.database.poolMax, concurrency + 3) } });
 const tty = process.stdout.isTTY === true;

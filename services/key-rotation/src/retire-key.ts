@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
-import { ConfigError, loadConfig } from '../../vault/src/config/load-config.ts';
+import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
 
@@ -15,13 +15,7 @@ if (!version || !/^v[1-9][0-9]*$/.test(version) || positionals.length !== 1) {
   process.exit(2);
 }
 const purpose = values.fingerprint ? 'fingerprint' : 'wrapping';
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
-  process.exit(2);
-}
+const config = loadConfigOrExit(2);
 const current = purpose === 'fingerprint' ? config.keys.fingerprint.current : config.keys.wrapping.current;
 if (version === current) {
   console.error(`keys:retire: ${version} is the current ${purpose} key; make another current and rotate first`);

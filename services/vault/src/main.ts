@@ -2,7 +2,7 @@
  * The vault's entry point: config → database (embedded in dev) → keys → listeners. `npm start`.
  */
 import { buildVault } from './build-vault.ts';
-import { ConfigError, loadConfig } from './config/load-config.ts';
+import { loadConfigOrExit } from './config/load-config.ts';
 import type { VaultConfig } from './config/vault-config.ts';
 import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
 import { listenInternal, listenProbe, listenPublic, type Listening } from './http/listeners.ts';
@@ -14,13 +14,7 @@ import { openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
 import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
 
-let config: VaultConfig;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
-  process.exit(78);
-}
+const config: VaultConfig = loadConfigOrExit(78);
 
 const logger = createLogger(config.log.level);
 const dev = config.mode === 'dev';

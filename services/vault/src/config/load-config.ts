@@ -150,3 +150,13 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** For command-line entry points: the config, or one line naming the bad variable and exit with `status`. */
+export function loadConfigOrExit(status: number, env: Readonly<Record<string, string | undefined>> = process.env): VaultConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
+    process.exit(status);
+  }
+}
