@@ -23,6 +23,8 @@ export interface TestVault {
   internal(path: string, options?: RequestOptions & { as?: string; user?: AssertionClaims | string }): Promise<HttpResult>;
   /** A request to the public listener (no client certificate). */
   public(path: string, options?: RequestOptions): Promise<HttpResult>;
+  /** Re-reads both listeners' certificates (what SIGHUP does in the vault process). */
+  reloadTls(): void;
   /** A card-entry session secret for `user`, made by the account-settings backend. */
   cardSession(user: AssertionClaims, body?: unknown): Promise<string>;
   /** Adds a card for `user` the way the hosted form does. */
@@ -88,6 +90,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     logs,
     internal,
     public: (path, opts = {}) => request(publicUrl, path, opts),
+    reloadTls: () => listeners.forEach((l) => l.reloadTls()),
     cardSession,
     async addCard(user, card) {
       const secret = await cardSession(user);

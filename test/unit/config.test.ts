@@ -74,6 +74,17 @@ describe('config', () => {
     expect(configError({ ...PROD, VAULT_KEYRING: 'raw', VAULT_KMS_KEY_ARNS: '', VAULT_RAW_KEYS_DIR: 'keys-example/kek' }).variable).toBe('VAULT_RAW_KEYS_DIR');
   });
 
+  it('production refuses plaintext or unverified connections to PostgreSQL and Redis', () => {
+    for (const url of ['postgresql://vault@db:5432/vault', 'postgresql://vault@db:5432/vault?sslmode=disable', 'postgresql://vault@db:5432/vault?sslmode=require']) {
+      const err = configError({ ...PROD, DATABASE_URL: url });
+      expect(err.variable).toBe('DATABASE_URL');
+      expect(err.message).toContain('sslmode=verify-full');
+    }
+    expect(configError({ ...PROD, VAULT_REDIS_URL: 'redis://redis.internal:6379' }).message).toMatch(/^invalid configuration: VAULT_REDIS_URL: production mode requires rediss:\/\//);
+    // Dev mode may use plaintext on loopback.
+    expect(loadConfig({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/x', VAULT_REDIS_URL: 'redis://127.0.0.1:6379' }).redis.url).toBe('redis://127.0.0.1:6379');
+  });
+
   it('production refuses every dev default', () => {
     for (const name of Object.keys(PROD).filter((k) => k !== 'VAULT_MODE')) {
       const env: Record<string, string> = { ...PROD };

@@ -1,6 +1,7 @@
 /**
  * The vault's entry point: config → database (embedded in dev) → keys → listeners. `npm start`.
  */
+import { unwatchFile, watchFile } from 'node:fs';
 import { buildVault } from './build-vault.ts';
 import { loadConfigOrExit } from './config/load-config.ts';
 import type { VaultConfig } from './config/vault-config.ts';
@@ -36,7 +37,7 @@ async function start(): Promise<void> {
     client.release();
   }
 
-  const redis = openRedis(config.redis.url);
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
   const retired = await new KeyVersionRepository(db.database.prisma).retired();
   const vault = buildVault({ config, database: db.database, redis, logger, retired });
   if (dev) await seedExampleProcessors(vault.services.processors);
@@ -52,11 +53,25 @@ async function start(): Promise<void> {
     'payment vault listening',
   );
 
+  // Certificate rotation without a restart: on SIGHUP, and when a certificate or key file changes on disk.
+  const reloadTls = (why: string) => {
+    try {
+      for (const l of listeners) l.reloadTls();
+      logger.info({ why }, 'TLS certificates reloaded');
+    } catch (err) {
+      logger.error({ why, err }, 'TLS reload failed; still serving the previous certificates');
+    }
+  };
+  process.on('SIGHUP', () => reloadTls('SIGHUP'));
+  const tlsFiles = [...new Set([config.tls.certFile, config.tls.keyFile, config.tls.clientCaFile, config.tls.publicCertFile, config.tls.publicKeyFile])];
+  for (const file of tlsFiles) watchFile(file, { interval: 5_000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadTls(`changed: ${file}`));
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    for (const file of tlsFiles) unwatchFile(file);
     await Promise.all(listeners.map((l) => l.close()));
     redis.disconnect();
     await db.close();

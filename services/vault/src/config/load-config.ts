@@ -54,6 +54,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
 
   if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL', 'required in production mode (no embedded database)');
+  /* Precondition: in production card ciphertexts and tokens never cross the network in clear, nor to an unverified server. */
+  if (production && new URL(e.DATABASE_URL!).searchParams.get('sslmode') !== 'verify-full') {
+    throw new ConfigError('DATABASE_URL', 'production mode requires sslmode=verify-full (TLS with a verified server)');
+  }
+  if (production && e.VAULT_REDIS_URL && !e.VAULT_REDIS_URL.startsWith('rediss://')) {
+    throw new ConfigError('VAULT_REDIS_URL', 'production mode requires rediss:// (TLS)');
+  }
 
   const certFile = keyFile('VAULT_TLS_CERT_FILE', need('VAULT_TLS_CERT_FILE', DEV.certFile));
   const keyFilePath = keyFile('VAULT_TLS_KEY_FILE', need('VAULT_TLS_KEY_FILE', DEV.keyFile));
@@ -98,7 +105,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
     cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },
-    redis: { url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379') },
+    redis: {
+      url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379'),
+      caFile: e.VAULT_REDIS_CA_FILE ? keyFile('VAULT_REDIS_CA_FILE', e.VAULT_REDIS_CA_FILE) : null,
+    },
     payments: {
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
       maxAmount: e.VAULT_MAX_AMOUNT,

@@ -45,7 +45,8 @@ export interface VaultConfig {
     readonly fingerprint: { readonly dir: string; readonly current: string };
   };
   readonly cardSessions: { readonly ttlSeconds: number };
-  readonly redis: { readonly url: string };
+  /** `caFile`: the CA that signs the Redis server's certificate, for rediss:// (else the system CAs). */
+  readonly redis: { readonly url: string; readonly caFile: string | null };
   readonly payments: {
     readonly tokenTtlSeconds: number;
     readonly maxAmount: number;

@@ -20,10 +20,12 @@ const TLS_BASE = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: TLS12_
 export interface Listening {
   readonly server: http.Server;
   readonly port: number;
+  /** Re-reads the certificate and key from disk; new handshakes use them, open connections carry on. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<Listening> {
+function listen(server: http.Server, host: string, port: number, secureContext?: () => https.ServerOptions): Promise<Listening> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
@@ -34,6 +36,10 @@ function listen(server: http.Server, host: string, port: number): Promise<Listen
       resolve({
         server,
         port: (server.address() as AddressInfo).port,
+        reloadTls: () => {
+          // Read (and so validate) everything first: a bad file leaves the running context untouched.
+          if (secureContext) (server as https.Server).setSecureContext(secureContext());
+        },
         close: () =>
           new Promise((done) => {
             server.close(() => done());
@@ -46,24 +52,16 @@ function listen(server: http.Server, host: string, port: number): Promise<Listen
 
 /** The internal listener: mutual TLS; a client without a certificate from the internal CA fails the handshake. */
 export function listenInternal(app: Express, tls: VaultConfig['tls'], host: string, port: number): Promise<Listening> {
-  const server = https.createServer(
-    {
-      ...TLS_BASE,
-      cert: readFileSync(tls.certFile),
-      key: readFileSync(tls.keyFile),
-      ca: readFileSync(tls.clientCaFile),
-      requestCert: true,
-      rejectUnauthorized: true,
-    },
-    app,
-  );
-  return listen(server, host, port);
+  const context = () => ({ ...TLS_BASE, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ca: readFileSync(tls.clientCaFile) });
+  const server = https.createServer({ ...context(), requestCert: true, rejectUnauthorized: true }, app);
+  return listen(server, host, port, context);
 }
 
 /** The public listener: server-authenticated TLS for the hosted card form. */
 export function listenPublic(app: Express, tls: VaultConfig['tls'], host: string, port: number): Promise<Listening> {
-  const server = https.createServer({ ...TLS_BASE, cert: readFileSync(tls.publicCertFile), key: readFileSync(tls.publicKeyFile) }, app);
-  return listen(server, host, port);
+  const context = () => ({ ...TLS_BASE, cert: readFileSync(tls.publicCertFile), key: readFileSync(tls.publicKeyFile) });
+  const server = https.createServer(context(), app);
+  return listen(server, host, port, context);
 }
 
 /** Plain HTTP, loopback only, for probes and metrics. */

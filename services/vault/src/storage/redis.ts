@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
 export type { Redis };
@@ -7,9 +8,11 @@ export type { Redis };
  * retry per command, and a command timeout — by default ioredis would queue and retry for a long time while
  * a request waits. Auto-pipelining batches concurrent commands (measured 54k vs 35k SET+GETDEL pairs/s).
  */
-export function openRedis(url: string, options: { timeoutMs?: number } = {}): Redis {
+export function openRedis(url: string, options: { timeoutMs?: number; caFile?: string | null } = {}): Redis {
   const timeoutMs = options.timeoutMs ?? 1_000;
+  const tls = url.startsWith('rediss://') ? { tls: { minVersion: 'TLSv1.2' as const, ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}) } } : {};
   const redis = new Redis(url, {
+    ...tls,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: timeoutMs,
