@@ -57,7 +57,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const logs: string[] = [];
   const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
   const database = openDatabase({ url: config.database.url!, poolMax: 5 });
-  const redis = openRedis(config.redis.url);
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
   const vault = buildVault({ config, database, redis, logger, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0),
