@@ -16,7 +16,7 @@ describe('the vault refuses bad configuration before it listens', () => {
   it('production mode refuses the example keys', () => {
     const run = start({
       VAULT_MODE: 'production',
-      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/vault_test',
+      DATABASE_URL: 'postgresql://postgres@localhost:5432/vault_test?sslmode=verify-full',
       VAULT_TLS_CERT_FILE: 'keys-example/tls/vault.pem',
     });
     expect(run.status).toBe(78);
