@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { keysExample, REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+export { startVaultProcess } from '../support/vault-process.ts';
 import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
 
 /** The benchmarks' own database beside the test one, created and migrated if needed. */
@@ -82,28 +82,3 @@ export function httpsClient(base: string, clientFile?: string) {
     });
 }
 
-/** Starts the vault as its own process (as in production), on the given database and ports; ready when its probe port says so. */
-export async function startVaultProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
-  const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/vault/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  const probe = `http://127.0.0.1:${env['VAULT_PROBE_PORT']}/readyz`;
-  while (!(await fetch(probe).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`vault did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}

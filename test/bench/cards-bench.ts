@@ -35,6 +35,7 @@ export async function benchCards(): Promise<void> {
     VAULT_PROBE_PORT: '18464',
     VAULT_RATE_LIMIT_USER: '1000000/60',
     VAULT_LOG_LEVEL: 'warn',
+    VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
   });
   try {
     const internal = httpsClient(`https://localhost:${ports.internal}`, 'account-settings');

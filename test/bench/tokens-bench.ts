@@ -46,6 +46,7 @@ export async function benchTokens(): Promise<void> {
     VAULT_PUBLIC_PORT: String(ports.public),
     VAULT_PROBE_PORT: String(ports.probe),
     VAULT_LOG_LEVEL: 'warn',
+    VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
     VAULT_RATE_LIMIT_CARD: '1000000/60',
     VAULT_RATE_LIMIT_USER: '1000000/60',
     VAULT_TOKEN_TTL_SECONDS: '900',

@@ -1,6 +1,7 @@
 /**
  * The vault's entry point: config → database (embedded in dev) → keys → listeners. `npm start`.
  */
+import cluster from 'node:cluster';
 import { unwatchFile, watchFile } from 'node:fs';
 import { buildVault } from './build-vault.ts';
 import { loadConfigOrExit } from './config/load-config.ts';
@@ -19,10 +20,14 @@ const config: VaultConfig = loadConfigOrExit(78);
 
 const logger = createLogger(config.log.level);
 const dev = config.mode === 'dev';
+/** Only one process may open the embedded dev database. */
+const workers = config.database.url ? config.workers : 1;
+/** The process that prints banners and seeds dev data: the only one, or cluster worker 1. */
+const first = cluster.isPrimary || cluster.worker?.id === 1;
 
 async function start(): Promise<void> {
   const db = await openConfiguredDatabase(config);
-  if (dev) console.error(devModeWarning(db.description));
+  if (dev && first) console.error(devModeWarning(db.description));
   const client = await db.database.pool.connect();
   try {
     if (dev) {
@@ -40,16 +45,16 @@ async function start(): Promise<void> {
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
   const retired = await new KeyVersionRepository(db.database.prisma).retired();
   const vault = buildVault({ config, database: db.database, redis, logger, retired });
-  if (dev) await seedExampleProcessors(vault.services.processors);
+  if (dev && first) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, internal.host, internal.port),
     await listenPublic(vault.publicApp, config.tls, pub.host, pub.port),
   ];
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
-  if (dev) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
+  if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
   logger.info(
-    { mode: config.mode, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
+    { mode: config.mode, worker: cluster.worker?.id ?? 0, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
     'payment vault listening',
   );
 
@@ -81,8 +86,40 @@ async function start(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-start().catch((err: unknown) => {
-  logger.fatal({ err }, 'vault failed to start');
-  console.error(`vault failed to start: ${err instanceof Error ? err.message : 'unknown error'}`);
-  process.exit(1);
-});
+/**
+ * Several workers (VAULT_WORKERS) share the listeners through node:cluster: one Node process keeps about one
+ * core busy, and a vault process is stateless. The primary only forks, forwards signals and replaces a worker
+ * that dies.
+ */
+function runPrimary(count: number): void {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ worker: worker.id, code, signal }, 'vault worker exited; starting another');
+    setTimeout(fork, 1_000).unref();
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGHUP', () => forward('SIGHUP'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      forward(signal);
+      setTimeout(() => process.exit(0), 10_000).unref();
+      cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    });
+  }
+}
+
+if (cluster.isPrimary && workers > 1) {
+  runPrimary(workers);
+} else {
+  start().catch((err: unknown) => {
+    logger.fatal({ err }, 'vault failed to start');
+    console.error(`vault failed to start: ${err instanceof Error ? err.message : 'unknown error'}`);
+    process.exit(1);
+  });
+}

@@ -72,6 +72,7 @@ export const envSchema = z.object({
   VAULT_RATE_LIMIT_USER: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/600'),
   VAULT_CARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   VAULT_AUDIT_CHAINS: z.coerce.number().int().min(1).max(64).default(8),
+  VAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 

@@ -117,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     audit: { chains: e.VAULT_AUDIT_CHAINS },
     log: { level: e.VAULT_LOG_LEVEL },
+    workers: e.VAULT_WORKERS,
   };
   return deepFreeze(config);
 }

@@ -55,6 +55,8 @@ export interface VaultConfig {
   };
   readonly audit: { readonly chains: number };
   readonly log: { readonly level: string };
+  /** Processes serving the listeners (node:cluster); the embedded dev database allows only one. */
+  readonly workers: number;
 }
 
 /** At most `limit` events per `windowSeconds`. */
