@@ -20,6 +20,7 @@ const PROD = {
   VAULT_FINGERPRINT_KEYS_DIR: '/etc/vault/keys/fingerprint',
   VAULT_FINGERPRINT_KEY_CURRENT: 'v1',
   VAULT_REDIS_URL: 'rediss://redis.internal:6380',
+  VAULT_CARD_FORM_ORIGINS: 'https://settings.example.com,https://mail.example.com',
 };
 
 function configError(env: Record<string, string>): ConfigError {

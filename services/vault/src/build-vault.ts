@@ -50,6 +50,7 @@ export function buildVault({ config, database, redis, logger, retired, now }: Va
   const metrics = new VaultMetrics();
   const deps = {
     services,
+    cardFormOrigins: config.cardForm.embeddingOrigins,
     idempotency: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
     logger,
     metrics,

@@ -63,6 +63,10 @@ export const envSchema = z.object({
   VAULT_FINGERPRINT_KEYS_DIR: file.optional(),
   VAULT_FINGERPRINT_KEY_CURRENT: version.optional(),
 
+  VAULT_CARD_FORM_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?)*$/, 'expected a comma-separated list of origins (scheme://host[:port])')
+    .optional(),
   VAULT_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   VAULT_REDIS_CA_FILE: file.optional(),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),

@@ -105,6 +105,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
     cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },
+    cardForm: { embeddingOrigins: need('VAULT_CARD_FORM_ORIGINS', 'http://localhost:8090').split(',') },
     redis: {
       url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379'),
       caFile: e.VAULT_REDIS_CA_FILE ? keyFile('VAULT_REDIS_CA_FILE', e.VAULT_REDIS_CA_FILE) : null,

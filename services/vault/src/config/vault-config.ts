@@ -45,6 +45,8 @@ export interface VaultConfig {
     readonly fingerprint: { readonly dir: string; readonly current: string };
   };
   readonly cardSessions: { readonly ttlSeconds: number };
+  /** Origins that may embed the hosted card form and hand it a session secret. */
+  readonly cardForm: { readonly embeddingOrigins: readonly string[] };
   /** `caFile`: the CA that signs the Redis server's certificate, for rediss:// (else the system CAs). */
   readonly redis: { readonly url: string; readonly caFile: string | null };
   readonly payments: {

@@ -15,6 +15,7 @@ import { jsonBody } from './json-body.ts';
 import { errorHandler, notFound } from './problem.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { requestContext, state } from './request-context.ts';
+import { cardFormRoutes } from '../card-form/card-form-routes.ts';
 import { idempotency } from './idempotency.ts';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { hashBearerSecret } from '../crypto/secret-hash.ts';
@@ -24,6 +25,7 @@ import { requestLog } from './request-log.ts';
 export interface AppDeps {
   readonly services: VaultServices;
   readonly idempotency: IdempotencyStore;
+  readonly cardFormOrigins: readonly string[];
   readonly auth: AuthorizeDeps;
   readonly logger: Logger;
   readonly metrics: VaultMetrics;
@@ -84,6 +86,7 @@ export function buildPublicApp(deps: AppDeps): Express {
     }),
   );
   app.use(publicCardRoutes(deps.services.cards));
+  app.use(cardFormRoutes(deps.cardFormOrigins));
   return finish(app, deps);
 }
 
