@@ -1,0 +1,150 @@
+/**
+ * A tiny account-settings page and backend (dev only) that embeds the vault's hosted card form, lists the
+ * user's cards masked, edits expiry or name, and removes a card through the vault's internal API with its own
+ * client certificate. It exists to prove that a settings backend never receives a card number: every request
+ * it receives is kept in `requestLog`.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { keysExample } from '../../vault/src/config/repo-paths.ts';
+import { mintDevAssertion } from '../../vault/src/dev/dev-assertion.ts';
+
+export interface SettingsDemoOptions {
+  readonly vaultInternalUrl: string;
+  readonly vaultPublicUrl: string;
+  readonly port: number;
+  readonly user: { readonly sub: string; readonly tid: string };
+}
+
+export interface SettingsDemo {
+  readonly url: string;
+  /** Everything the backend received: method, URL and raw body. */
+  readonly requestLog: string[];
+  close(): Promise<void>;
+}
+
+const identity = {
+  cert: readFileSync(keysExample('tls', 'clients', 'settings-demo.pem')),
+  key: readFileSync(keysExample('tls', 'clients', 'settings-demo-key.pem')),
+  ca: readFileSync(keysExample('tls', 'ca.pem')),
+};
+
+function vaultCall(base: string, method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(path, base), {
+      method,
+      ...identity,
+      headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const PAGE = (formUrl: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Account settings — payment methods</title>
+<link rel="stylesheet" href="/app.css"></head>
+<body>
+<h1>Payment methods</h1>
+<ul id="cards" aria-live="polite"></ul>
+<h2>Add a card</h2>
+<iframe id="vault-frame" title="Card details (secured by the payment vault)" src="${formUrl}" width="420" height="420"></iframe>
+<script src="/app.js"></script>
+</body></html>`;
+
+const APP_JS = `
+const frame = document.getElementById('vault-frame');
+const vaultOrigin = new URL(frame.src).origin;
+async function openSession() {
+  const r = await fetch('/api/card-session', { method: 'POST' });
+  const { clientSecret } = await r.json();
+  frame.contentWindow.postMessage({ type: 'vault:card-session', clientSecret }, vaultOrigin);
+}
+async function refresh() {
+  const cards = await (await fetch('/api/cards')).json();
+  const list = document.getElementById('cards');
+  list.replaceChildren(...cards.map((c) => {
+    const li = document.createElement('li');
+    li.dataset.id = c.id;
+    const text = document.createElement('span');
+    text.className = 'card';
+    text.textContent = c.brand + ' •••• ' + c.last4 + ' ' + c.expMonth + '/' + c.expYear + ' ' + c.cardholderName;
+    const name = document.createElement('input');
+    name.setAttribute('aria-label', 'New name on card');
+    name.className = 'new-name';
+    const save = document.createElement('button');
+    save.textContent = 'Save name';
+    save.className = 'save-name';
+    save.onclick = async () => { await fetch('/api/cards/' + c.id, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cardholderName: name.value }) }); refresh(); };
+    const remove = document.createElement('button');
+    remove.textContent = 'Remove';
+    remove.className = 'remove';
+    remove.onclick = async () => { await fetch('/api/cards/' + c.id, { method: 'DELETE' }); refresh(); };
+    li.append(text, name, save, remove);
+    return li;
+  }));
+}
+window.addEventListener('message', (event) => {
+  if (event.origin !== vaultOrigin || event.source !== frame.contentWindow) return;
+  if (event.data.type === 'vault:ready') openSession();
+  if (event.data.type === 'vault:card-saved') { refresh(); openSession(); }
+});
+refresh();
+`;
+
+export async function startSettingsDemo(options: SettingsDemoOptions): Promise<SettingsDemo> {
+  const requestLog: string[] = [];
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.text({ type: () => true, limit: '16kb' }));
+  app.use((req, _res, next) => {
+    requestLog.push(`${req.method} ${req.originalUrl} ${typeof req.body === 'string' ? req.body : ''}`);
+    next();
+  });
+  const bearer = () => mintDevAssertion(options.user);
+  const json = (req: express.Request): Record<string, unknown> => (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {});
+  app.get('/', (_req, res) => {
+    res.type('html').send(PAGE(`${options.vaultPublicUrl}/v1/card-form`));
+  });
+  app.get('/app.js', (_req, res) => {
+    res.type('text/javascript').send(APP_JS);
+  });
+  app.get('/app.css', (_req, res) => {
+    res.type('text/css').send('body{font-family:system-ui,sans-serif;margin:24px} iframe{border:1px solid #ccc} li{margin:6px 0}');
+  });
+  app.post('/api/card-session', async (_req, res) => {
+    const r = await vaultCall(options.vaultInternalUrl, 'POST', '/v1/card-sessions', await bearer(), {});
+    res.status(r.status).json({ clientSecret: (r.json as { clientSecret?: string }).clientSecret });
+  });
+  app.get('/api/cards', async (_req, res) => {
+    const r = await vaultCall(options.vaultInternalUrl, 'GET', '/v1/cards', await bearer());
+    res.status(r.status).json((r.json as { data: unknown[] }).data);
+  });
+  app.patch('/api/cards/:id', async (req, res) => {
+    const r = await vaultCall(options.vaultInternalUrl, 'PATCH', `/v1/cards/${encodeURIComponent(String(req.params['id']))}`, await bearer(), json(req));
+    res.status(r.status).json(r.json);
+  });
+  app.delete('/api/cards/:id', async (req, res) => {
+    const r = await vaultCall(options.vaultInternalUrl, 'DELETE', `/v1/cards/${encodeURIComponent(String(req.params['id']))}`, await bearer());
+    res.status(r.status).end();
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(options.port, '127.0.0.1', r));
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    requestLog,
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
