@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { startSettingsDemo, type SettingsDemo } from '../../services/settings-demo/src/settings-demo.ts';
 import { FUTURE_YEAR, newUser, startTestVault, type TestVault } from '../support/test-vault.ts';
+import { freePort } from '../support/free-port.ts';
 
 /**
  * The hosted card form in a real browser (Debian's Chromium driven by playwright-core): the settings demo embeds
@@ -22,13 +22,6 @@ let page: Page;
 const requested: string[] = [];
 const cardPosts: string[] = [];
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install chromium (.ci/run does this)');

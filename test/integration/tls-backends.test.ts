@@ -4,15 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
 import { migrateDatabase } from '../support/test-database.ts';
-import { startTlsPostgres, startTlsRedis } from '../support/own-tls-services.ts';
+import { startOwnRedis } from '../support/own-redis.ts';
+import { startTlsPostgres } from '../support/own-postgres.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 /** The card and token paths over TLS to PostgreSQL (verify-full) and Redis (rediss://), servers of the test's own. */
 let postgres: Awaited<ReturnType<typeof startTlsPostgres>>;
-let redis: Awaited<ReturnType<typeof startTlsRedis>>;
+let redis: Awaited<ReturnType<typeof startOwnRedis>>;
 let v: TestVault;
 beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startTlsPostgres(), startTlsRedis()]);
+  [postgres, redis] = await Promise.all([startTlsPostgres(), startOwnRedis({ tls: true })]);
   await migrateDatabase(postgres.url);
   v = await startTestVault({ env: { DATABASE_URL: postgres.url, VAULT_REDIS_URL: redis.url, VAULT_REDIS_CA_FILE: keysExample('tls', 'ca.pem') } });
   await registerExampleProcessors(v);

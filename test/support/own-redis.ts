@@ -1,17 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+import { freePort } from './free-port.ts';
 
-/** A redis-server of the test's own on a free port, so a test can stop it without touching the shared one. */
-export async function startOwnRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+
+export interface OwnRedis {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A redis-server of the test's own on a free port, so a test can stop it without touching the shared one.
+ * With `tls`, it speaks only TLS, with the example server certificate.
+ */
+export async function startOwnRedis(options: { tls?: boolean } = {}): Promise<OwnRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const listen = options.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', keysExample('tls', 'vault.pem'), '--tls-key-file', keysExample('tls', 'vault-key.pem'), '--tls-ca-cert-file', keysExample('tls', 'ca.pem'), '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const child: ChildProcess = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
-  while (!(await pings(port))) {
+  while (!(await (options.tls ? accepts(port) : pings(port)))) {
     if (Date.now() > deadline) throw new Error('redis-server did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss://localhost' : 'redis://127.0.0.1'}:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -22,12 +37,15 @@ export async function startOwnRedis(): Promise<{ url: string; port: number; stop
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function pings(port: number): Promise<boolean> {

@@ -1,17 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
-import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+import { freePort } from './free-port.ts';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function postgresBin(tool: string): string {
   const versions = readdirSync('/usr/lib/postgresql').sort();
@@ -36,8 +29,7 @@ export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise
     chmodSync(path.join(data, to), 0o600);
   }
   // TLS or nothing.
-  appendFileSync(path.join(data, 'pg_hba.conf'), '\n');
-  execFileSync('sh', ['-c', `printf 'hostssl all all 127.0.0.1/32 trust\\nhostnossl all all 0.0.0.0/0 reject\\n' > '${path.join(data, 'pg_hba.conf')}'`]);
+  writeFileSync(path.join(data, 'pg_hba.conf'), 'hostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n');
   const port = await freePort();
   asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off`, 'start']);
   return {
@@ -49,30 +41,5 @@ export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise
         rmSync(dir, { recursive: true, force: true });
       }
     },
-  };
-}
-
-/** A redis-server of the test's own that speaks only TLS, with the example server certificate. */
-export async function startTlsRedis(): Promise<{ url: string; port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', keysExample('tls', 'vault.pem'), '--tls-key-file', keysExample('tls', 'vault-key.pem'), '--tls-ca-cert-file', keysExample('tls', 'ca.pem'), '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  while (!(await new Promise<boolean>((resolve) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false))))) {
-    if (Date.now() > deadline) throw new Error('TLS redis-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `rediss://localhost:${port}`,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
   };
 }
