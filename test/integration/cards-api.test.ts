@@ -132,3 +132,18 @@ describe('cards through the public and internal listeners', () => {
     expect(rows).toEqual([{ action: 'card.list', outcome: 'success', actor_service: 'account-settings', user_id: user.sub }]);
   });
 });
+
+describe('probes and metrics', () => {
+  it('/metrics counts requests by listener, route pattern and status, with latency, and nothing of the input', async () => {
+    const user = newUser();
+    await v.addCard(user, visa());
+    await v.internal('/v1/cards/4242424242424242', { user });
+    const res = await v.internal('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/vault_http_requests_total\{listener="public",method="POST",route="\/v1\/cards",status="201"\} \d+/);
+    expect(res.text).toMatch(/vault_http_requests_total\{listener="internal",method="GET",route="\/v1\/cards\/:id",status="404"\} \d+/);
+    expect(res.text).toContain('vault_http_request_duration_seconds_bucket');
+    expect(res.text).not.toContain('4242424242');
+    expect((await v.internal('/healthz')).json).toEqual({ status: 'ok' });
+  });
+});
