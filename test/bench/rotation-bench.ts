@@ -7,6 +7,7 @@ import pg from 'pg';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { cryptoAt, seedUnderV1 } from '../support/rotation-fixtures.ts';
 import { scratchDatabase } from '../support/test-database.ts';
+import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 const ROWS = Number(process.env['BENCH_ROTATION_ROWS'] ?? 100_000);
 
@@ -23,7 +24,7 @@ export async function benchRotation(): Promise<void> {
   try {
     console.log(`\nkey rotation: seeding ${ROWS} cards under v1 …`);
     const { profiles } = await seedUnderV1(pool, ROWS);
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+    const clean = envWithoutVaultSettings();
     for (const concurrency of [1, 2]) {
       const started = Date.now();
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/key-rotation/src/main.ts', '--batch-size', '500', '--concurrency', String(concurrency)], {

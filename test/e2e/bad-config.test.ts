@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 function start(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const clean = envWithoutVaultSettings();
   return spawnSync(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
 

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 describe('npm run demo', () => {
   it('runs a whole payment through a dev vault and the reference processor (node-jose), masked', () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+    const env = envWithoutVaultSettings();
     const run = spawnSync('npm', ['run', '-s', 'demo'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 150_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('APPROVED visa •••• 0077 for 1299.00 EUR');

@@ -4,6 +4,7 @@ import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { clientCert, request } from '../support/https-client.ts';
 import { FUTURE_YEAR } from '../support/test-vault.ts';
+import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 /**
  * The README's first quick-start command: `npm start` with no configuration at all. It must come up in dev mode
@@ -13,7 +14,7 @@ let child: ChildProcess;
 let output = '';
 
 beforeAll(async () => {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const env = envWithoutVaultSettings();
   child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -6,14 +6,14 @@ import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { cryptoAt, seedUnderV1, type SeededCard } from '../support/rotation-fixtures.ts';
-import { runNpmScript } from '../support/run-script.ts';
+import { runNpmScript, envWithoutVaultSettings } from '../support/run-script.ts';
 import { scratchDatabase } from '../support/test-database.ts';
 
 const ROTATE_ENV = { VAULT_KEY_CURRENT: 'v2', VAULT_FINGERPRINT_KEY_CURRENT: 'v2' };
 
 /** Runs the job as its own process; optionally SIGKILLs it `killAfterMs` after it starts writing. */
 function runJob(url: string, args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const clean = envWithoutVaultSettings();
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/key-rotation/src/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { ...clean, ...ROTATE_ENV, DATABASE_URL: url },

@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 
+/** This process's environment without any vault setting, so a child starts from the vault's defaults. */
+export function envWithoutVaultSettings(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+}
+
 /** Runs an npm script of the project the way an operator would, with only the given VAULT_* / DATABASE_URL. */
 export function runNpmScript(script: string, env: Record<string, string>, args: string[] = []) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const clean = envWithoutVaultSettings();
   const result = spawnSync('npm', ['run', '-s', script, ...(args.length ? ['--', ...args] : [])], {
     cwd: REPO_ROOT,
     env: { ...clean, ...env },

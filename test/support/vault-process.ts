@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { envWithoutVaultSettings } from './run-script.ts';
 
 /** Starts the vault as its own process (as in production), on the given database and ports; ready when its probe port says so. */
 export async function startVaultProcess(env: Record<string, string>): Promise<{ pid: number; output(): string; stop(): Promise<void> }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const clean = envWithoutVaultSettings();
   const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...clean, ...env },

@@ -16,7 +16,8 @@ export interface AssertionSettings {
   readonly maxLifetimeSeconds: number;
 }
 
-const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** The shape of user, tenant and group ids, in assertions and in the admin routes that name them. */
+export const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /**
  * Verifies user assertions: compact JWS, ES256 only (the allow-list rejects `none`, HS256 and every other

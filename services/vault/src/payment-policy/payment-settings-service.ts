@@ -3,11 +3,11 @@ import { serviceEvent } from '../audit/audit-event.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
+import { IDENTIFIER } from '../identity/user-assertion.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
 import { paymentsEnabled, type PaymentSettings } from './payment-policy.ts';
 import type { EpochScope, RevocationEpochs } from './revocation-epochs.ts';
 
-const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
 const switchSchema = z.object({ enabled: z.boolean() }).strict();
 
 function needIdentifier(value: string, path: string): void {
@@ -58,7 +58,7 @@ export class PaymentSettingsService {
     await this.uow.transaction(async (repos) => {
       await write(repos);
       await this.epochs.bump(scope);
-      await repos.audit.append({ ...serviceEvent(actor, enabled ? 'payments.enable' : 'payments.disable', target, 'success', { tenantId: scope.tenantId }) });
+      await repos.audit.append(serviceEvent(actor, enabled ? 'payments.enable' : 'payments.disable', target, 'success', { tenantId: scope.tenantId }));
     });
     await this.epochs.bump(scope);
   }

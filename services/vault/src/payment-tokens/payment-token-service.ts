@@ -57,7 +57,7 @@ export class PaymentTokenService {
     const { tenantId, groupId } = actor.user;
     const scopes: EpochScope[] = [{ kind: 'tenant', tenantId }, ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : [])];
     // Epochs are read before the switches: a switch-off that lands after this read revokes the token.
-    const epochs = await this.deps.epochs.read([...scopes, { kind: 'card', cardId: input.cardId.slice(0, 64) }]);
+    const epochs = await this.deps.epochs.read([...scopes, { kind: 'card', cardId: input.cardId }]);
 
     // Checks, cheapest first.
     if (!paymentsEnabled(await uow.repos.paymentSettings.read(tenantId, groupId))) {
