@@ -1,22 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
 import { startVaultProcess } from '../support/vault-process.ts';
+import { issueServerCertificate, presentedCertificate } from '../support/server-certificates.ts';
 
-function presented(port: number, client = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(keysExample('tls', 'ca.pem')), ...client }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.end();
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('the vault process', () => {
   it('reloads its certificate on SIGHUP while it keeps serving', async () => {
@@ -33,17 +24,13 @@ describe('the vault process', () => {
     });
     try {
       const client = { cert: readFileSync(keysExample('tls', 'clients', 'admin.pem')), key: readFileSync(keysExample('tls', 'clients', 'admin-key.pem')) };
-      const before = [await presented(39443, client), await presented(39444)];
-      const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-      run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path.join(dir, 'new-key.pem')]);
-      run(['req', '-new', '-key', path.join(dir, 'new-key.pem'), '-subj', '/CN=localhost', '-out', path.join(dir, 'new.csr')]);
-      writeFileSync(path.join(dir, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-      run(['x509', '-req', '-in', path.join(dir, 'new.csr'), '-CA', keysExample('tls', 'ca.pem'), '-CAkey', keysExample('tls', 'ca-key.pem'), '-CAcreateserial', '-CAserial', path.join(dir, 'ca.srl'), '-days', '2', '-extfile', path.join(dir, 'ext'), '-out', path.join(dir, 'new.pem')]);
+      const before = [await presentedCertificate(39443, client), await presentedCertificate(39444)];
+      issueServerCertificate(dir, 'new.pem', 'new-key.pem');
       copyFileSync(path.join(dir, 'new-key.pem'), path.join(dir, 'vault-key.pem'));
       copyFileSync(path.join(dir, 'new.pem'), path.join(dir, 'vault.pem'));
       process.kill(vault.pid, 'SIGHUP');
       await expect.poll(() => vault.output(), { timeout: 10_000 }).toContain('TLS certificates reloaded');
-      const after = [await presented(39443, client), await presented(39444)];
+      const after = [await presentedCertificate(39443, client), await presentedCertificate(39444)];
       expect(after[0]).not.toBe(before[0]);
       expect(after[1]).not.toBe(before[1]);
       expect((await fetch('http://127.0.0.1:39464/healthz')).status).toBe(200);

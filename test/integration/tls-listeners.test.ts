@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,19 +5,10 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { request } from '../support/https-client.ts';
+import { issueServerCertificate, presentedCertificate } from '../support/server-certificates.ts';
 import { startTestVault, type TestVault } from '../support/test-vault.ts';
 import https from 'node:https';
 
-/** The certificate a fresh TLS handshake with the public listener presents. */
-function presented(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(keysExample('tls', 'ca.pem')) }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.end();
-    });
-    socket.on('error', reject);
-  });
-}
 
 let v: TestVault;
 let dir: string;
@@ -35,19 +25,15 @@ afterAll(async () => {
 describe('certificate reload without a restart', () => {
   it('a new handshake shows the new certificate while open connections keep working', async () => {
     const port = Number(new URL(v.publicUrl).port);
-    const before = await presented(port);
+    const before = await presentedCertificate(port);
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     expect((await request(v.publicUrl, '/v1/nothing', { agent })).status).toBe(404);
 
     // Issue a new server certificate from the example CA and put it in place.
-    const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-    run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path.join(dir, 'vault-key.pem')]);
-    run(['req', '-new', '-key', path.join(dir, 'vault-key.pem'), '-subj', '/CN=localhost', '-out', path.join(dir, 'vault.csr')]);
-    require_ext(dir);
-    run(['x509', '-req', '-in', path.join(dir, 'vault.csr'), '-CA', keysExample('tls', 'ca.pem'), '-CAkey', keysExample('tls', 'ca-key.pem'), '-CAcreateserial', '-CAserial', path.join(dir, 'ca.srl'), '-days', '2', '-extfile', path.join(dir, 'ext'), '-out', path.join(dir, 'vault.pem')]);
+    issueServerCertificate(dir, 'vault.pem', 'vault-key.pem');
     v.reloadTls();
 
-    const after = await presented(port);
+    const after = await presentedCertificate(port);
     expect(after).not.toBe(before);
     // The keep-alive connection opened before the reload is still served.
     expect((await request(v.publicUrl, '/v1/nothing', { agent })).status).toBe(404);
@@ -57,16 +43,13 @@ describe('certificate reload without a restart', () => {
 
   it('a broken file on disk leaves the running certificate in place', async () => {
     const port = Number(new URL(v.publicUrl).port);
-    const before = await presented(port);
+    const before = await presentedCertificate(port);
     copyFileSync(keysExample('tls', 'ca.pem'), path.join(dir, 'vault-key.pem')); // not a key
     expect(() => v.reloadTls()).toThrow();
-    expect(await presented(port)).toBe(before);
+    expect(await presentedCertificate(port)).toBe(before);
   });
 });
 
-function require_ext(d: string) {
-  execFileSync('sh', ['-c', `printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > '${path.join(d, 'ext')}'`]);
-}
 
 describe('both listeners speak TLS 1.2 and 1.3 only, with forward-secret AEAD suites', () => {
   const handshake = (port: number, options: tls.ConnectionOptions) =>
