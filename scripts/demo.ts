@@ -60,10 +60,11 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const user = { sub: `demo-user-${Date.now()}`, tid: 'demo-tenant', gid: 'finance' };
-  const bearer = `Bearer ${await mintDevAssertion(user)}`;
+  // Each service gets an assertion bound to it (azp): a copy held by another service is refused.
+  const bearerFor = async (azp: string) => `Bearer ${await mintDevAssertion({ ...user, azp })}`;
   const invoice = { id: 'INV-2026-0042', amount: 129_900, currency: 'EUR', merchantId: 'wide-world-importers', partner: 'xero' };
 
-  const session = await call(INTERNAL, 'POST', '/v1/card-sessions', { service: 'account-settings', auth: bearer, body: {} });
+  const session = await call(INTERNAL, 'POST', '/v1/card-sessions', { service: 'account-settings', auth: await bearerFor('account-settings'), body: {} });
   step(1, 'Settings backend (account-settings, mTLS) opens a card-entry session', { status: session.status, id: session.json.id, clientSecret: 'cs_…(given to the browser, never logged)', expiresAt: session.json.expiresAt });
 
   const card = await call(PUBLIC, 'POST', '/v1/cards', {
@@ -72,10 +73,10 @@ try {
   });
   step(2, 'Browser posts the card straight to the vault (public listener); the vault answers masked', { status: card.status, id: card.json.id, brand: card.json.brand, bin: card.json.bin, last4: card.json.last4 });
 
-  const list = await call(INTERNAL, 'GET', '/v1/cards', { service: 'payment-flow', auth: bearer });
+  const list = await call(INTERNAL, 'GET', '/v1/cards', { service: 'payment-flow', auth: await bearerFor('payment-flow') });
   step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`));
 
-  const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: bearer, body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
+  const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: await bearerFor('payment-flow'), body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
   step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
 
   const redemption = await redeemToken(INTERNAL, {

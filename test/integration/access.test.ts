@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ describe("another user's card or profile answers 404 and is audited", () => {
   for (const [label, intruder] of cases) {
     for (const [method, body] of [['GET', undefined], ['PATCH', { cardholderName: 'Mallory' }], ['DELETE', undefined]] as const) {
       it(`${method} a card of a user in ${label}`, async () => {
-        const requestId = `access-card-${method}-${label.replace(' ', '-')}-${Date.now()}`;
+        const requestId = randomUUID();
         const res = await v.internal(`/v1/cards/${cardId}`, { method, user: intruder, body, headers: { 'x-request-id': requestId } });
         expect(res.status).toBe(404);
         expect(res.json.code).toBe('card_not_found');
@@ -46,7 +47,7 @@ describe("another user's card or profile answers 404 and is audited", () => {
         ]);
       });
       it(`${method} a billing profile of a user in ${label}`, async () => {
-        const requestId = `access-bp-${method}-${label.replace(' ', '-')}-${Date.now()}`;
+        const requestId = randomUUID();
         const res = await v.internal(`/v1/billing-profiles/${profileId}`, { method, user: intruder, body: body && { city: 'x' }, headers: { 'x-request-id': requestId } });
         expect(res.status).toBe(404);
         expect(res.json.code).toBe('billing_profile_not_found');
@@ -67,7 +68,7 @@ describe("another user's card or profile answers 404 and is audited", () => {
   });
 
   it('does not record a malformed id (it could be a PAN) in the audit log', async () => {
-    const requestId = `access-malformed-${Date.now()}`;
+    const requestId = randomUUID();
     const res = await v.internal('/v1/cards/4242424242424242', { user: owner, headers: { 'x-request-id': requestId } });
     expect(res.status).toBe(404);
     const [event] = await auditOf(requestId);
@@ -88,7 +89,7 @@ describe('a service outside its scopes gets 403', () => {
   ];
   for (const [service, method, path, body] of cases) {
     it(`${service} ${method} ${path}`, async () => {
-      const requestId = `scope-${service}-${method}-${Date.now()}`;
+      const requestId = randomUUID();
       const res = await v.internal(path, { as: service, method, user, body, headers: { 'x-request-id': requestId } });
       expect(res.status).toBe(403);
       expect(res.json.code).toBe('forbidden');
@@ -150,7 +151,7 @@ describe('a bad user assertion gets 401', () => {
   for (const [name, make] of cases) {
     it(name, async () => {
       const authorization = await make();
-      const requestId = `assertion-${name.replace(/\W+/g, '-')}-${Date.now()}`;
+      const requestId = randomUUID();
       const res = await v.internal('/v1/cards', { headers: { ...(authorization ? { authorization } : {}), 'x-request-id': requestId } });
       expect(res.status).toBe(401);
       expect(res.json.code).toBe('unauthenticated');

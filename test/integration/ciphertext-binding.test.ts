@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
@@ -40,7 +41,7 @@ describe('a ciphertext copied into another row does not decrypt', () => {
     const a = (await v.internal('/v1/billing-profiles', { user, body: address })).json;
     const b = (await v.internal('/v1/billing-profiles', { user, body: { ...address, line1: '2 Secret Lane' } })).json;
     await v.database.pool.query('UPDATE billing_profiles SET ciphertext = (SELECT ciphertext FROM billing_profiles WHERE id = $1) WHERE id = $2', [b.id, a.id]);
-    const requestId = `swap-bp-${Date.now()}`;
+    const requestId = randomUUID();
     const res = await v.internal(`/v1/billing-profiles/${a.id}`, { user, headers: { 'x-request-id': requestId } });
     expect(res.status).toBe(500);
     expect(res.json).toMatchObject({ code: 'internal', requestId });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
@@ -99,8 +100,8 @@ describe('payments fail closed', () => {
       const token = (await issueToken(v, user, { cardId: card.id, cvc: '123' })).json.token;
       await redis.stop();
       for (const call of [
-        () => issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': `redis-down-issue-${Date.now()}` }),
-        () => v.internal('/v1/payment-tokens/redeem', { as: 'processor-xero-payments', body: { token }, headers: { 'x-request-id': `redis-down-redeem-${Date.now()}` } }),
+        () => issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': randomUUID() }),
+        () => v.internal('/v1/payment-tokens/redeem', { as: 'processor-xero-payments', body: { token }, headers: { 'x-request-id': randomUUID() } }),
       ]) {
         const started = Date.now();
         const res = await call();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOICE, issueToken, openWithJose, openWithNodeJose, redeem, registerExampleProcessors } from '../support/payments.ts';
 import { FUTURE_YEAR, newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
@@ -70,7 +71,7 @@ describe('issue and redeem a payment token', () => {
   it('another processor gets 404 and does not consume it; the right one still redeems', async () => {
     const { user, card } = await cardFor();
     const { token } = (await issueToken(v, user, { cardId: card.id, cvc: '123' })).json;
-    const requestId = `wrong-processor-${Date.now()}`;
+    const requestId = randomUUID();
     const wrong = await v.internal('/v1/payment-tokens/redeem', { as: 'processor-freshbooks-payments', body: { token }, headers: { 'x-request-id': requestId } });
     expect(wrong.status).toBe(404);
     expect(wrong.json.code).toBe('token_not_found');

@@ -32,6 +32,11 @@ export interface TestVault {
   close(): Promise<void>;
 }
 
+/** The SPIFFE service name of an example client certificate file (`processor-xero-payments` → `processor/xero-payments`). */
+export function serviceOf(certificateFile: string): string {
+  return certificateFile.startsWith('processor-') ? `processor/${certificateFile.slice('processor-'.length)}` : certificateFile;
+}
+
 /** A user in a tenant of its own, so suites sharing the database never see each other's rows. */
 export function newUser(tenant?: string, group?: string): AssertionClaims {
   const tid = tenant ?? `t-${randomBytes(5).toString('hex')}`;
@@ -60,15 +65,16 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
   const vault = buildVault({ config, database, redis, logger, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [
-    await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0),
-    await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0),
+    await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0, config.connections),
+    await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0, config.connections),
   ];
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
   const publicUrl = `https://localhost:${listeners[1]!.port}`;
 
   const internal: TestVault['internal'] = async (path, opts = {}) => {
     const headers = { ...opts.headers };
-    if (opts.user) headers['authorization'] ??= `Bearer ${typeof opts.user === 'string' ? opts.user : await mintDevAssertion(opts.user)}`;
+    // As an identity provider would: the assertion is bound (azp) to the service that presents it.
+    if (opts.user) headers['authorization'] ??= `Bearer ${typeof opts.user === 'string' ? opts.user : await mintDevAssertion({ azp: serviceOf(opts.as ?? 'account-settings'), ...opts.user })}`;
     return request(internalUrl, path, {
       ...opts,
       headers,
@@ -98,6 +104,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
+      vault.failedSecrets.stop();
       redis.disconnect();
       await database.close();
     },

@@ -109,7 +109,7 @@ export async function startSettingsDemo(options: SettingsDemoOptions): Promise<S
     requestLog.push(`${req.method} ${req.originalUrl} ${typeof req.body === 'string' ? req.body : ''}`);
     next();
   });
-  const bearer = () => mintDevAssertion(options.user);
+  const bearer = () => mintDevAssertion({ ...options.user, azp: 'account-settings' });
   const json = (req: express.Request): Record<string, unknown> => (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {});
   app.get('/', (_req, res) => {
     res.type('html').send(PAGE(`${options.vaultPublicUrl}/v1/card-form`));

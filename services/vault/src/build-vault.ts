@@ -13,6 +13,7 @@ import { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
 import { buildServices, type VaultServices } from './vault-services.ts';
+import { FailedSecretThrottle } from './http/failed-secret-throttle.ts';
 
 export interface Vault {
   readonly internalApp: Express;
@@ -22,6 +23,8 @@ export interface Vault {
   readonly uow: VaultUnitOfWork;
   readonly envelope: Envelope;
   readonly metrics: VaultMetrics;
+  /** The public listener's throttle of refused card-session secrets; `stop()` it at shutdown. */
+  readonly failedSecrets: FailedSecretThrottle;
 }
 
 export interface VaultDeps {
@@ -44,13 +47,17 @@ export function buildVault({ config, database, redis, logger, retired, now }: Va
     fingerprinter,
     redis,
     cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: config.listeners.publicBaseUrl },
-    payments: config.payments,
+    payments: { ...config.payments, missingGroup: config.identity.missingGroup },
+    cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
+    limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
     ...(now ? { now } : {}),
   });
   const metrics = new VaultMetrics();
+  const failedSecrets = new FailedSecretThrottle(config.cardSessions.failedSecrets, uow.repos.audit, logger);
   const deps = {
     services,
     cardFormOrigins: config.cardForm.embeddingOrigins,
+    failedSecrets,
     idempotency: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
     logger,
     metrics,
@@ -70,5 +77,6 @@ export function buildVault({ config, database, redis, logger, retired, now }: Va
     uow,
     envelope,
     metrics,
+    failedSecrets,
   };
 }

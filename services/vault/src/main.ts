@@ -48,8 +48,8 @@ async function start(): Promise<void> {
   if (dev && first) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
-    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port),
-    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port),
+    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections),
+    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections),
   ];
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
   if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
@@ -78,6 +78,7 @@ async function start(): Promise<void> {
     logger.info({ signal }, 'stopping');
     for (const file of tlsFiles) unwatchFile(file);
     await Promise.all(listeners.map((l) => l.close()));
+    vault.failedSecrets.stop();
     redis.disconnect();
     await db.close();
     process.exit(0);

@@ -2,6 +2,7 @@ import { BillingProfileService } from './billing-profiles/billing-profile-servic
 import { CardSessionService } from './card-sessions/card-session-service.ts';
 import { CardService } from './cards/card-service.ts';
 import type { Envelope } from './crypto/envelope.ts';
+import type { KeyedDigest } from './crypto/keyed-digest.ts';
 import type { Fingerprinter } from './crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './storage/repositories.ts';
 import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
@@ -30,26 +31,29 @@ export interface ServiceDeps {
   readonly redis: Redis;
   readonly cardSessions: { readonly ttlSeconds: number; readonly publicBaseUrl: string };
   readonly payments: PaymentsConfig;
+  readonly cardNumberDigest: KeyedDigest;
+  readonly limits: { readonly maxCardsPerUser: number; readonly maxLiveCardSessions: number };
   readonly now?: () => Date;
 }
 
 export function buildServices(deps: ServiceDeps): VaultServices {
   const now = deps.now ?? (() => new Date());
   const billingProfiles = new BillingProfileService(deps.uow, deps.envelope);
-  const epochs = new RedisRevocationEpochs(deps.redis);
+  const epochs = new RedisRevocationEpochs(deps.redis, deps.payments.tokenTtlSeconds);
   const cards = new CardService({
     uow: deps.uow,
     envelope: deps.envelope,
     fingerprinter: deps.fingerprinter,
     billingProfiles,
-    revokeCardTokens: (cardId) => epochs.bump({ kind: 'card', cardId }),
+    revokeCardTokens: (owner, cardId) => epochs.bump({ kind: 'card', tenantId: owner.tenantId, cardId }),
+    maxCardsPerUser: deps.limits.maxCardsPerUser,
     now,
   });
-  const processors = new ProcessorService(deps.uow, now);
+  const processors = new ProcessorService(deps.uow, (processorId) => epochs.bump({ kind: 'processor', processorId }), now);
   return {
     billingProfiles,
     cards,
-    cardSessions: new CardSessionService(deps.uow, billingProfiles, deps.cardSessions, now),
+    cardSessions: new CardSessionService(deps.uow, billingProfiles, { ...deps.cardSessions, maxLivePerUser: deps.limits.maxLiveCardSessions }, now),
     processors,
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
     paymentTokens: new PaymentTokenService({
@@ -60,6 +64,7 @@ export function buildServices(deps: ServiceDeps): VaultServices {
       epochs,
       tokens: new RedisTokenStore(deps.redis),
       rateLimiter: new RedisRateLimiter(deps.redis),
+      cardNumberDigest: deps.cardNumberDigest,
       config: deps.payments,
       now,
     }),

@@ -18,8 +18,14 @@ export interface CardSessionRepository {
   insert(session: NewCardSession): Promise<void>;
   /** The unused, unexpired session with this secret hash, or null. */
   findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null>;
+  /** The unexpired session with this secret hash, used or not, or null. */
+  findUnexpired(secretHash: string, now: Date): Promise<CardSessionRecord | null>;
   /** Marks the session used; false if another request used it first or it expired meanwhile. */
   consume(id: string, cardId: string, now: Date): Promise<boolean>;
+  /** Expiry times of the owner's live (unused, unexpired) sessions, soonest first. */
+  liveExpiries(owner: { readonly tenantId: string; readonly userId: string }, now: Date): Promise<Date[]>;
+  /** Serialises session creation for one owner until the transaction ends (so the cap holds). */
+  lockOwner(owner: { readonly tenantId: string; readonly userId: string }): Promise<void>;
 }
 
 const SELECT = { id: true, tenantId: true, userId: true, groupId: true, billingProfileId: true, createdBy: true, expiresAt: true, usedAt: true } as const;
@@ -33,6 +39,24 @@ export class PrismaCardSessionRepository implements CardSessionRepository {
 
   findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
     return this.db.cardEntrySession.findFirst({ where: { secretHash, usedAt: null, expiresAt: { gt: now } }, select: SELECT });
+  }
+
+  findUnexpired(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
+    return this.db.cardEntrySession.findFirst({ where: { secretHash, expiresAt: { gt: now } }, select: SELECT });
+  }
+
+  async liveExpiries(owner: { readonly tenantId: string; readonly userId: string }, now: Date): Promise<Date[]> {
+    const rows = await this.db.cardEntrySession.findMany({
+      where: { tenantId: owner.tenantId, userId: owner.userId, usedAt: null, expiresAt: { gt: now } },
+      select: { expiresAt: true },
+      orderBy: { expiresAt: 'asc' },
+    });
+    return rows.map((r) => r.expiresAt);
+  }
+
+  async lockOwner(owner: { readonly tenantId: string; readonly userId: string }): Promise<void> {
+    const key = `card-sessions|${owner.tenantId.length}:${owner.tenantId}|${owner.userId}`;
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
   }
 
   async consume(id: string, cardId: string, now: Date): Promise<boolean> {

@@ -4,6 +4,7 @@ import { resourceId } from '../billing-profiles/billing-profile-input.ts';
 import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
 import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
+import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
 
@@ -20,6 +21,8 @@ export interface CardSessionCreated {
 export interface CardSessionSettings {
   readonly ttlSeconds: number;
   readonly publicBaseUrl: string;
+  /** Live (unused, unexpired) sessions one user may hold; one more answers 429 until the oldest expires. */
+  readonly maxLivePerUser: number;
 }
 
 /**
@@ -42,6 +45,14 @@ export class CardSessionService {
     const clientSecret = newBearerSecret(`${id}_secret_`);
     const expiresAt = new Date(this.now().getTime() + this.settings.ttlSeconds * 1000);
     await this.uow.transaction(async (repos) => {
+      const owner = { tenantId: actor.user.tenantId, userId: actor.user.userId };
+      await repos.cardSessions.lockOwner(owner);
+      const live = await repos.cardSessions.liveExpiries(owner, this.now());
+      /* Precondition: a user cannot pile up open card-entry sessions (each is a live bearer secret). */
+      if (live.length >= this.settings.maxLivePerUser) {
+        const oldest = live[live.length - this.settings.maxLivePerUser]!;
+        throw new ClientError('rate_limited', [], Math.max(1, Math.ceil((oldest.getTime() - this.now().getTime()) / 1000)));
+      }
       await repos.cardSessions.insert({
         id,
         secretHash: hashBearerSecret(clientSecret),
@@ -55,5 +66,14 @@ export class CardSessionService {
       await repos.audit.append(actorEvent(actor, 'card_session.create', id));
     });
     return { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl}/v1/card-form` };
+  }
+
+  /**
+   * The session a card-entry secret belongs to, used or not, while it has not expired: who an
+   * `Idempotency-Key` on the public listener is scoped to, and for how long its record may be kept.
+   */
+  async scopeOf(secret: string): Promise<{ readonly id: string; readonly expiresAt: Date } | null> {
+    const session = await this.uow.repos.cardSessions.findUnexpired(hashBearerSecret(secret), this.now());
+    return session ? { id: session.id, expiresAt: session.expiresAt } : null;
   }
 }

@@ -49,3 +49,20 @@ export const patchCardSchema = z
 export type PatchCardInput = z.infer<typeof patchCardSchema>;
 
 export const cardIdSchema = resourceId('card_');
+
+/**
+ * `GET /v1/cards?limit&startingAfter`: cursor paging in creation order. `limit` 1–100 (default 20);
+ * `startingAfter` the id of the last card of the previous page.
+ */
+export const listCardsQuerySchema = z
+  .object({
+    limit: z
+      .string()
+      .refine((text) => /^[1-9][0-9]{0,2}$/.test(text) && Number(text) <= 100, { params: { code: 'invalid_limit' } })
+      .transform(Number)
+      .optional(),
+    startingAfter: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const DEFAULT_PAGE_SIZE = 20;

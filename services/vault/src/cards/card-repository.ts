@@ -14,7 +14,12 @@ export interface CardRepository {
   findOwned(owner: Owner, id: string): Promise<CardRecord | null>;
   /** The owner's card with any of these fingerprints (one per loaded fingerprint key version). */
   findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null>;
-  listOwned(owner: Owner): Promise<CardRecord[]>;
+  /** Up to `limit` of the owner's cards in creation order, after the card `after` (a cursor) if given. */
+  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]>;
+  /** How many cards the owner holds. */
+  countOwned(owner: Owner): Promise<number>;
+  /** Serialises card writes of one owner until the transaction ends (so a cap holds under concurrency). */
+  lockOwner(owner: Owner): Promise<void>;
   /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row. */
   insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }>;
   updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null>;
@@ -33,12 +38,26 @@ export class PrismaCardRepository implements CardRepository {
     return this.db.card.findFirst({ where: { tenantId: owner.tenantId, userId: owner.userId, fingerprint: { in: [...fingerprints] } } });
   }
 
-  listOwned(owner: Owner): Promise<CardRecord[]> {
+  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]> {
+    const { after } = page;
     return this.db.card.findMany({
-      where: { tenantId: owner.tenantId, userId: owner.userId },
+      where: {
+        tenantId: owner.tenantId,
+        userId: owner.userId,
+        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+      },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: 100,
+      take: page.limit,
     });
+  }
+
+  countOwned(owner: Owner): Promise<number> {
+    return this.db.card.count({ where: { tenantId: owner.tenantId, userId: owner.userId } });
+  }
+
+  async lockOwner(owner: Owner): Promise<void> {
+    const key = `cards|${owner.tenantId.length}:${owner.tenantId}|${owner.userId}`;
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
   }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {

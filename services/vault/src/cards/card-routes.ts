@@ -6,8 +6,8 @@ import type { CardService } from './card-service.ts';
 /** Internal listener: the owner's cards, masked. Parse, delegate, answer — nothing else. */
 export function internalCardRoutes(cards: CardService, guard: Guard): Router {
   const router = Router();
-  router.get('/v1/cards', guard('cards:read', { user: true }), async (_req, res) => {
-    res.json({ data: await cards.list(actorOf(res)) });
+  router.get('/v1/cards', guard('cards:read', { user: true }), async (req, res) => {
+    res.json(await cards.list(actorOf(res), req.query));
   });
   router.get('/v1/cards/:id', guard('cards:read', { user: true }), async (req, res) => {
     res.json(await cards.get(actorOf(res), param(req, 'id')));

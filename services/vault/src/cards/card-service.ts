@@ -11,9 +11,9 @@ import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import { isUniqueViolation } from '../storage/database-errors.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
-import { cardIdSchema, createCardSchema, patchCardSchema } from './card-input.ts';
+import { cardIdSchema, createCardSchema, DEFAULT_PAGE_SIZE, listCardsQuerySchema, patchCardSchema } from './card-input.ts';
 import { toCardView, type CardRecord, type CardView } from './card-record.ts';
-import type { CardChanges } from './card-repository.ts';
+import type { CardChanges, Owner } from './card-repository.ts';
 import { openPan, sealPan } from './card-secret.ts';
 import { checkExpiry } from './expiry.ts';
 import { parsePan } from './pan.ts';
@@ -27,7 +27,9 @@ export interface CardServiceDeps {
   readonly fingerprinter: Fingerprinter;
   readonly billingProfiles: BillingProfileService;
   /** Makes outstanding payment tokens for a card unredeemable (bumps its revocation epoch). */
-  readonly revokeCardTokens?: (cardId: string) => Promise<void>;
+  readonly revokeCardTokens?: (owner: Owner, cardId: string) => Promise<void>;
+  /** Cards one user may hold; adding one more answers 409 `card_limit_reached`. */
+  readonly maxCardsPerUser?: number;
   readonly now?: () => Date;
 }
 
@@ -47,10 +49,9 @@ export class CardService {
     const { uow } = this.deps;
     const now = this.now();
     const session = secret ? await uow.repos.cardSessions.findUsable(hashBearerSecret(secret), now) : null;
-    if (!session) {
-      await uow.repos.audit.append({ action: 'card.create', outcome: 'denied', actorService: CARD_FORM_ACTOR, requestId, reason: 'unauthenticated' });
-      throw new ClientError('unauthenticated');
-    }
+    // Not audited one by one: an anonymous caller must not be able to grow the append-only log at will. The
+    // public listener's failed-secret throttle counts these and audits one aggregated event per source.
+    if (!session) throw new ClientError('unauthenticated');
     const actor: Actor = {
       service: CARD_FORM_ACTOR,
       requestId,
@@ -78,6 +79,7 @@ export class CardService {
     const current = { fingerprint: fingerprints[0]!, fingerprintKeyVersion: this.deps.fingerprinter.keyVersion };
     const write = () =>
       uow.transaction(async (repos) => {
+        await repos.cards.lockOwner(owner);
         if (newProfile) await repos.billingProfiles.insert(newProfile);
         const older = fingerprints.length > 1 ? await repos.cards.findByAnyFingerprint(owner, fingerprints.slice(1)) : null;
         const updatedOlder = older ? await repos.cards.updateOwned(owner, older.id, { ...fields, ...current }) : null;
@@ -96,6 +98,10 @@ export class CardService {
           },
           fields,
         );
+        /* Precondition: a user holds at most maxCardsPerUser cards; a duplicate updates a card and adds none. */
+        if (result.created && this.deps.maxCardsPerUser !== undefined && (await repos.cards.countOwned(owner)) > this.deps.maxCardsPerUser) {
+          throw new ClientError('card_limit_reached');
+        }
         /* Precondition: single use; a second request racing on the same secret loses here and rolls back. */
         if (!(await repos.cardSessions.consume(session.id, result.card.id, now))) throw new ClientError('unauthenticated');
         await repos.audit.append({ ...event(actor, 'card.create', result.card.id), reason: result.created ? null : 'duplicate' });
@@ -115,10 +121,21 @@ export class CardService {
     return result.created ? view : { ...view, duplicate: true };
   }
 
-  async list(actor: Actor): Promise<CardView[]> {
-    const rows = await this.deps.uow.repos.cards.listOwned(ownerOf(actor));
-    await this.deps.uow.repos.audit.append(event(actor, 'card.list', null));
-    return rows.map(toCardView);
+  /** One page of the owner's cards, masked; `hasMore` says whether another page follows (never a silent cut). */
+  async list(actor: Actor, query: unknown = {}): Promise<{ data: CardView[]; hasMore: boolean }> {
+    const { repos } = this.deps.uow;
+    const owner = ownerOf(actor);
+    const page = parseInput(listCardsQuerySchema, query);
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    let after: CardRecord | null = null;
+    if (page.startingAfter !== undefined) {
+      after = cardIdSchema.safeParse(page.startingAfter).success ? await repos.cards.findOwned(owner, page.startingAfter) : null;
+      /* Precondition: a cursor must be one of the caller's own cards (never a way to probe other ids). */
+      if (!after) throw new ClientError('invalid_request', [{ path: 'startingAfter', code: 'unknown_cursor' }]);
+    }
+    const rows = await repos.cards.listOwned(owner, { limit: limit + 1, ...(after ? { after } : {}) });
+    await repos.audit.append(event(actor, 'card.list', null));
+    return { data: rows.slice(0, limit).map(toCardView), hasMore: rows.length > limit };
   }
 
   async get(actor: Actor, id: string): Promise<CardView> {
@@ -156,14 +173,14 @@ export class CardService {
    */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.findOwnedOrDeny(actor, id, 'card.delete');
-    await this.deps.revokeCardTokens?.(id);
+    await this.deps.revokeCardTokens?.(ownerOf(actor), id);
     const deleted = await this.deps.uow.transaction(async (repos) => {
       const done = await repos.cards.deleteOwned(ownerOf(actor), id);
       if (done) await repos.audit.append(event(actor, 'card.delete', id));
       return done;
     });
     if (!deleted) throw new ClientError('card_not_found');
-    await this.deps.revokeCardTokens?.(id);
+    await this.deps.revokeCardTokens?.(ownerOf(actor), id);
   }
 
   /**

@@ -9,6 +9,7 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const portOrOff = z.coerce.number().int().min(0).max(65_535);
 const version = z.string().regex(/^v[1-9][0-9]{0,5}$/, 'expected a key version such as v1');
 const file = z.string().min(1);
+const RATE_LIMITS = /^[1-9][0-9]*\/[1-9][0-9]*(,[1-9][0-9]*\/[1-9][0-9]*)*$/;
 
 export const envSchema = z.object({
   VAULT_MODE: z.enum(['dev', 'production']).default('dev'),
@@ -74,6 +75,19 @@ export const envSchema = z.object({
   VAULT_PARTNERS: z.string().regex(/^[a-z0-9-]{1,32}(,[a-z0-9-]{1,32})*$/, 'expected a comma-separated list of partner ids').default('xero,freshbooks'),
   VAULT_RATE_LIMIT_CARD: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('5/600'),
   VAULT_RATE_LIMIT_USER: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/600'),
+  VAULT_RATE_LIMIT_CARD_NUMBER: z.string().regex(RATE_LIMITS, 'expected <count>/<seconds>[,<count>/<seconds>…]').default('5/600,20/86400'),
+  VAULT_FAILED_SECRETS_PER_SOURCE: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/60'),
+  VAULT_FAILED_SECRETS_GLOBAL: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('300/60'),
+  VAULT_MAX_LIVE_CARD_SESSIONS: z.coerce.number().int().min(1).max(1_000).default(10),
+  VAULT_MAX_CARDS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(50),
+  VAULT_ASSERTION_REQUIRE_AZP: z.enum(['true', 'false']).optional(),
+  VAULT_MISSING_GROUP_POLICY: z.enum(['refuse', 'allow']).default('refuse'),
+  VAULT_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  VAULT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  VAULT_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  VAULT_IDLE_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  VAULT_TLS_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  VAULT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   VAULT_CARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   VAULT_AUDIT_CHAINS: z.coerce.number().int().min(1).max(64).default(8),
   VAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(1),

@@ -62,6 +62,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('VAULT_REDIS_URL', 'production mode requires rediss:// (TLS)');
   }
 
+  /* Precondition: Node refuses a header deadline later than the whole request's. */
+  if (e.VAULT_HEADERS_TIMEOUT_MS > e.VAULT_REQUEST_TIMEOUT_MS) throw new ConfigError('VAULT_HEADERS_TIMEOUT_MS', 'must not exceed VAULT_REQUEST_TIMEOUT_MS');
   const certFile = keyFile('VAULT_TLS_CERT_FILE', need('VAULT_TLS_CERT_FILE', DEV.certFile));
   const keyFilePath = keyFile('VAULT_TLS_KEY_FILE', need('VAULT_TLS_KEY_FILE', DEV.keyFile));
   const loopback = production ? '0.0.0.0' : '127.0.0.1';
@@ -95,7 +97,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         audience: need('VAULT_ASSERTION_AUDIENCE', DEV.audience),
         jwksFile: keyFile('VAULT_ASSERTION_JWKS_FILE', need('VAULT_ASSERTION_JWKS_FILE', DEV.jwksFile)),
         maxLifetimeSeconds: 300,
+        /* Precondition: in production an assertion must say which service the user acts through (azp). */
+        requireAzp: e.VAULT_ASSERTION_REQUIRE_AZP ? e.VAULT_ASSERTION_REQUIRE_AZP === 'true' : production,
       },
+      missingGroup: e.VAULT_MISSING_GROUP_POLICY,
     },
     keys: {
       wrapping: wrappingKeys(e, need, keyFile),
@@ -104,7 +109,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         current: need('VAULT_FINGERPRINT_KEY_CURRENT', DEV.fingerprintCurrent),
       },
     },
-    cardSessions: { ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS },
+    cardSessions: {
+      ttlSeconds: e.VAULT_CARD_SESSION_TTL_SECONDS,
+      maxLivePerUser: e.VAULT_MAX_LIVE_CARD_SESSIONS,
+      failedSecrets: { perSource: rateLimit(e.VAULT_FAILED_SECRETS_PER_SOURCE), global: rateLimit(e.VAULT_FAILED_SECRETS_GLOBAL) },
+    },
+    cards: { maxPerUser: e.VAULT_MAX_CARDS_PER_USER },
+    connections: {
+      headersTimeoutMs: e.VAULT_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.VAULT_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.VAULT_KEEPALIVE_TIMEOUT_MS,
+      idleSocketTimeoutMs: e.VAULT_IDLE_SOCKET_TIMEOUT_MS,
+      tlsHandshakeTimeoutMs: e.VAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+      maxConnections: e.VAULT_MAX_CONNECTIONS,
+    },
     cardForm: { embeddingOrigins: need('VAULT_CARD_FORM_ORIGINS', 'http://localhost:8090').split(',') },
     redis: {
       url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379'),
@@ -114,7 +132,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
       maxAmount: e.VAULT_MAX_AMOUNT,
       partners: e.VAULT_PARTNERS.split(','),
-      rateLimits: { perCard: rateLimit(e.VAULT_RATE_LIMIT_CARD), perUser: rateLimit(e.VAULT_RATE_LIMIT_USER) },
+      rateLimits: {
+        perCard: rateLimit(e.VAULT_RATE_LIMIT_CARD),
+        perUser: rateLimit(e.VAULT_RATE_LIMIT_USER),
+        perCardNumber: e.VAULT_RATE_LIMIT_CARD_NUMBER.split(',').map(rateLimit),
+      },
     },
     audit: { chains: e.VAULT_AUDIT_CHAINS },
     log: { level: e.VAULT_LOG_LEVEL },

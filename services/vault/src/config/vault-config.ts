@@ -37,14 +37,27 @@ export interface VaultConfig {
       readonly audience: string;
       readonly jwksFile: string;
       readonly maxLifetimeSeconds: number;
+      /** Whether an assertion must carry `azp` (it is always checked when present). */
+      readonly requireAzp: boolean;
     };
+    /** An assertion without `gid`: `refuse` payments where the tenant has group settings, or `allow`. */
+    readonly missingGroup: 'refuse' | 'allow';
   };
   readonly keys: {
     readonly wrapping: KeySource;
     /** Folder of `fingerprint-vN.key` files; `current` fingerprints new cards, older ones still match. */
     readonly fingerprint: { readonly dir: string; readonly current: string };
   };
-  readonly cardSessions: { readonly ttlSeconds: number };
+  readonly cardSessions: {
+    readonly ttlSeconds: number;
+    /** Live (unused, unexpired) card-entry sessions one user may hold. */
+    readonly maxLivePerUser: number;
+    /** Refused card-session secrets allowed per client address and in all, per window, before 429. */
+    readonly failedSecrets: { readonly perSource: RateLimit; readonly global: RateLimit };
+  };
+  readonly cards: { readonly maxPerUser: number };
+  /** Socket hygiene for both listeners. */
+  readonly connections: ConnectionLimits;
   /** Origins that may embed the hosted card form and hand it a session secret. */
   readonly cardForm: { readonly embeddingOrigins: readonly string[] };
   /** `caFile`: the CA that signs the Redis server's certificate, for rediss:// (else the system CAs). */
@@ -53,7 +66,7 @@ export interface VaultConfig {
     readonly tokenTtlSeconds: number;
     readonly maxAmount: number;
     readonly partners: readonly string[];
-    readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit };
+    readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit; readonly perCardNumber: readonly RateLimit[] };
   };
   readonly audit: { readonly chains: number };
   readonly log: { readonly level: string };
@@ -65,4 +78,15 @@ export interface VaultConfig {
 export interface RateLimit {
   readonly limit: number;
   readonly windowSeconds: number;
+}
+
+export interface ConnectionLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no traffic for this long is closed, whatever state it is in. */
+  readonly idleSocketTimeoutMs: number;
+  readonly tlsHandshakeTimeoutMs: number;
+  /** Open connections per listener; more are closed at once. */
+  readonly maxConnections: number;
 }

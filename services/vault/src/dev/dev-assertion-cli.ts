@@ -1,11 +1,11 @@
 /**
  * Prints a dev user assertion (keys-example issuer, 5 minutes) for curl:
- *   npm run -s dev:assertion -- --user user-1 --tenant tenant-1 [--group group-1]
+ *   npm run -s dev:assertion -- --user user-1 --tenant tenant-1 [--group group-1] [--azp account-settings]
  */
 import { parseArgs } from 'node:util';
 import { mintDevAssertion } from './dev-assertion.ts';
 
 const { values } = parseArgs({
-  options: { user: { type: 'string', default: 'user-1' }, tenant: { type: 'string', default: 'tenant-1' }, group: { type: 'string' } },
+  options: { user: { type: 'string', default: 'user-1' }, tenant: { type: 'string', default: 'tenant-1' }, group: { type: 'string' }, azp: { type: 'string' } },
 });
-process.stdout.write(`${await mintDevAssertion({ sub: values.user, tid: values.tenant, ...(values.group ? { gid: values.group } : {}) })}\n`);
+process.stdout.write(`${await mintDevAssertion({ sub: values.user, tid: values.tenant, ...(values.group ? { gid: values.group } : {}), ...(values.azp ? { azp: values.azp } : {}) })}\n`);

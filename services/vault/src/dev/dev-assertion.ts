@@ -9,6 +9,8 @@ export interface AssertionClaims {
   readonly sub: string;
   readonly tid: string;
   readonly gid?: string;
+  /** The service the user acts through (`account-settings`, `payment-flow`); production requires it. */
+  readonly azp?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface AssertionClaims {
 export async function mintDevAssertion(claims: AssertionClaims, options: { lifetimeSeconds?: number; audience?: string; issuer?: string } = {}): Promise<string> {
   const jwk = JSON.parse(readFileSync(keysExample('identity', 'issuer-private.jwk.json'), 'utf8')) as JWK;
   const key = await importJWK(jwk, 'ES256');
-  return new SignJWT({ tid: claims.tid, ...(claims.gid ? { gid: claims.gid } : {}) })
+  return new SignJWT({ tid: claims.tid, ...(claims.gid ? { gid: claims.gid } : {}), ...(claims.azp ? { azp: claims.azp } : {}) })
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid ?? 'example-issuer-1', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(options.issuer ?? DEV_ISSUER)

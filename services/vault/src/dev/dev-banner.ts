@@ -26,7 +26,7 @@ export function devCurlCommands(internalPort: number, publicPort: number): strin
   return `
 Try it (from the repository root, in another terminal):
 
-  TOKEN=$(npm run -s dev:assertion -- --user user-1 --tenant tenant-1)
+  TOKEN=$(npm run -s dev:assertion -- --user user-1 --tenant tenant-1 --azp account-settings)
   SECRET=$(curl -s --cacert ${ca} --cert ${cert} --key ${key} \\
       -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}' \\
       ${internal}/v1/card-sessions | sed -E 's/.*"clientSecret":"([^"]+)".*/\\1/')

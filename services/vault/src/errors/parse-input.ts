@@ -3,7 +3,8 @@ import { ClientError, type FieldProblem } from './vault-error.ts';
 
 /**
  * Validates a request body (or query) against a strict zod schema. Problems are reported as `{path, code}`
- * with fixed codes; zod's messages, which can quote the input, are never passed on.
+ * with fixed codes; zod's messages, which can quote the input, are never passed on, and a path only ever names
+ * members the schema defines (an unknown member is reported at its parent's path, without its name).
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -12,7 +13,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   for (const issue of result.error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: base ? `${base}.${key}` : key, code: 'unknown_field' });
+      // The unknown member's name is caller input (it could be a PAN): report where it is, never what it is.
+      problems.push({ path: base, code: 'unknown_field' });
     } else if (issue.code === 'invalid_type' && !hasPath(input, issue.path)) {
       problems.push({ path: base, code: 'required' });
     } else if (issue.code === 'custom') {

@@ -6,6 +6,7 @@
 
 export type ClientErrorCode =
   | 'invalid_request'
+  | 'duplicate_member'
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'
@@ -14,6 +15,7 @@ export type ClientErrorCode =
   | 'token_not_found'
   | 'idempotency_key_reused'
   | 'billing_profile_in_use'
+  | 'card_limit_reached'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'card_number_invalid'
@@ -40,6 +42,7 @@ export interface FieldProblem {
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
+  duplicate_member: 400,
   unauthenticated: 401,
   forbidden: 403,
   payments_disabled: 403,
@@ -49,6 +52,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   token_not_found: 404,
   idempotency_key_reused: 409,
   billing_profile_in_use: 409,
+  card_limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   card_number_invalid: 422,
@@ -66,6 +70,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
 
 const TITLE: Readonly<Record<ErrorCode, string>> = {
   invalid_request: 'The request is malformed.',
+  duplicate_member: 'A JSON object in the body names the same member twice.',
   unauthenticated: 'The caller could not be authenticated.',
   forbidden: 'The caller may not do this.',
   payments_disabled: 'Payments are disabled for this tenant or group.',
@@ -75,6 +80,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   token_not_found: 'No such payment token.',
   idempotency_key_reused: 'The Idempotency-Key was used with a different request.',
   billing_profile_in_use: 'The billing profile is used by a card.',
+  card_limit_reached: 'The user already has the most cards allowed.',
   payload_too_large: 'The request body is too large.',
   unsupported_media_type: 'The request body must be application/json.',
   card_number_invalid: 'The card number is not valid.',

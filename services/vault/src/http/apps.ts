@@ -17,14 +17,16 @@ import { probeRoutes } from './probe-routes.ts';
 import { requestContext, state } from './request-context.ts';
 import { cardFormRoutes } from '../card-form/card-form-routes.ts';
 import { idempotency } from './idempotency.ts';
-import type { IdempotencyStore } from '../idempotency/idempotency-store.ts';
-import { hashBearerSecret } from '../crypto/secret-hash.ts';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import type { FailedSecretThrottle } from './failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
   readonly idempotency: IdempotencyStore;
+  /** Throttles and aggregates refused card-session secrets on the public listener. */
+  readonly failedSecrets: FailedSecretThrottle;
   readonly cardFormOrigins: readonly string[];
   readonly auth: AuthorizeDeps;
   readonly logger: Logger;
@@ -60,7 +62,10 @@ export function buildInternalApp(deps: AppDeps): Express {
     ...deps.auth,
     afterAdmit: idempotency(deps.idempotency, (_req, res) => {
       const s = state(res);
-      return s.actor ? `${s.service}|${s.actor.user.tenantId}|${s.actor.user.userId}` : `${s.service}`;
+      const declared = s.guard?.idempotency;
+      if (declared === 'never') return null;
+      const scope = s.actor ? `${s.service}|${s.actor.user.tenantId}|${s.actor.user.userId}` : `${s.service}`;
+      return { scope, ttlSeconds: declared?.ttlSeconds ?? IDEMPOTENCY_TTL_SECONDS };
     }),
   });
   app.use(probeRoutes(deps.ready, deps.metrics));
@@ -78,11 +83,16 @@ export function buildInternalApp(deps: AppDeps): Express {
 /** The public listener's app: only the hosted card form's routes answer. */
 export function buildPublicApp(deps: AppDeps): Express {
   const app = base('public', deps);
+  app.use(deps.failedSecrets.gate);
   app.use(jsonBody());
   app.use(
-    idempotency(deps.idempotency, (req) => {
+    idempotency(deps.idempotency, async (req) => {
+      // Only a caller holding a real, unexpired session secret gets a record, and only for the session's life.
       const secret = cardSessionSecret(req.get('authorization'));
-      return secret ? `card-session|${hashBearerSecret(secret)}` : null;
+      const session = secret ? await deps.services.cardSessions.scopeOf(secret) : null;
+      if (!session) return null;
+      const ttlSeconds = Math.ceil((session.expiresAt.getTime() - Date.now()) / 1000);
+      return ttlSeconds > 0 ? { scope: `card-session|${session.id}`, ttlSeconds } : null;
     }),
   );
   app.use(publicCardRoutes(deps.services.cards));

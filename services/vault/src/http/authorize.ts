@@ -6,13 +6,14 @@ import { scopesOf, type Scope, type ServiceScopes } from '../identity/scopes.ts'
 import { serviceFromSocket } from '../identity/service-identity.ts';
 import type { UserAssertionVerifier } from '../identity/user-assertion.ts';
 import { state } from './request-context.ts';
+import type { GuardOptions } from './route-kit.ts';
 
 export interface AuthorizeDeps {
   readonly trustDomain: string;
   readonly serviceScopes: ServiceScopes;
   readonly verifier: UserAssertionVerifier;
   readonly audit: AuditStore;
-  /** Runs after a caller is admitted: `Idempotency-Key` handling, scoped to the admitted caller. */
+  /** Runs after a caller is admitted: `Idempotency-Key` handling, scoped to the admitted caller and route. */
   readonly afterAdmit?: (req: Request, res: Response, next: NextFunction) => Promise<void>;
 }
 
@@ -42,15 +43,16 @@ export function authorizer(deps: AuthorizeDeps) {
   }
 
   /** Requires `scope`, and with `user: true` a verified user assertion; sets the actor. */
-  function authorize(scope: Scope, options: { user: boolean }) {
+  function authorize(scope: Scope, options: GuardOptions) {
     return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       const s = state(res);
+      s.guard = options;
       const route = `${req.baseUrl}${String(req.route?.path ?? '')}`;
       s.route = route;
       if (!s.service || !scopesOf(s.service, deps.serviceScopes).includes(scope)) await deny(req, res, 'forbidden', route);
       let user;
       try {
-        user = options.user ? await deps.verifier.verify(req.get('authorization')) : undefined;
+        user = options.user ? await deps.verifier.verify(req.get('authorization'), s.service!) : undefined;
       } catch {
         await deny(req, res, 'unauthenticated', route);
       }

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ClientError } from '../errors/vault-error.ts';
+import { findDuplicateMember } from './json-duplicates.ts';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -7,11 +8,13 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 class ForbiddenKey extends Error {}
+class DuplicateMember extends Error {}
 
 /**
  * The one JSON body parser: POST, PUT and PATCH bodies must be `application/json` (UTF-8), at most 16 KiB,
- * a JSON object, with no `__proto__` / `constructor` / `prototype` key at any depth. Other methods must not
- * carry a body. Failures: 415, 413, 400 — with no echo of the input.
+ * a JSON object, with no `__proto__` / `constructor` / `prototype` key at any depth and no member name twice in
+ * one object (400 `duplicate_member`, checked before any validation). Other methods must not carry a body.
+ * Failures: 415, 413, 400 — with no echo of the input.
  */
 export function jsonBody() {
   const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT_BYTES });
@@ -35,6 +38,7 @@ export function jsonBody() {
         req.body = parseJsonObject(req.body as Buffer);
         next();
       } catch (parseErr) {
+        if (parseErr instanceof DuplicateMember) return next(new ClientError('duplicate_member'));
         next(new ClientError('invalid_request', [{ path: '', code: parseErr instanceof ForbiddenKey ? 'forbidden_key' : 'malformed_json' }]));
       }
     });
@@ -55,5 +59,7 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
     return v;
   });
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SyntaxError('not an object');
+  /* Precondition: JSON.parse keeps the last of two equal names; another parser on the path may keep the first. */
+  if (findDuplicateMember(text)) throw new DuplicateMember();
   return value as Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import type { VaultConfig } from '../config/vault-config.ts';
+import type { ConnectionLimits, VaultConfig } from '../config/vault-config.ts';
 
 /** TLS 1.2 with AEAD, forward-secret suites only; TLS 1.3 suites are all acceptable and left to OpenSSL. */
 export const TLS12_CIPHERS = [
@@ -25,10 +25,38 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-function listen(server: http.Server, host: string, port: number, secureContext?: () => https.ServerOptions): Promise<Listening> {
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+/** Node's own defaults when the vault's config gives none (probe listener). */
+const PROBE_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleSocketTimeoutMs: 30_000,
+  tlsHandshakeTimeoutMs: 5_000,
+  maxConnections: 100,
+};
+
+/** Options only `createServer` takes: how often Node checks the header and request deadlines. */
+function serverOptions(limits: ConnectionLimits): http.ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
+
+/**
+ * Socket hygiene on every listener: a request's headers and the whole request must arrive in time, an idle
+ * keep-alive connection is closed, a socket with no traffic at all (one that never sends a request, or stalls
+ * mid-way) is closed, a TLS handshake must finish in time, and past `maxConnections` new connections are
+ * dropped at once — so nobody can hold file descriptors open from the internet.
+ */
+function listen(server: http.Server, host: string, port: number, limits: ConnectionLimits, secureContext?: () => https.ServerOptions): Promise<Listening> {
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  server.setTimeout(limits.idleSocketTimeoutMs, (socket) => socket.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -51,20 +79,20 @@ function listen(server: http.Server, host: string, port: number, secureContext?:
 }
 
 /** The internal listener: mutual TLS; a client without a certificate from the internal CA fails the handshake. */
-export function listenInternal(app: Express, tls: VaultConfig['tls'], host: string, port: number): Promise<Listening> {
+export function listenInternal(app: Express, tls: VaultConfig['tls'], host: string, port: number, limits: ConnectionLimits): Promise<Listening> {
   const context = () => ({ ...TLS_BASE, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ca: readFileSync(tls.clientCaFile) });
-  const server = https.createServer({ ...context(), requestCert: true, rejectUnauthorized: true }, app);
-  return listen(server, host, port, context);
+  const server = https.createServer({ ...context(), ...serverOptions(limits), handshakeTimeout: limits.tlsHandshakeTimeoutMs, requestCert: true, rejectUnauthorized: true }, app);
+  return listen(server, host, port, limits, context);
 }
 
 /** The public listener: server-authenticated TLS for the hosted card form. */
-export function listenPublic(app: Express, tls: VaultConfig['tls'], host: string, port: number): Promise<Listening> {
+export function listenPublic(app: Express, tls: VaultConfig['tls'], host: string, port: number, limits: ConnectionLimits): Promise<Listening> {
   const context = () => ({ ...TLS_BASE, cert: readFileSync(tls.publicCertFile), key: readFileSync(tls.publicKeyFile) });
-  const server = https.createServer(context(), app);
-  return listen(server, host, port, context);
+  const server = https.createServer({ ...context(), ...serverOptions(limits), handshakeTimeout: limits.tlsHandshakeTimeoutMs }, app);
+  return listen(server, host, port, limits, context);
 }
 
 /** Plain HTTP, loopback only, for probes and metrics. */
 export function listenProbe(app: Express, port: number): Promise<Listening> {
-  return listen(http.createServer(app), '127.0.0.1', port);
+  return listen(http.createServer(serverOptions(PROBE_LIMITS), app), '127.0.0.1', port, PROBE_LIMITS);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
+import type { GuardOptions } from './route-kit.ts';
 
 /** Per-request state the HTTP layer keeps in `res.locals`. */
 export interface RequestState {
@@ -13,19 +14,22 @@ export interface RequestState {
   serviceActor?: ServiceActor;
   /** The route pattern that matched (for logs and metrics), never the raw path. */
   route?: string;
+  /** What the matched route declared to its guard. */
+  guard?: GuardOptions;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** A caller's request id is kept only if it is a UUID: anything else could carry data (a PAN) into logs and audit. */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function state(res: Response): RequestState {
   return res.locals as RequestState;
 }
 
-/** Accepts a well-formed X-Request-Id (or makes one) and echoes it on every response. */
+/** Accepts a UUID X-Request-Id (or makes one) and echoes it on every response. */
 export function requestContext(listener: RequestState['listener']) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.get('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = given && REQUEST_ID.test(given.toLowerCase()) ? given.toLowerCase() : randomUUID();
     Object.assign(res.locals, { requestId, listener, service: null } satisfies RequestState);
     res.setHeader('X-Request-Id', requestId);
     next();

@@ -1,8 +1,18 @@
 import type { Scope } from '../identity/scopes.ts';
 import type { NextFunction, Request, Response } from 'express';
 
+/**
+ * What a route declares: whether it acts for a user, and whether a repeat with the same `Idempotency-Key`
+ * is answered from a record (`never` for redeem: single use by nature, and its answer holds card data;
+ * `ttlSeconds` to keep the record shorter than the default 24 h).
+ */
+export interface GuardOptions {
+  readonly user: boolean;
+  readonly idempotency?: 'never' | { readonly ttlSeconds: number };
+}
+
 /** What the domain route modules get: a guard per scope. Keeps them free of identity wiring. */
-export type Guard = (scope: Scope, options: { user: boolean }) => (req: Request, res: Response, next: NextFunction) => Promise<void>;
+export type Guard = (scope: Scope, options: GuardOptions) => (req: Request, res: Response, next: NextFunction) => Promise<void>;
 
 /** Route parameter as a string (express 5 types allow arrays for wildcard params). */
 export function param(req: Request, name: string): string {

@@ -14,6 +14,8 @@ export interface AssertionSettings {
   readonly audience: string;
   readonly jwksFile: string;
   readonly maxLifetimeSeconds: number;
+  /** Whether `azp` must be present (production); when present it must always name the calling service. */
+  readonly requireAzp: boolean;
 }
 
 /** The shape of user, tenant and group ids, in assertions and in the admin routes that name them. */
@@ -22,7 +24,9 @@ export const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,128}$/;
 /**
  * Verifies user assertions: compact JWS, ES256 only (the allow-list rejects `none`, HS256 and every other
  * algorithm before any key is used), signed by a configured key, from the configured issuer to our audience,
- * with `iat` and `exp` present, `exp - iat` at most 5 minutes, and not expired.
+ * with `iat` and `exp` present, `exp - iat` at most 5 minutes, and not expired; and bound to the service the user
+ * acts through: `azp` must equal the calling service (from its client certificate), so another service holding
+ * a copy of the assertion cannot replay it. Without `azp` an assertion is accepted only where `requireAzp` is off.
  */
 export class UserAssertionVerifier {
   readonly #keys: JWTVerifyGetKey;
@@ -31,7 +35,7 @@ export class UserAssertionVerifier {
     this.#keys = createLocalJWKSet(jwks);
   }
 
-  async verify(authorization: string | undefined): Promise<UserContext> {
+  async verify(authorization: string | undefined, callingService: string): Promise<UserContext> {
     const token = /^Bearer ([A-Za-z0-9._-]{1,4096})$/.exec(authorization ?? '')?.[1];
     if (!token) throw new ClientError('unauthenticated');
     let payload;
@@ -47,7 +51,9 @@ export class UserAssertionVerifier {
     } catch {
       throw new ClientError('unauthenticated');
     }
-    const { sub, tid, gid, iat, exp } = payload as { sub?: unknown; tid?: unknown; gid?: unknown; iat?: number; exp?: number };
+    const { sub, tid, gid, azp, iat, exp } = payload as { sub?: unknown; tid?: unknown; gid?: unknown; azp?: unknown; iat?: number; exp?: number };
+    /* Precondition: an assertion is usable only by the service it was issued to act through. */
+    if (azp === undefined ? this.settings.requireAzp : azp !== callingService) throw new ClientError('unauthenticated');
     /* Precondition: an assertion may not outlive 5 minutes, whatever its issuer asked for. */
     if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > this.settings.maxLifetimeSeconds) {
       throw new ClientError('unauthenticated');

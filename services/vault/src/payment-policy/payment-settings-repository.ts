@@ -14,10 +14,14 @@ export class PrismaPaymentSettingsRepository implements PaymentSettingsRepositor
   async read(tenantId: string, groupId: string | null): Promise<PaymentSettings> {
     const tenant = await this.db.tenant.findUnique({
       where: { id: tenantId },
-      select: { paymentsEnabled: true, groups: groupId ? { where: { id: groupId }, select: { paymentsEnabled: true } } : false },
+      select: {
+        paymentsEnabled: true,
+        groups: groupId ? { where: { id: groupId }, select: { paymentsEnabled: true } } : false,
+        _count: { select: { groups: true } },
+      },
     });
     const group = (tenant as { groups?: Array<{ paymentsEnabled: boolean }> } | null)?.groups?.[0];
-    return { tenantEnabled: tenant?.paymentsEnabled ?? true, groupEnabled: group?.paymentsEnabled ?? true };
+    return { tenantEnabled: tenant?.paymentsEnabled ?? true, groupEnabled: group?.paymentsEnabled ?? true, tenantHasGroups: (tenant?._count.groups ?? 0) > 0 };
   }
 
   async setTenant(tenantId: string, enabled: boolean): Promise<void> {

@@ -5,7 +5,7 @@ import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
-import { paymentsEnabled, type PaymentSettings } from './payment-policy.ts';
+import { paymentsEnabled } from './payment-policy.ts';
 import type { EpochScope, RevocationEpochs } from './revocation-epochs.ts';
 
 const switchSchema = z.object({ enabled: z.boolean() }).strict();
@@ -40,12 +40,12 @@ export class PaymentSettingsService {
     return { tenantId, groupId, enabled };
   }
 
-  async effective(actor: ServiceActor, tenantId: string, groupId: string): Promise<PaymentSettings & { effective: boolean }> {
+  async effective(actor: ServiceActor, tenantId: string, groupId: string): Promise<{ tenantEnabled: boolean; groupEnabled: boolean; effective: boolean }> {
     needIdentifier(tenantId, 'tenantId');
     needIdentifier(groupId, 'groupId');
     const settings = await this.uow.repos.paymentSettings.read(tenantId, groupId);
     await this.uow.repos.audit.append(serviceEvent(actor, 'payment_settings.read', `${tenantId}/${groupId}`, 'success', { tenantId }));
-    return { ...settings, effective: paymentsEnabled(settings) };
+    return { tenantEnabled: settings.tenantEnabled, groupEnabled: settings.groupEnabled, effective: paymentsEnabled(settings) };
   }
 
   private async switch(

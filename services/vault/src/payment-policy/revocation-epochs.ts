@@ -1,42 +1,92 @@
+import { redisKey } from '../storage/redis-keys.ts';
 import type { Redis } from '../storage/redis.ts';
 
 /**
- * Revocation by epoch: every token records, when issued, the epoch of its tenant, its group and its card.
- * Bumping an epoch (switching payments off, deleting a card) makes every token issued before unredeemable
- * in one O(1) write, whichever vault instance issued them; redemption compares epochs atomically.
+ * Revocation by epoch: every token records, when issued, the epoch of its tenant, its group, its card and its
+ * processor. Bumping an epoch (switching payments off, deleting a card, disabling a processor or removing one of
+ * its keys) makes every token issued before unredeemable in one O(1) write, whichever vault instance issued
+ * them; redemption compares epochs atomically.
+ *
+ * Epoch keys expire once no token that could read them is alive: a bump keeps its key at least `retainSeconds`
+ * (the longest token life plus a grace), and an issue that records a key's value extends that key the same way.
+ * A token therefore never outlives the value it recorded, and a vanished key reads "0" only when every token
+ * that could have recorded a newer value is gone.
  */
 export type EpochScope =
   | { readonly kind: 'tenant'; readonly tenantId: string }
   | { readonly kind: 'group'; readonly tenantId: string; readonly groupId: string }
-  | { readonly kind: 'card'; readonly cardId: string };
+  | { readonly kind: 'card'; readonly tenantId: string; readonly cardId: string }
+  | { readonly kind: 'processor'; readonly processorId: string };
 
 export function epochKey(scope: EpochScope): string {
   switch (scope.kind) {
     case 'tenant':
-      return `vault:epoch:tenant:${scope.tenantId}`;
+      return redisKey('epoch:tenant', scope.tenantId);
     case 'group':
-      return `vault:epoch:group:${scope.tenantId}:${scope.groupId}`;
+      return redisKey('epoch:group', scope.tenantId, scope.groupId);
     case 'card':
-      return `vault:epoch:card:${scope.cardId}`;
+      return redisKey('epoch:card', scope.tenantId, scope.cardId);
+    case 'processor':
+      return redisKey('epoch:processor', scope.processorId);
   }
 }
 
+/** Seconds an epoch key outlives the last token that may have recorded it (clock skew, issue latency). */
+export const EPOCH_GRACE_SECONDS = 60;
+
 export interface RevocationEpochs {
   bump(scope: EpochScope): Promise<void>;
-  /** Current epochs, keyed by epoch key; a key never bumped is "0". */
+  /** Current epochs, keyed by epoch key ("0" for a key never bumped); keeps each existing key alive for a token. */
   read(scopes: readonly EpochScope[]): Promise<Record<string, string>>;
 }
 
+/** INCR, then make sure the key lives at least ARGV[1] ms more (never shortens it). */
+const BUMP = `
+local n = redis.call('INCR', KEYS[1])
+local want = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
+return n
+`;
+
+/** GET each key; every key that exists is kept for at least ARGV[1] ms more. */
+const READ = `
+local want = tonumber(ARGV[1])
+local out = {}
+for i, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  if v then
+    if redis.call('PTTL', k) < want then redis.call('PEXPIRE', k, want) end
+    out[i] = v
+  else
+    out[i] = '0'
+  end
+end
+return out
+`;
+
+type RedisWithEpochs = Redis & {
+  vaultEpochBump(key: string, retainMs: number): Promise<number>;
+  vaultEpochRead(numKeys: number, ...args: Array<string | number>): Promise<string[]>;
+};
+
 export class RedisRevocationEpochs implements RevocationEpochs {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: RedisWithEpochs;
+  private readonly retainMs: number;
+  /** `tokenTtlSeconds`: the longest a token issued by this instance lives. */
+  constructor(redis: Redis, tokenTtlSeconds: number) {
+    if (!('vaultEpochBump' in redis)) redis.defineCommand('vaultEpochBump', { numberOfKeys: 1, lua: BUMP });
+    if (!('vaultEpochRead' in redis)) redis.defineCommand('vaultEpochRead', { lua: READ });
+    this.redis = redis as RedisWithEpochs;
+    this.retainMs = (tokenTtlSeconds + EPOCH_GRACE_SECONDS) * 1000;
+  }
 
   async bump(scope: EpochScope): Promise<void> {
-    await this.redis.incr(epochKey(scope));
+    await this.redis.vaultEpochBump(epochKey(scope), this.retainMs);
   }
 
   async read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
     const keys = scopes.map(epochKey);
-    const values = await this.redis.mget(...keys);
+    const values = await this.redis.vaultEpochRead(keys.length, ...keys, this.retainMs);
     return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? '0']));
   }
 }

@@ -9,12 +9,14 @@ import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
-import { paymentsEnabled } from '../payment-policy/payment-policy.ts';
+import { paymentRefusal } from '../payment-policy/payment-policy.ts';
+import type { KeyedDigest } from '../crypto/keyed-digest.ts';
+import { redisKey } from '../storage/redis-keys.ts';
 import type { EpochScope, RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
 import type { ProcessorService } from '../processors/processor-service.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
 import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice } from './payment-token-input.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateCounter, RateLimiter } from './rate-limiter.ts';
 import type { TokenStore } from './token-store.ts';
 
 export interface IssuedToken {
@@ -37,6 +39,8 @@ export interface PaymentTokenDeps {
   readonly epochs: RevocationEpochs;
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
+  /** Keyed hash of a card number for the vault-wide per-PAN limit (kept only in Redis, only for its window). */
+  readonly cardNumberDigest: KeyedDigest;
   readonly config: PaymentsConfig;
   readonly now?: () => Date;
 }
@@ -51,17 +55,29 @@ export class PaymentTokenService {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** How long an issued token lives: also how long an idempotency record of an issue may be kept. */
+  get tokenTtlSeconds(): number {
+    return this.deps.config.tokenTtlSeconds;
+  }
+
   async issue(actor: Actor, body: unknown): Promise<IssuedToken> {
     const { uow, config } = this.deps;
     const input = parseInput(issueTokenSchema, body);
     const { tenantId, groupId } = actor.user;
-    const scopes: EpochScope[] = [{ kind: 'tenant', tenantId }, ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : [])];
-    // Epochs are read before the switches: a switch-off that lands after this read revokes the token.
-    const epochs = await this.deps.epochs.read([...scopes, { kind: 'card', cardId: input.cardId }]);
+    const scopes: EpochScope[] = [
+      { kind: 'tenant', tenantId },
+      ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : []),
+      { kind: 'card', tenantId, cardId: input.cardId },
+      { kind: 'processor', processorId: input.processorId },
+    ];
+    // Epochs are read before the switches, the card and the processor: a change that lands after this read
+    // revokes the token.
+    const epochs = await this.deps.epochs.read(scopes);
 
     // Checks, cheapest first.
-    if (!paymentsEnabled(await uow.repos.paymentSettings.read(tenantId, groupId))) {
-      await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', null, 'denied'), reason: 'payments_disabled' });
+    const refusal = paymentRefusal(await uow.repos.paymentSettings.read(tenantId, groupId), groupId, config.missingGroup);
+    if (refusal) {
+      await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', null, 'denied'), reason: refusal });
       throw new ClientError('payments_disabled');
     }
     const recipient = await this.deps.processors.recipient(input.processorId);
@@ -71,16 +87,16 @@ export class PaymentTokenService {
     /* Precondition: an expired card cannot be charged; say so before asking the processor. */
     if (isExpired({ month: card.expMonth, year: card.expYear }, now)) throw new ClientError('card_expired');
     const cvc = parseCvc(input.cvc, card.brand as CardBrand);
-    const wait = await this.deps.rateLimiter.hit([
-      { key: `card:${card.id}`, limit: config.rateLimits.perCard },
-      { key: `user:${tenantId}:${actor.user.userId}`, limit: config.rateLimits.perUser },
+    await this.limit(actor, card.id, [
+      { key: redisKey('rate:card', tenantId, card.id), limit: config.rateLimits.perCard },
+      { key: redisKey('rate:user', tenantId, actor.user.userId), limit: config.rateLimits.perUser },
     ]);
-    if (wait > 0) {
-      await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', card.id, 'denied'), reason: 'rate_limited' });
-      throw new ClientError('rate_limited', [], wait);
-    }
 
     const { pan } = await this.deps.cards.revealPan(actor, card.id, card);
+    // Per card number across the whole vault: another user, tenant, or a delete and re-add of the same PAN
+    // shares these counters, so the security code cannot be guessed by storing the card again.
+    const panKey = this.deps.cardNumberDigest.digest(pan.reveal());
+    await this.limit(actor, card.id, config.rateLimits.perCardNumber.map((limit) => ({ key: redisKey('rate:card-number', panKey), limit })));
     const billingAddress = card.billingProfileId ? await this.deps.billingProfiles.addressOf(actor, card.billingProfileId) : null;
     const token = newBearerSecret('pt_');
     const tokenId = newId('ptid_');
@@ -109,6 +125,15 @@ export class PaymentTokenService {
     );
     await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` });
     return { token, expiresAt, processorId: recipient.id };
+  }
+
+  /** Counts one attempt; over any limit: audited, 429 with Retry-After. */
+  private async limit(actor: Actor, cardId: string, counters: readonly RateCounter[]): Promise<void> {
+    const wait = await this.deps.rateLimiter.hit(counters);
+    if (wait > 0) {
+      await this.deps.uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', cardId, 'denied'), reason: 'rate_limited' });
+      throw new ClientError('rate_limited', [], wait);
+    }
   }
 
   /**

@@ -21,9 +21,15 @@ end
 return worst
 `;
 
+/** One counter: its Redis key (built with `redisKey`) and its limit. */
+export interface RateCounter {
+  readonly key: string;
+  readonly limit: RateLimit;
+}
+
 export interface RateLimiter {
   /** Counts an attempt; returns 0 when allowed, else the seconds until the window ends. */
-  hit(limits: ReadonlyArray<{ readonly key: string; readonly limit: RateLimit }>): Promise<number>;
+  hit(counters: readonly RateCounter[]): Promise<number>;
 }
 
 type RedisWithHit = Redis & { vaultRateHit(numKeys: number, ...args: Array<string | number>): Promise<number> };
@@ -35,9 +41,10 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis = redis as RedisWithHit;
   }
 
-  hit(limits: ReadonlyArray<{ readonly key: string; readonly limit: RateLimit }>): Promise<number> {
-    const keys = limits.map((l) => `vault:rate:${l.key}`);
-    const args = limits.flatMap((l) => [l.limit.limit, l.limit.windowSeconds]);
+  hit(counters: readonly RateCounter[]): Promise<number> {
+    /* Precondition: a window is part of the key, so two windows on one subject never share a counter. */
+    const keys = counters.map((c) => `${c.key}:w${c.limit.windowSeconds}`);
+    const args = counters.flatMap((c) => [c.limit.limit, c.limit.windowSeconds]);
     return this.redis.vaultRateHit(keys.length, ...keys, ...args);
   }
 }

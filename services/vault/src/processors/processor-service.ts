@@ -40,6 +40,8 @@ export interface ProcessorRecipient {
 export class ProcessorService {
   constructor(
     private readonly uow: VaultUnitOfWork,
+    /** Makes every outstanding token for the processor unredeemable (bumps its revocation epoch). */
+    private readonly revokeTokens: (processorId: string) => Promise<void>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -48,11 +50,20 @@ export class ProcessorService {
     const input = parseInput(putProcessorSchema, body);
     const previous = await this.uow.repos.processors.find(id);
     const keys = await validateJwks(input.jwks, previous?.keys ?? [], this.now());
+    const removed = (previous?.keys ?? []).filter((old) => !keys.some((k) => k.kid === old.kid && k.addedAt === old.addedAt));
+    // Disabling a processor or taking a key out of its JWKS ends every token it could still redeem: the epoch is
+    // bumped before the write (Redis down: 503, nothing changed) and after it (an issue racing the write loses).
+    const revokes = previous !== null && ((previous.enabled && !input.enabled) || removed.length > 0);
+    if (revokes) await this.revokeTokens(id);
     const saved = await this.uow.transaction(async (repos) => {
       const row = await repos.processors.upsert({ id, name: input.name, enabled: input.enabled, keys });
-      await repos.audit.append(serviceEvent(actor, previous ? 'processor.update' : 'processor.register', id));
+      await repos.audit.append({
+        ...serviceEvent(actor, previous ? 'processor.update' : 'processor.register', id),
+        reason: revokes ? 'tokens_revoked' : null,
+      });
       return row;
     });
+    if (revokes) await this.revokeTokens(id);
     return toView(saved);
   }
 

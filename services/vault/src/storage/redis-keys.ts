@@ -1,0 +1,26 @@
+/**
+ * The one way a Redis key is built from ids. Each part is base64url-encoded, so no id can contain the `:`
+ * separator or a `{`/`}` hash-tag brace: two different (family, tag, parts) never make the same key, whatever
+ * the ids hold (group `a:b` of tenant `T` and group `b` of tenant `T:a` are different keys).
+ *
+ * The tag goes in `{…}`: Redis Cluster hashes only that part, so keys that share a tag share a slot. Families
+ * choose a tag that keeps what is used together on one slot (a tenant's epochs and counters).
+ */
+export type RedisKeyFamily =
+  | 'token'
+  | 'idem'
+  | 'epoch:tenant'
+  | 'epoch:group'
+  | 'epoch:card'
+  | 'epoch:processor'
+  | 'rate:card'
+  | 'rate:user'
+  | 'rate:card-number';
+
+function encode(part: string): string {
+  return Buffer.from(part, 'utf8').toString('base64url');
+}
+
+export function redisKey(family: RedisKeyFamily, tag: string, ...parts: readonly string[]): string {
+  return `vault:${family}:{${encode(tag)}}${parts.map((p) => `:${encode(p)}`).join('')}`;
+}
