@@ -34,6 +34,9 @@ export async function benchCards(): Promise<void> {
     VAULT_PUBLIC_PORT: String(ports.public),
     VAULT_PROBE_PORT: '18464',
     VAULT_RATE_LIMIT_USER: '1000000/60',
+    // Setup opens every session before the timed writes: more live sessions and cards per user than the caps.
+    VAULT_MAX_LIVE_CARD_SESSIONS: '1000',
+    VAULT_MAX_CARDS_PER_USER: '10000',
     VAULT_LOG_LEVEL: 'warn',
     VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
   });

@@ -49,6 +49,7 @@ export async function benchTokens(): Promise<void> {
     VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
     VAULT_RATE_LIMIT_CARD: '1000000/60',
     VAULT_RATE_LIMIT_USER: '1000000/60',
+    VAULT_RATE_LIMIT_CARD_NUMBER: '1000000/60',
     VAULT_TOKEN_TTL_SECONDS: '900',
   });
   try {

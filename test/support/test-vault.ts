@@ -57,6 +57,9 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     VAULT_PUBLIC_PORT: '1',
     VAULT_PROBE_PORT: '0',
     VAULT_LOG_LEVEL: 'info',
+    // The suite's files run in parallel on one Redis and reuse a few test PANs (4242…): a vault-wide per-number
+    // limit would make them throttle each other. Tests of that limit set it, with PANs of their own.
+    VAULT_RATE_LIMIT_CARD_NUMBER: '1000000/60',
     ...options.env,
   });
   const logs: string[] = [];
@@ -104,7 +107,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
-      vault.failedSecrets.stop();
+      await vault.failedSecrets.stop();
       redis.disconnect();
       await database.close();
     },

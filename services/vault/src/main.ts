@@ -78,7 +78,7 @@ async function start(): Promise<void> {
     logger.info({ signal }, 'stopping');
     for (const file of tlsFiles) unwatchFile(file);
     await Promise.all(listeners.map((l) => l.close()));
-    vault.failedSecrets.stop();
+    await vault.failedSecrets.stop();
     redis.disconnect();
     await db.close();
     process.exit(0);

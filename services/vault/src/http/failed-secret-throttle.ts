@@ -38,6 +38,7 @@ export class FailedSecretThrottle {
   private windows = new Map<string, SourceWindow>();
   private windowIndex: number;
   private readonly timer: NodeJS.Timeout;
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly settings: FailedSecretSettings,
@@ -83,10 +84,11 @@ export class FailedSecretThrottle {
     this.note(source, requestId, 'refused');
   }
 
-  /** Writes the summaries of the current window (at shutdown) and stops the timer. */
-  stop(): void {
+  /** Writes the summaries of the current window (at shutdown), stops the timer, and waits for the writes. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
+    await Promise.all([...this.writes]);
   }
 
   private auditWindow(): number {
@@ -123,8 +125,10 @@ export class FailedSecretThrottle {
   }
 
   private write(source: string, requestId: string, reason: string): void {
-    this.audit
+    const write = this.audit
       .append({ action: 'card_session.secret_refused', outcome: 'denied', actorService: ACTOR, requestId, target: `source:${source}`, reason })
-      .catch((err: unknown) => this.logger.warn({ err }, 'could not audit refused card-session secrets'));
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not audit refused card-session secrets'))
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
   }
 }

@@ -49,7 +49,7 @@ export async function validateJwks(jwks: unknown, previous: readonly ProcessorKe
     const alg: KeyAlgorithm = jwk.kty === 'RSA' ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
     const publicJwk: JWK =
       jwk.kty === 'RSA' ? { kty: 'RSA', n: jwk.n!, e: jwk.e!, kid: jwk.kid, alg, use: 'enc' } : { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, kid: jwk.kid, alg, use: 'enc' };
-    const known = previous.find((k) => k.kid === jwk.kid && JSON.stringify(k.jwk) === JSON.stringify(publicJwk));
+    const known = previous.find((k) => sameKey(k.jwk, publicJwk));
     out.push({ kid: jwk.kid, alg, jwk: publicJwk, addedAt: known?.addedAt ?? new Date(now.getTime() + i).toISOString() });
   }
   if (problems.length) throw new ClientError('jwks_invalid', problems);
@@ -88,6 +88,14 @@ function modulusBits(n: string): number {
   while (i < bytes.length && bytes[i] === 0) i++;
   if (i === bytes.length) return 0;
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+}
+
+/**
+ * Whether two public JWKs are the same key under the same kid. Compared member by member: a JWK read back from
+ * a jsonb column has its members in another order, so comparing serialisations would call every key new.
+ */
+export function sameKey(a: JWK, b: JWK): boolean {
+  return (['kid', 'kty', 'n', 'e', 'crv', 'x', 'y'] as const).every((m) => a[m] === b[m]);
 }
 
 /** The newest key: the current recipient of new tokens. */

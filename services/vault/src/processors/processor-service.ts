@@ -4,7 +4,7 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
-import { currentKey, validateJwks, type ProcessorKey } from './processor-keys.ts';
+import { currentKey, sameKey, validateJwks, type ProcessorKey } from './processor-keys.ts';
 import type { ProcessorRecord } from './processor-repository.ts';
 
 export const PROCESSOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -50,7 +50,7 @@ export class ProcessorService {
     const input = parseInput(putProcessorSchema, body);
     const previous = await this.uow.repos.processors.find(id);
     const keys = await validateJwks(input.jwks, previous?.keys ?? [], this.now());
-    const removed = (previous?.keys ?? []).filter((old) => !keys.some((k) => k.kid === old.kid && k.addedAt === old.addedAt));
+    const removed = (previous?.keys ?? []).filter((old) => !keys.some((k) => sameKey(k.jwk, old.jwk)));
     // Disabling a processor or taking a key out of its JWKS ends every token it could still redeem: the epoch is
     // bumped before the write (Redis down: 503, nothing changed) and after it (an issue racing the write loses).
     const revokes = previous !== null && ((previous.enabled && !input.enabled) || removed.length > 0);
