@@ -133,7 +133,9 @@ describe('payment switches', () => {
     expect((await issueToken(v, inGroup.user, { cardId: inGroup.card.id, cvc: '123' })).status).toBe(403);
     expect((await redeem(v, 'xero-payments', outstanding)).status).toBe(404);
     expect((await issueToken(v, otherGroup.user, { cardId: otherGroup.card.id, cvc: '123' })).status).toBe(201);
-    expect((await issueToken(v, noGroup.user, { cardId: noGroup.card.id, cvc: '123' })).status).toBe(201);
+    // No gid where the tenant has group settings: the group switch cannot be evaluated, so refused (the default
+    // VAULT_MISSING_GROUP_POLICY=refuse; it used to fail open).
+    expect((await issueToken(v, noGroup.user, { cardId: noGroup.card.id, cvc: '123' })).status).toBe(403);
     const effective = await v.internal(`/v1/tenants/${tenant}/groups/sales/payment-settings`, { as: 'payment-flow' });
     expect(effective.json).toEqual({ tenantEnabled: true, groupEnabled: false, effective: false });
   });
