@@ -7,6 +7,10 @@ import { freePort } from './free-port.ts';
 export interface OwnRedis {
   readonly url: string;
   readonly port: number;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -28,10 +32,13 @@ export async function startOwnRedis(options: { tls?: boolean } = {}): Promise<Ow
   return {
     url: `${options.tls ? 'rediss://localhost' : 'redis://127.0.0.1'}:${port}`,
     port,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
+        child.kill('SIGCONT');
         child.kill('SIGKILL');
       }),
   };

@@ -42,19 +42,20 @@ export function idempotency(store: IdempotencyStore, scopeOf: (req: Request, res
       const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
       const contentType = String(res.getHeader('content-type') ?? 'application/json');
       const status = res.statusCode;
-      const remember = status < 500 ? store.complete(start.key, request, { status, contentType, body: text }, scope.ttlSeconds) : store.release(start.key);
-      remember.then(
+      if (status >= 500) {
+        store.releaseWhenReachable(start);
+        return send(body);
+      }
+      store.complete(start, request, { status, contentType, body: text }, scope.ttlSeconds).then(
         () => send(body),
-        (err: unknown) => {
-          // The response could not be remembered: fail closed rather than risk a second, different result.
-          void store.release(start.key).catch(() => {});
-          sendProblem(res, toVaultError(err));
-        },
+        // The response could not be confirmed as remembered: answer 503 and leave the claim. If the record lands
+        // late, a retry with the same key gets this response; if not, the claim expires within seconds.
+        (err: unknown) => sendProblem(res, toVaultError(err)),
       );
       return res;
     };
     res.once('close', () => {
-      if (!settled) void store.release(start.key).catch(() => {});
+      if (!settled) store.releaseWhenReachable(start);
     });
     next();
   };

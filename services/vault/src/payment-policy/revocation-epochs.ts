@@ -1,5 +1,5 @@
 import { redisKey } from '../storage/redis-keys.ts';
-import type { Redis } from '../storage/redis.ts';
+import { withinDeadline, type Redis } from '../storage/redis.ts';
 
 /**
  * Revocation by epoch: every token records, when issued, the epoch of its tenant, its group, its card and its
@@ -81,12 +81,12 @@ export class RedisRevocationEpochs implements RevocationEpochs {
   }
 
   async bump(scope: EpochScope): Promise<void> {
-    await this.redis.vaultEpochBump(epochKey(scope), this.retainMs);
+    await withinDeadline(this.redis.vaultEpochBump(epochKey(scope), this.retainMs));
   }
 
   async read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
     const keys = scopes.map(epochKey);
-    const values = await this.redis.vaultEpochRead(keys.length, ...keys, this.retainMs);
+    const values = await withinDeadline(this.redis.vaultEpochRead(keys.length, ...keys, this.retainMs));
     return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? '0']));
   }
 }

@@ -1,5 +1,5 @@
 import type { RateLimit } from '../config/vault-config.ts';
-import type { Redis } from '../storage/redis.ts';
+import { withinDeadline, type Redis } from '../storage/redis.ts';
 
 /**
  * Fixed-window counters in Redis, shared by every vault instance. Each call counts one attempt against every
@@ -45,6 +45,6 @@ export class RedisRateLimiter implements RateLimiter {
     /* Precondition: a window is part of the key, so two windows on one subject never share a counter. */
     const keys = counters.map((c) => `${c.key}:w${c.limit.windowSeconds}`);
     const args = counters.flatMap((c) => [c.limit.limit, c.limit.windowSeconds]);
-    return this.redis.vaultRateHit(keys.length, ...keys, ...args);
+    return withinDeadline(this.redis.vaultRateHit(keys.length, ...keys, ...args));
   }
 }

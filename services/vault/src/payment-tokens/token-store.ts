@@ -1,5 +1,5 @@
 import { redisKey } from '../storage/redis-keys.ts';
-import type { Redis } from '../storage/redis.ts';
+import { withinDeadline, type Redis } from '../storage/redis.ts';
 import type { Invoice } from './payment-token-input.ts';
 
 /** What Redis holds for a token: nothing that opens without the processor's private key. */
@@ -62,17 +62,17 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void> {
-    const ok = await this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'EX', ttlSeconds, 'NX');
+    const ok = await withinDeadline(this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'EX', ttlSeconds, 'NX'));
     if (ok !== 'OK') throw new Error('token collision');
   }
 
   async restore(tokenHash: string, token: StoredToken): Promise<void> {
     const ms = new Date(token.expiresAt).getTime() - Date.now();
-    if (ms > 0) await this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'PX', ms, 'NX');
+    if (ms > 0) await withinDeadline(this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'PX', ms, 'NX'));
   }
 
   async redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome> {
-    const [code, value] = await this.redis.vaultRedeemToken(redisKey('token', tokenHash), processorId);
+    const [code, value] = await withinDeadline(this.redis.vaultRedeemToken(redisKey('token', tokenHash), processorId));
     if (code === 0 || !value) return { kind: 'not_found' };
     const token = JSON.parse(value) as StoredToken;
     if (code === 1) return { kind: 'redeemed', token };

@@ -26,13 +26,39 @@ export function openRedis(url: string, options: { timeoutMs?: number; caFile?: s
   return redis;
 }
 
+/** The longest one Redis call may take before the request fails closed (503), whatever the client queues. */
+export const REDIS_DEADLINE_MS = 1_000;
+
+/** A Redis call that did not answer within its deadline. */
+export class RedisDeadlineExceeded extends Error {
+  override readonly name = 'RedisDeadlineExceeded';
+  constructor() {
+    super('Command timed out');
+  }
+}
+
+/**
+ * Bounds one Redis call at the vault's level. ioredis' `commandTimeout` starts when a command is written, and
+ * with auto-pipelining a command can wait behind a stalled batch before it is written at all; this deadline
+ * starts when the vault asks, so a request that needs Redis answers within its bound however the client
+ * batches. (The call may still run on Redis later: every write the vault makes is safe to land late — see
+ * README "Fail closed".)
+ */
+export function withinDeadline<T>(call: Promise<T>, ms = REDIS_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisDeadlineExceeded()), ms);
+  });
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Errors meaning "Redis is not there" (as opposed to a script or data error). */
 export function isRedisUnavailable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; message?: string } | null;
   if (!e) return false;
   return (
     /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH/.test(e.code ?? '') ||
-    /MaxRetriesPerRequestError|ClusterAllFailedError/.test(e.name ?? '') ||
+    /MaxRetriesPerRequestError|ClusterAllFailedError|RedisDeadlineExceeded/.test(e.name ?? '') ||
     /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|connect ETIMEDOUT|LOADING|MASTERDOWN|READONLY/.test(e.message ?? '')
   );
 }
