@@ -10,6 +10,7 @@ import { readinessCheck } from './observability/readiness.ts';
 import type { Database } from './storage/database.ts';
 import type { Redis } from './storage/redis.ts';
 import { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { WriteIdempotency } from './idempotency/write-idempotency.ts';
 import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
 import { buildServices, type VaultServices } from './vault-services.ts';
@@ -58,7 +59,11 @@ export function buildVault({ config, database, redis, logger, retired, now }: Va
     services,
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
-    idempotency: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
+    idempotency: {
+      redis: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
+      database: new WriteIdempotency(new KeyedDigest(digestKey, 'idempotency'), envelope, uow.repos.idempotency),
+      logger,
+    },
     logger,
     metrics,
     ready: readinessCheck({ pingDatabase: () => database.ping(), pingRedis: async () => void (await redis.ping()), envelope }),

@@ -71,12 +71,19 @@ async function start(): Promise<void> {
   const tlsFiles = [...new Set([config.tls.certFile, config.tls.keyFile, config.tls.clientCaFile, config.tls.publicCertFile, config.tls.publicKeyFile])];
   for (const file of tlsFiles) watchFile(file, { interval: 5_000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadTls(`changed: ${file}`));
 
+  // Expired idempotency records (a card add's hold a keyed digest of its request) are deleted within a minute.
+  const purge = setInterval(() => {
+    vault.uow.repos.idempotency.purgeExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+  }, 60_000);
+  purge.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
     for (const file of tlsFiles) unwatchFile(file);
+    clearInterval(purge);
     await Promise.all(listeners.map((l) => l.close()));
     await vault.failedSecrets.stop();
     redis.disconnect();

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { actorOf } from '../http/request-context.ts';
 import { param, type Guard } from '../http/route-kit.ts';
+import { writeOutcomeOf } from '../http/idempotency.ts';
 import type { BillingProfileService } from './billing-profile-service.ts';
 
 export function billingProfileRoutes(profiles: BillingProfileService, guard: Guard): Router {
   const router = Router();
-  router.post('/v1/billing-profiles', guard('billing-profiles:write', { user: true }), async (req, res) => {
-    res.status(201).json(await profiles.create(actorOf(res), req.body));
+  router.post('/v1/billing-profiles', guard('billing-profiles:write', { user: true, idempotency: 'with-write' }), async (req, res) => {
+    res.status(201).json(await profiles.create(actorOf(res), req.body, writeOutcomeOf(res, 201)));
   });
   router.get('/v1/billing-profiles', guard('billing-profiles:read', { user: true }), async (_req, res) => {
     res.json({ data: await profiles.list(actorOf(res)) });

@@ -6,6 +6,7 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { isForeignKeyViolation } from '../storage/database-errors.ts';
 import type { Owner } from '../cards/card-repository.ts';
 import {
@@ -32,15 +33,15 @@ export class BillingProfileService {
     private readonly envelope: Envelope,
   ) {}
 
-  async create(actor: Actor, body: unknown): Promise<BillingProfileView> {
+  /** With `outcome`, the profile and its idempotency record commit together. */
+  async create(actor: Actor, body: unknown, outcome?: WriteOutcome<BillingProfileView>): Promise<BillingProfileView> {
     const address = parseInput(billingAddressSchema, body);
     const profile = await this.seal(ownerOf(actor), address);
-    const record = await this.uow.transaction(async (repos) => {
+    return this.uow.transaction(async (repos) => {
       const row = await repos.billingProfiles.insert(profile);
       await repos.audit.append(event(actor, 'billing_profile.create', row.id, 'success'));
-      return row;
-    });
-    return toBillingProfileView(record, address);
+      return toBillingProfileView(row, address);
+    }, outcome);
   }
 
   async list(actor: Actor): Promise<BillingProfileView[]> {

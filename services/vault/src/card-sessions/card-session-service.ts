@@ -7,6 +7,7 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 
 export const createCardSessionSchema = z.object({ billingProfileId: resourceId('bp_').optional() }).strict();
 
@@ -38,13 +39,15 @@ export class CardSessionService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(actor: Actor, body: unknown): Promise<CardSessionCreated> {
+  /** With `outcome`, the session and its idempotency record commit together. */
+  async create(actor: Actor, body: unknown, outcome?: WriteOutcome<CardSessionCreated>): Promise<CardSessionCreated> {
     const input = parseInput(createCardSessionSchema, body ?? {});
     if (input.billingProfileId) await this.billingProfiles.findOwnedOrDeny(actor, input.billingProfileId, 'card_session.create');
     const id = newId('cs_');
     const clientSecret = newBearerSecret(`${id}_secret_`);
     const expiresAt = new Date(this.now().getTime() + this.settings.ttlSeconds * 1000);
-    await this.uow.transaction(async (repos) => {
+    const created: CardSessionCreated = { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl}/v1/card-form` };
+    return this.uow.transaction(async (repos) => {
       const owner = { tenantId: actor.user.tenantId, userId: actor.user.userId };
       await repos.cardSessions.lockOwner(owner);
       const live = await repos.cardSessions.liveExpiries(owner, this.now());
@@ -64,8 +67,8 @@ export class CardSessionService {
         expiresAt,
       });
       await repos.audit.append(actorEvent(actor, 'card_session.create', id));
-    });
-    return { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl}/v1/card-form` };
+      return created;
+    }, outcome);
   }
 
   /**

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { actorOf, state } from '../http/request-context.ts';
 import { param, type Guard } from '../http/route-kit.ts';
 import type { CardService } from './card-service.ts';
+import type { CardView } from './card-record.ts';
+import { writeOutcomeOf } from '../http/idempotency.ts';
 
 /** Internal listener: the owner's cards, masked. Parse, delegate, answer — nothing else. */
 export function internalCardRoutes(cards: CardService, guard: Guard): Router {
@@ -32,7 +34,8 @@ export function publicCardRoutes(cards: CardService): Router {
   const router = Router();
   router.post('/v1/cards', async (req, res) => {
     state(res).route = '/v1/cards';
-    const card = await cards.createFromSession(cardSessionSecret(req.get('authorization')), req.body, state(res).requestId);
+    const outcome = writeOutcomeOf<CardView>(res, (card) => (card.duplicate ? 200 : 201));
+    const card = await cards.createFromSession(cardSessionSecret(req.get('authorization')), req.body, state(res).requestId, outcome);
     res.status(card.duplicate ? 200 : 201).json(card);
   });
   return router;

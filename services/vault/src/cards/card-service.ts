@@ -11,6 +11,7 @@ import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import { isUniqueViolation } from '../storage/database-errors.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { cardIdSchema, createCardSchema, DEFAULT_PAGE_SIZE, listCardsQuerySchema, patchCardSchema } from './card-input.ts';
 import { toCardView, type CardRecord, type CardView } from './card-record.ts';
 import type { CardChanges, Owner } from './card-repository.ts';
@@ -43,9 +44,9 @@ export class CardService {
   /**
    * `POST /v1/cards` from the hosted form: the card-entry session secret names the user. Input is validated
    * before the session is spent, so a typo does not burn it; the session, the card, an inline billing profile
-   * and the audit event commit together.
+   * and the audit event commit together (with `outcome`, so does the idempotency record).
    */
-  async createFromSession(secret: string | null, body: unknown, requestId: string): Promise<CardView> {
+  async createFromSession(secret: string | null, body: unknown, requestId: string, outcome?: WriteOutcome<CardView>): Promise<CardView> {
     const { uow } = this.deps;
     const now = this.now();
     const session = secret ? await uow.repos.cardSessions.findUsable(hashBearerSecret(secret), now) : null;
@@ -78,7 +79,7 @@ export class CardService {
     const fingerprints = this.deps.fingerprinter.allFingerprints(owner.tenantId, pan);
     const current = { fingerprint: fingerprints[0]!, fingerprintKeyVersion: this.deps.fingerprinter.keyVersion };
     const write = () =>
-      uow.transaction(async (repos) => {
+      uow.transaction(async (repos): Promise<CardView> => {
         await repos.cards.lockOwner(owner);
         if (newProfile) await repos.billingProfiles.insert(newProfile);
         const older = fingerprints.length > 1 ? await repos.cards.findByAnyFingerprint(owner, fingerprints.slice(1)) : null;
@@ -105,20 +106,18 @@ export class CardService {
         /* Precondition: single use; a second request racing on the same secret loses here and rolls back. */
         if (!(await repos.cardSessions.consume(session.id, result.card.id, now))) throw new ClientError('unauthenticated');
         await repos.audit.append({ ...event(actor, 'card.create', result.card.id), reason: result.created ? null : 'duplicate' });
-        return result;
-      });
-    let result;
+        const view = toCardView(result.card);
+        return result.created ? view : { ...view, duplicate: true as const };
+      }, outcome);
     try {
       // The same PAN inserted twice at once: the loser's transaction fails on the unique key; its retry finds the row.
-      result = await write().catch((err: unknown) => (isUniqueViolation(err) ? write() : Promise.reject(err)));
+      return await write().catch((err: unknown) => (isUniqueViolation(err) ? write() : Promise.reject(err)));
     } catch (err) {
       if (err instanceof ClientError && err.code === 'unauthenticated') {
         await uow.repos.audit.append({ ...event(actor, 'card.create', null), outcome: 'denied', reason: 'session_already_used' });
       }
       throw err;
     }
-    const view = toCardView(result.card);
-    return result.created ? view : { ...view, duplicate: true };
   }
 
   /** One page of the owner's cards, masked; `hasMore` says whether another page follows (never a silent cut). */

@@ -16,15 +16,15 @@ import { errorHandler, notFound } from './problem.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { requestContext, state } from './request-context.ts';
 import { cardFormRoutes } from '../card-form/card-form-routes.ts';
-import { idempotency } from './idempotency.ts';
-import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import { idempotency, type IdempotencyDeps } from './idempotency.ts';
+import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-store.ts';
 import type { FailedSecretThrottle } from './failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
-  readonly idempotency: IdempotencyStore;
+  readonly idempotency: IdempotencyDeps;
   /** Throttles and aggregates refused card-session secrets on the public listener. */
   readonly failedSecrets: FailedSecretThrottle;
   readonly cardFormOrigins: readonly string[];
@@ -62,10 +62,12 @@ export function buildInternalApp(deps: AppDeps): Express {
     ...deps.auth,
     afterAdmit: idempotency(deps.idempotency, (_req, res) => {
       const s = state(res);
-      const declared = s.guard?.idempotency;
+      const declared = s.guard?.idempotency ?? 'never';
       if (declared === 'never') return null;
       const scope = s.actor ? `${s.service}|${s.actor.user.tenantId}|${s.actor.user.userId}` : `${s.service}`;
-      return { scope, ttlSeconds: declared?.ttlSeconds ?? IDEMPOTENCY_TTL_SECONDS };
+      return declared === 'with-write'
+        ? { scope, ttlSeconds: IDEMPOTENCY_TTL_SECONDS, store: 'database' }
+        : { scope, ttlSeconds: declared.ttlSeconds, store: 'redis' };
     }),
   });
   app.use(probeRoutes(deps.ready, deps.metrics));
@@ -92,7 +94,7 @@ export function buildPublicApp(deps: AppDeps): Express {
       const session = secret ? await deps.services.cardSessions.scopeOf(secret) : null;
       if (!session) return null;
       const ttlSeconds = Math.ceil((session.expiresAt.getTime() - Date.now()) / 1000);
-      return ttlSeconds > 0 ? { scope: `card-session|${session.id}`, ttlSeconds } : null;
+      return ttlSeconds > 0 ? { scope: `card-session|${session.id}`, ttlSeconds, store: 'database' } : null;
     }),
   );
   app.use(publicCardRoutes(deps.services.cards));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
 import type { GuardOptions } from './route-kit.ts';
+import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 
 /** Per-request state the HTTP layer keeps in `res.locals`. */
 export interface RequestState {
@@ -16,6 +17,8 @@ export interface RequestState {
   route?: string;
   /** What the matched route declared to its guard. */
   guard?: GuardOptions;
+  /** Set when the request carries an Idempotency-Key for a database write: makes the write's outcome. */
+  writeOutcome?: (statusOf: (result: never) => number) => WriteOutcome<never>;
 }
 
 /** A caller's request id is kept only if it is a UUID: anything else could carry data (a PAN) into logs and audit. */

@@ -23,13 +23,17 @@ export class KeyVersionRepository {
     });
   }
 
-  /** Rows still written under `version`: a key with any cannot be retired. */
+  /**
+   * Rows still written under `version`: a key with any cannot be retired. Idempotency records are not
+   * re-encrypted by the rotation job (they live at most 24 h): a key is retirable once the live ones expire.
+   */
   async rowsUsing(purpose: KeyPurpose, version: string): Promise<number> {
     if (purpose === 'fingerprint') return this.db.card.count({ where: { fingerprintKeyVersion: version } });
-    const [cards, profiles] = await Promise.all([
+    const [cards, profiles, outcomes] = await Promise.all([
       this.db.card.count({ where: { keyVersion: version } }),
       this.db.billingProfile.count({ where: { keyVersion: version } }),
+      this.db.idempotencyRecord.count({ where: { keyVersion: version, expiresAt: { gt: new Date() } } }),
     ]);
-    return cards + profiles;
+    return cards + profiles + outcomes;
   }
 }

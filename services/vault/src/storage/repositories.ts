@@ -5,6 +5,7 @@ import { PrismaCardRepository, type CardRepository } from '../cards/card-reposit
 import { PrismaPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
 import { PrismaProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
 import type { Prisma } from './database.ts';
+import { PrismaIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 import { prismaUnitOfWork, type PrismaExecutor, type UnitOfWork } from './unit-of-work.ts';
 
 /** Every repository of the vault, bound to one database handle (the client, or one transaction). */
@@ -15,6 +16,7 @@ export interface Repositories {
   readonly processors: ProcessorRepository;
   readonly paymentSettings: PaymentSettingsRepository;
   readonly audit: AuditStore;
+  readonly idempotency: IdempotencyRecordRepository;
 }
 
 export type VaultUnitOfWork = UnitOfWork<Repositories>;
@@ -27,5 +29,6 @@ export function vaultUnitOfWork(prisma: Prisma, auditChains: number): VaultUnitO
     processors: new PrismaProcessorRepository(db),
     paymentSettings: new PrismaPaymentSettingsRepository(db),
     audit: new PrismaAuditStore(db, auditChains),
+    idempotency: new PrismaIdempotencyRecordRepository(db),
   }));
 }

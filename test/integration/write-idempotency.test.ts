@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distinctVisa } from '../support/card-numbers.ts';
+import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
+
+/**
+ * Idempotency of the routes that write to PostgreSQL: the record commits in the write's own transaction, so a
+ * write is never done twice under one key and a retry always finds what happened.
+ */
+let v: TestVault;
+beforeAll(async () => {
+  v = await startTestVault();
+});
+afterAll(async () => {
+  await v.close();
+});
+
+const address = { name: 'Ada', line1: '1 Main St', city: 'London', postalCode: 'N1', country: 'GB' };
+const key = () => ({ 'idempotency-key': `w-${randomUUID()}` });
+
+describe('database writes under an Idempotency-Key', () => {
+  it('a card-entry session is created once; the repeat gets the same secret; another body gets 409', async () => {
+    const user = newUser();
+    const headers = key();
+    const first = await v.internal('/v1/card-sessions', { user, body: {}, headers });
+    const again = await v.internal('/v1/card-sessions', { user, body: {}, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json).toEqual(first.json);
+    const other = await v.internal('/v1/card-sessions', { user, body: { billingProfileId: 'bp_AAAAAAAAAAAAAAAAAAAAAA' }, headers });
+    expect(other.status).toBe(409);
+    expect(other.json.code).toBe('idempotency_key_reused');
+    const { rows } = await v.database.pool.query('SELECT count(*)::int AS n FROM card_entry_sessions WHERE tenant_id = $1', [user.tid]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('20 concurrent identical profile creates write one profile; every answer is that profile or 409', async () => {
+    const user = newUser();
+    const headers = key();
+    const results = await Promise.all(Array.from({ length: 20 }, () => v.internal('/v1/billing-profiles', { user, body: address, headers })));
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.json.id)).size).toBe(1);
+    expect(results.filter((r) => r.status !== 201).map((r) => r.json.code)).toEqual(results.filter((r) => r.status !== 201).map(() => 'idempotency_key_reused'));
+    const { rows } = await v.database.pool.query('SELECT count(*)::int AS n FROM billing_profiles WHERE tenant_id = $1', [user.tid]);
+    expect(rows[0].n).toBe(1);
+    // Once the first has committed, a retry gets its answer.
+    const retry = await v.internal('/v1/billing-profiles', { user, body: address, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.json.id).toBe(created[0]!.json.id);
+  });
+
+  it('the hosted form: a retried card add returns the card it stored, not 401 for a spent session', async () => {
+    const user = newUser();
+    const secret = await v.cardSession(user);
+    const headers = { authorization: `CardSession ${secret}`, ...key() };
+    const body = visa({ number: distinctVisa(Math.floor(Math.random() * 1e8), 7) });
+    const first = await v.public('/v1/cards', { body, headers });
+    const again = await v.public('/v1/cards', { body, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    // The same session with another card under that key: 409, not a second card.
+    const other = await v.public('/v1/cards', { body: visa({ number: distinctVisa(Math.floor(Math.random() * 1e8), 8) }), headers });
+    expect(other.status).toBe(409);
+    // Without the key, the spent session is refused as before.
+    expect((await v.public('/v1/cards', { body, headers: { authorization: `CardSession ${secret}` } })).status).toBe(401);
+  });
+
+  it('only a committed write is remembered: after a refusal the corrected request runs under the same key', async () => {
+    const user = newUser();
+    const headers = key();
+    expect((await v.internal('/v1/billing-profiles', { user, body: { ...address, country: 'XX' }, headers })).status).toBe(400);
+    const fixed = await v.internal('/v1/billing-profiles', { user, body: address, headers });
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('stores the response encrypted and the request only as a digest', async () => {
+    const user = newUser();
+    const headers = key();
+    const created = await v.internal('/v1/billing-profiles', { user, body: { ...address, line1: 'Sentinel Road 77' }, headers });
+    expect(created.status).toBe(201);
+    const { rows } = await v.database.pool.query(`SELECT * FROM idempotency_records ORDER BY created_at DESC LIMIT 20`);
+    for (const row of rows) expect(JSON.stringify(row) + Buffer.from(row.response).toString('latin1')).not.toContain('Sentinel Road');
+  });
+});
