@@ -43,3 +43,42 @@ export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise
     },
   };
 }
+
+export interface OwnPostgres {
+  /** A plain (loopback, no TLS) URL of the `postgres` database. */
+  readonly url: string;
+  /** Stops the server at once (`-m fast`: every connection is terminated); the data stays. */
+  stopServer(): void;
+  /** Starts it again on the same port and data. */
+  startServer(): void;
+  /** Stops it for good and deletes its data. */
+  stop(): Promise<void>;
+}
+
+/** A plain PostgreSQL of the test's own (initdb into a temp folder), for tests that stop and start it. */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vault-pg-own-'));
+  const data = path.join(dir, 'data');
+  const postgresUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const postgresGid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  chownSync(dir, postgresUid, postgresGid);
+  const asPostgres = (tool: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' });
+  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const port = await freePort();
+  const startServer = () => asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  startServer();
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stopServer: () => asPostgres('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']),
+    startServer,
+    async stop() {
+      try {
+        asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      } catch {
+        // already stopped
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -11,6 +11,8 @@ export interface OwnRedis {
   pause(): void;
   /** Thaws it (SIGCONT). */
   resume(): void;
+  /** Kills it (SIGKILL) and starts a new, empty one on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,24 +25,33 @@ export async function startOwnRedis(options: { tls?: boolean } = {}): Promise<Ow
   const listen = options.tls
     ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', keysExample('tls', 'vault.pem'), '--tls-key-file', keysExample('tls', 'vault-key.pem'), '--tls-ca-cert-file', keysExample('tls', 'ca.pem'), '--tls-auth-clients', 'no']
     : ['--port', String(port)];
-  const child: ChildProcess = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (!(await (options.tls ? accepts(port) : pings(port)))) {
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const launch = async (): Promise<ChildProcess> => {
+    const started = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (!(await (options.tls ? accepts(port) : pings(port)))) {
+      if (Date.now() > deadline) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return started;
+  };
+  const kill = (target: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (target.exitCode !== null || target.signalCode !== null) return resolve();
+      target.once('exit', () => resolve());
+      target.kill('SIGCONT');
+      target.kill('SIGKILL');
+    });
+  let child = await launch();
   return {
     url: `${options.tls ? 'rediss://localhost' : 'redis://127.0.0.1'}:${port}`,
     port,
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGCONT');
-        child.kill('SIGKILL');
-      }),
+    async restart() {
+      await kill(child);
+      child = await launch();
+    },
+    stop: () => kill(child),
   };
 }
 
