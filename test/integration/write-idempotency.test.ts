@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctVisa } from '../support/card-numbers.ts';
+import { scratchDatabase } from '../support/test-database.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 /**
@@ -84,5 +85,27 @@ describe('database writes under an Idempotency-Key', () => {
     expect(created.status).toBe(201);
     const { rows } = await v.database.pool.query(`SELECT * FROM idempotency_records ORDER BY created_at DESC LIMIT 20`);
     for (const row of rows) expect(JSON.stringify(row) + Buffer.from(row.response).toString('latin1')).not.toContain('Sentinel Road');
+  });
+
+  it('expired records are purged, and an expired key can be used again', async () => {
+    // A database of its own: this test ages every record in it.
+    const scratch = await scratchDatabase();
+    const own = await startTestVault({ env: { DATABASE_URL: scratch.url } });
+    try {
+      const user = newUser();
+      const headers = key();
+      const first = await own.internal('/v1/billing-profiles', { user, body: address, headers });
+      await own.database.pool.query(`UPDATE idempotency_records SET expires_at = now() - interval '1 second'`);
+      const again = await own.internal('/v1/billing-profiles', { user, body: address, headers });
+      expect(again.status).toBe(201);
+      expect(again.json.id).not.toBe(first.json.id); // the old record expired: this is a new write
+      await own.database.pool.query(`UPDATE idempotency_records SET expires_at = now() - interval '1 second'`);
+      expect(await own.vault.uow.repos.idempotency.purgeExpired(new Date())).toBe(1);
+      const { rows } = await own.database.pool.query(`SELECT count(*)::int AS n FROM idempotency_records`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await own.close();
+      await scratch.drop();
+    }
   });
 });
