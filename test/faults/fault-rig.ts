@@ -87,7 +87,8 @@ export async function runLoad(rig: FaultRig, untilMs: number, workers = 6): Prom
     } catch {
       res = { status: 0, headers: {}, text: '', json: undefined };
     }
-    samples.push({ op, started, ms: Date.now() - started, status: res.status, retry: call, ...extra });
+    const cardId = op === 'add' && res.status < 300 ? (res.json?.id as string | undefined) : undefined;
+    samples.push({ op, started, ms: Date.now() - started, status: res.status, retry: call, ...extra, ...(cardId ? { cardId } : {}) });
     return res;
   };
   const worker = async (w: number) => {
@@ -157,9 +158,9 @@ export async function verify(rig: FaultRig, samples: Sample[], faultStart: numbe
     let committedButReportedFailed = 0;
     const retriesFailed: Array<{ op: Operation; status: number }> = [];
     for (const s of samples) {
+      // A card the client was given: in the table, and the one its session records.
       if (s.op === 'add' && (s.status === 201 || s.status === 200)) {
-        const id = (await s.retry!()).json?.id as string | undefined; // replayed: the same card
-        if (!id || !(await stored(id))) lost.push(id ?? '?');
+        if (!s.cardId || !(await stored(s.cardId)) || (await sessionCard(s.secret!)) !== s.cardId) lost.push(s.cardId ?? '?');
       }
     }
     for (const s of samples.filter((x) => x.status === 503 && x.op !== 'list' && x.op !== 'redeem')) {

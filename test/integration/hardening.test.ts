@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { epochKey } from '../../services/vault/src/payment-policy/revocation-epochs.ts';
@@ -86,6 +87,34 @@ describe('4. anonymous callers create no durable state', () => {
     const { rows } = await v.database.pool.query('SELECT count(*)::int AS n FROM audit_events WHERE request_id = ANY($1)', [[first.json.requestId, second.json.requestId]]);
     expect(rows[0].n).toBeLessThanOrEqual(1);
     // That no idempotency record was stored is shown on a Redis of its own: hardening-isolated.test.ts.
+  });
+});
+
+describe('4b. refusals are counted even when the caller does not wait for them', () => {
+  it('requests closed at once still use up the source’s allowance', async () => {
+    const own = await startTestVault({ env: { VAULT_FAILED_SECRETS_PER_SOURCE: '5/60' } });
+    try {
+      const url = new URL(own.publicUrl);
+      const body = JSON.stringify(visa());
+      for (let i = 0; i < 8; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = tls.connect({ host: '127.0.0.1', port: Number(url.port), servername: 'localhost', rejectUnauthorized: false }, () => {
+            socket.end(
+              `POST /v1/cards HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+                `Authorization: CardSession cs_${randomBytes(12).toString('base64url')}_secret_x\r\n\r\n${body}`,
+            );
+            socket.destroy();
+            resolve();
+          });
+          socket.on('error', () => resolve());
+        });
+      }
+      await new Promise((r) => setTimeout(r, 500)); // the abandoned requests finish on the server
+      const res = await own.public('/v1/cards', { body: visa(), headers: { authorization: 'CardSession cs_xxxxxxxxxxxxxxxxxxxxxx_secret_y' } });
+      expect(res.status).toBe(429);
+    } finally {
+      await own.close();
+    }
   });
 });
 
@@ -183,6 +212,28 @@ describe('10. caps and paging', () => {
   });
 });
 
+describe('idempotency scopes and revocation retries', () => {
+  it('the same Idempotency-Key under another group is another request', async () => {
+    const t = `t-${randomBytes(4).toString('hex')}`;
+    const sub = `u-${randomBytes(4).toString('hex')}`;
+    const headers = { 'idempotency-key': `g-${randomUUID()}` };
+    const a = await v.internal('/v1/card-sessions', { user: { sub, tid: t, gid: 'a' }, body: {}, headers });
+    const b = await v.internal('/v1/card-sessions', { user: { sub, tid: t, gid: 'b' }, body: {}, headers });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.json.id).not.toBe(a.json.id);
+    expect(b.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a retried delete that finds no card revokes again (its last revocation may have failed after the commit)', async () => {
+    const { user, card } = await cardFor();
+    expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
+    const key = epochKey({ kind: 'card', tenantId: user.tid, userId: user.sub, cardId: card.id });
+    const before = Number(await v.redis.get(key));
+    expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(404);
+    expect(Number(await v.redis.get(key))).toBe(before + 1);
+  });
+});
+
 describe('read from the code', () => {
   it('a user assertion is bound to the service it acts through (azp)', async () => {
     const { user, card } = await cardFor();
@@ -226,13 +277,13 @@ describe('read from the code', () => {
     const { user, card } = await cardFor();
     expect((await issueToken(v, user, { cardId: card.id, cvc: '123' })).status).toBe(201);
     const tenantKey = epochKey({ kind: 'tenant', tenantId: user.tid });
-    const cardKey = epochKey({ kind: 'card', tenantId: user.tid, cardId: card.id });
+    const cardKey = epochKey({ kind: 'card', tenantId: user.tid, userId: user.sub, cardId: card.id });
     expect((await v.internal(`/v1/tenants/${user.tid}/payment-settings`, { as: 'admin', method: 'PUT', body: { enabled: true } })).status).toBe(200);
     expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
     for (const key of [tenantKey, cardKey]) {
       const ms = await v.redis.pttl(key);
-      expect(ms, key).toBeGreaterThan(120_000);
-      expect(ms, key).toBeLessThanOrEqual(180_000); // token life (120 s) + 60 s grace
+      expect(ms, key).toBeGreaterThan(900_000);
+      expect(ms, key).toBeLessThanOrEqual(960_000); // the longest token life any instance may use (900 s) + 60 s grace
     }
   });
 });

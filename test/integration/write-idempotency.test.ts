@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctVisa } from '../support/card-numbers.ts';
 import { scratchDatabase } from '../support/test-database.ts';
+import { IdempotencyStore } from '../../services/vault/src/idempotency/idempotency-store.ts';
+import { KeyedDigest } from '../../services/vault/src/crypto/keyed-digest.ts';
+import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 /**
@@ -107,5 +110,22 @@ describe('database writes under an Idempotency-Key', () => {
       await own.close();
       await scratch.drop();
     }
+  });
+
+  it('a token-issue record is completed only by the claim that made it (a lapsed claim never overwrites a newer one)', async () => {
+    const store = new IdempotencyStore(v.redis, new KeyedDigest(buildCrypto(v.config.keys).digestKey, 'idempotency'), v.vault.envelope);
+    const scope = `test|${randomUUID()}`;
+    const first = await store.start(scope, 'key-00000001', 'REQ', 300);
+    expect(first.kind).toBe('first');
+    if (first.kind !== 'first') return;
+    await v.redis.del(first.key); // the first claim lapses while its request still runs
+    const second = await store.start(scope, 'key-00000001', 'REQ', 300);
+    expect(second.kind).toBe('first');
+    await store.complete(first, 'REQ', { status: 201, contentType: 'application/json', body: '{"from":"first"}' }, 300);
+    expect((await store.start(scope, 'key-00000001', 'REQ', 300)).kind).toBe('conflict'); // still the second's claim
+    if (second.kind !== 'first') return;
+    await store.complete(second, 'REQ', { status: 201, contentType: 'application/json', body: '{"from":"second"}' }, 300);
+    const replay = await store.start(scope, 'key-00000001', 'REQ', 300);
+    expect(replay).toMatchObject({ kind: 'replay', response: { body: '{"from":"second"}' } });
   });
 });

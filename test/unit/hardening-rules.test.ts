@@ -79,7 +79,7 @@ describe('refused card-session secrets', () => {
   function throttle(now: { t: number }) {
     const events: AuditEventInput[] = [];
     const t = new FailedSecretThrottle(
-      { perSource: { limit: 3, windowSeconds: 60 }, global: { limit: 5, windowSeconds: 60 }, maxSources: 2 },
+      { perSource: { limit: 3, windowSeconds: 60 }, global: { limit: 5, windowSeconds: 60 }, auditedSources: 2 },
       { append: async (e) => void events.push(e) },
       createLogger('silent'),
       () => now.t,
@@ -87,29 +87,31 @@ describe('refused card-session secrets', () => {
     return { t, events };
   }
 
-  it('throttle a source after its limit, and everyone after the global one', async () => {
+  it('throttle a source after its limit; past the global one, every source that has failed — and no other', async () => {
     const now = { t: 0 };
     const { t } = throttle(now);
     for (let i = 0; i < 3; i++) t.recordFailure('a', `r${i}`);
     expect(t.retryAfter('a')).toBe(60);
     expect(t.retryAfter('b')).toBe(0);
     t.recordFailure('b', 'x');
-    t.recordFailure('b', 'y');
-    expect(t.retryAfter('c')).toBe(60);
+    t.recordFailure('c', 'y');
+    expect(t.retryAfter('b')).toBe(60); // global limit reached, and b has failed
+    expect(t.retryAfter('fresh')).toBe(0); // a flood cannot switch the form off for everyone
     now.t = 60_000;
     expect(t.retryAfter('a')).toBe(0);
     await t.stop();
   });
 
-  it('are audited as at most two events per source and window, for a bounded number of sources', async () => {
+  it('are audited as at most 2 × auditedSources + 1 events per window, however many sources', async () => {
     const now = { t: 0 };
     const { t, events } = throttle(now);
     for (let i = 0; i < 1_000; i++) t.recordFailure(`s${i % 50}`, `r${i}`);
-    expect(events).toHaveLength(3); // first of s0, s1, then every other source shares one bucket
+    expect(events).toHaveLength(2); // the first failures of s0 and s1
     now.t = 61_000;
     t.recordFailure('s0', 'next-window');
-    expect(events).toHaveLength(3 + 3 + 1); // three summaries, one first event of the new window
-    expect(events[3]).toMatchObject({ action: 'card_session.secret_refused', target: 'source:s0', reason: 'unauthenticated;refused=20;throttled=0;window=60s' });
+    expect(events).toHaveLength(2 + 2 + 1 + 1); // two summaries, one aggregate, one first event of the new window
+    expect(events[2]).toMatchObject({ action: 'card_session.secret_refused', target: 'source:s0', reason: 'unauthenticated;refused=20;throttled=0;window=60s' });
+    expect(events[4]).toMatchObject({ target: 'source:other', reason: 'unauthenticated;sources=48;refused=960;throttled=0;window=60s' });
     await t.stop();
   });
 });

@@ -15,6 +15,7 @@ import { pendingMigrations } from './storage/pending-migrations.ts';
 import { openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
 import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
+import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
 
 const config: VaultConfig = loadConfigOrExit(78);
 
@@ -73,7 +74,7 @@ async function start(): Promise<void> {
 
   // Expired idempotency records (a card add's hold a keyed digest of its request) are deleted within a minute.
   const purge = setInterval(() => {
-    vault.uow.repos.idempotency.purgeExpired(new Date()).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+    purgeExpiredIdempotency(vault.uow.repos.idempotency).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
   }, 60_000);
   purge.unref();
 

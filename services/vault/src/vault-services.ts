@@ -39,13 +39,13 @@ export interface ServiceDeps {
 export function buildServices(deps: ServiceDeps): VaultServices {
   const now = deps.now ?? (() => new Date());
   const billingProfiles = new BillingProfileService(deps.uow, deps.envelope);
-  const epochs = new RedisRevocationEpochs(deps.redis, deps.payments.tokenTtlSeconds);
+  const epochs = new RedisRevocationEpochs(deps.redis);
   const cards = new CardService({
     uow: deps.uow,
     envelope: deps.envelope,
     fingerprinter: deps.fingerprinter,
     billingProfiles,
-    revokeCardTokens: (owner, cardId) => epochs.bump({ kind: 'card', tenantId: owner.tenantId, cardId }),
+    revokeCardTokens: (owner, cardId) => epochs.bump({ kind: 'card', tenantId: owner.tenantId, userId: owner.userId, cardId }),
     maxCardsPerUser: deps.limits.maxCardsPerUser,
     now,
   });

@@ -2,11 +2,12 @@ import { Router } from 'express';
 import { actorOf } from '../http/request-context.ts';
 import { param, type Guard } from '../http/route-kit.ts';
 import { writeOutcomeOf } from '../http/idempotency.ts';
+import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-store.ts';
 import type { BillingProfileService } from './billing-profile-service.ts';
 
 export function billingProfileRoutes(profiles: BillingProfileService, guard: Guard): Router {
   const router = Router();
-  router.post('/v1/billing-profiles', guard('billing-profiles:write', { user: true, idempotency: 'with-write' }), async (req, res) => {
+  router.post('/v1/billing-profiles', guard('billing-profiles:write', { user: true, idempotency: { store: 'database', ttlSeconds: IDEMPOTENCY_TTL_SECONDS } }), async (req, res) => {
     res.status(201).json(await profiles.create(actorOf(res), req.body, writeOutcomeOf(res, 201)));
   });
   router.get('/v1/billing-profiles', guard('billing-profiles:read', { user: true }), async (_req, res) => {

@@ -6,7 +6,7 @@ import type { CardSessionService } from './card-session-service.ts';
 
 export function cardSessionRoutes(sessions: CardSessionService, guard: Guard): Router {
   const router = Router();
-  router.post('/v1/card-sessions', guard('card-sessions:create', { user: true, idempotency: 'with-write' }), async (req, res) => {
+  router.post('/v1/card-sessions', guard('card-sessions:create', { user: true, idempotency: { store: 'database', ttlSeconds: sessions.ttlSeconds } }), async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(await sessions.create(actorOf(res), req.body, writeOutcomeOf(res, 201)));
   });

@@ -39,6 +39,11 @@ export class CardSessionService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** How long a session lives: also how long the record of its creation (it holds the secret) may be kept. */
+  get ttlSeconds(): number {
+    return this.settings.ttlSeconds;
+  }
+
   /** With `outcome`, the session and its idempotency record commit together. */
   async create(actor: Actor, body: unknown, outcome?: WriteOutcome<CardSessionCreated>): Promise<CardSessionCreated> {
     const input = parseInput(createCardSessionSchema, body ?? {});

@@ -171,15 +171,23 @@ export class CardService {
    * between cannot survive.
    */
   async delete(actor: Actor, id: string): Promise<void> {
-    await this.findOwnedOrDeny(actor, id, 'card.delete');
-    await this.deps.revokeCardTokens?.(ownerOf(actor), id);
+    const owner = ownerOf(actor);
+    try {
+      await this.findOwnedOrDeny(actor, id, 'card.delete');
+    } catch (err) {
+      // A retry of a delete whose last revocation failed (503 after the commit) finds no card: revoke again,
+      // so a token issued in the gap cannot outlive its card (the epoch is the caller's own: tenant, user, card).
+      if (err instanceof ClientError && err.code === 'card_not_found' && cardIdSchema.safeParse(id).success) await this.deps.revokeCardTokens?.(owner, id);
+      throw err;
+    }
+    await this.deps.revokeCardTokens?.(owner, id);
     const deleted = await this.deps.uow.transaction(async (repos) => {
-      const done = await repos.cards.deleteOwned(ownerOf(actor), id);
+      const done = await repos.cards.deleteOwned(owner, id);
       if (done) await repos.audit.append(event(actor, 'card.delete', id));
       return done;
     });
     if (!deleted) throw new ClientError('card_not_found');
-    await this.deps.revokeCardTokens?.(ownerOf(actor), id);
+    await this.deps.revokeCardTokens?.(owner, id);
   }
 
   /**

@@ -17,7 +17,6 @@ import { probeRoutes } from './probe-routes.ts';
 import { requestContext, state } from './request-context.ts';
 import { cardFormRoutes } from '../card-form/card-form-routes.ts';
 import { idempotency, type IdempotencyDeps } from './idempotency.ts';
-import { IDEMPOTENCY_TTL_SECONDS } from '../idempotency/idempotency-store.ts';
 import type { FailedSecretThrottle } from './failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
@@ -64,10 +63,10 @@ export function buildInternalApp(deps: AppDeps): Express {
       const s = state(res);
       const declared = s.guard?.idempotency ?? 'never';
       if (declared === 'never') return null;
-      const scope = s.actor ? `${s.service}|${s.actor.user.tenantId}|${s.actor.user.userId}` : `${s.service}`;
-      return declared === 'with-write'
-        ? { scope, ttlSeconds: IDEMPOTENCY_TTL_SECONDS, store: 'database' }
-        : { scope, ttlSeconds: declared.ttlSeconds, store: 'redis' };
+      // The whole caller: service, and the user with tenant and group (a retry under another group is another request).
+      const user = s.actor?.user;
+      const scope = user ? `${s.service}|${user.tenantId}|${user.userId}|${user.groupId ?? ''}` : `${s.service}`;
+      return { scope, ...declared };
     }),
   });
   app.use(probeRoutes(deps.ready, deps.metrics));
@@ -97,7 +96,7 @@ export function buildPublicApp(deps: AppDeps): Express {
       return ttlSeconds > 0 ? { scope: `card-session|${session.id}`, ttlSeconds, store: 'database' } : null;
     }),
   );
-  app.use(publicCardRoutes(deps.services.cards));
+  app.use(publicCardRoutes(deps.services.cards, deps.failedSecrets));
   app.use(cardFormRoutes(deps.cardFormOrigins));
   return finish(app, deps);
 }

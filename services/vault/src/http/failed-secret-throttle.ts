@@ -4,14 +4,16 @@ import type { RateLimit } from '../config/vault-config.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Logger } from '../observability/logger.ts';
 import { clientSource } from './client-source.ts';
-import { state } from './request-context.ts';
 import { FixedWindowCounts } from './fixed-window-counts.ts';
+import { state } from './request-context.ts';
 
 export interface FailedSecretSettings {
   readonly perSource: RateLimit;
   readonly global: RateLimit;
-  /** Distinct sources tracked per window; beyond it they share one bucket (memory and audit stay bounded). */
+  /** Distinct sources counted per window; beyond it they share one bucket (memory stays bounded). */
   readonly maxSources?: number;
+  /** Sources audited by name per window; the rest go into one aggregate event. */
+  readonly auditedSources?: number;
 }
 
 interface SourceWindow {
@@ -25,17 +27,23 @@ const ACTOR = 'card-form';
 
 /**
  * Anonymous callers of the public listener create no durable state at will. A source whose card-session
- * secrets were refused too often in the current window (or the listener as a whole) gets 429 with
- * `Retry-After` before any database work; refusals are audited as one event when a source first fails in a
- * window and one summary with its counts when that window closes — at most two rows per source per window,
- * for at most `maxSources` + 1 sources. In memory, per vault process: no Redis or PostgreSQL write for a
- * refused stranger, and it keeps working when they are down (with N replicas the bound is N times).
+ * secrets were refused `perSource.limit` times in the current window gets 429 with `Retry-After` before any
+ * database work; once the listener as a whole has seen `global.limit` refusals, so does every source that has
+ * failed at all in the window (one that has not is still served: a flood cannot switch the card form off for
+ * everyone). Refusals are counted where they are decided (`recordFailure`), whether or not the caller waits
+ * for the answer.
+ *
+ * Audit: one event when one of the first `auditedSources` sources first fails in a window, and when the window
+ * ends one summary per such source (with its counts) plus one aggregate for all other sources — at most
+ * 2 × auditedSources + 1 rows per window, however many sources. In memory, per vault process: no Redis or
+ * PostgreSQL write for a refused stranger, and it works while they are down (with N replicas, N× the bounds).
  */
 export class FailedSecretThrottle {
   private readonly perSource: FixedWindowCounts;
   private readonly global: FixedWindowCounts;
-  private readonly maxSources: number;
-  private windows = new Map<string, SourceWindow>();
+  private readonly auditedSources: number;
+  private audited = new Map<string, SourceWindow>();
+  private others: { sources: Set<string>; refused: number; throttled: number; firstRequestId: string | null } = FailedSecretThrottle.noOthers();
   private windowIndex: number;
   private readonly timer: NodeJS.Timeout;
   private readonly writes = new Set<Promise<void>>();
@@ -46,37 +54,39 @@ export class FailedSecretThrottle {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.maxSources = settings.maxSources ?? 10_000;
-    this.perSource = new FixedWindowCounts(settings.perSource.windowSeconds * 1000, this.maxSources);
+    this.perSource = new FixedWindowCounts(settings.perSource.windowSeconds * 1000, settings.maxSources ?? 10_000);
     this.global = new FixedWindowCounts(settings.global.windowSeconds * 1000, 1);
+    this.auditedSources = settings.auditedSources ?? 20;
     this.windowIndex = this.auditWindow();
     this.timer = setInterval(() => this.rollAuditWindow(), Math.min(settings.perSource.windowSeconds * 1000, 60_000));
     this.timer.unref();
   }
 
-  /** Express middleware for the public listener: refuse a throttled source, count a refused secret. */
+  private static noOthers() {
+    return { sources: new Set<string>(), refused: 0, throttled: 0, firstRequestId: null };
+  }
+
+  /** Express middleware for the public listener: a throttled source is refused before any other work. */
   readonly gate = (req: Request, res: Response, next: NextFunction): void => {
     const source = clientSource(req.socket.remoteAddress);
-    const requestId = state(res).requestId;
     const wait = this.retryAfter(source);
     if (wait > 0) {
-      this.note(source, requestId, 'throttled');
+      this.note(source, state(res).requestId, 'throttled');
       return next(new ClientError('rate_limited', [], wait));
     }
-    res.once('finish', () => {
-      if (res.statusCode === 401) this.recordFailure(source, requestId);
-    });
     next();
   };
 
   /** Seconds until `source` may try again, or 0. */
   retryAfter(source: string): number {
     const t = this.now();
-    if (this.perSource.get(source, t) >= this.settings.perSource.limit) return this.perSource.secondsLeft(t);
-    if (this.global.get('all', t) >= this.settings.global.limit) return this.global.secondsLeft(t);
+    const failures = this.perSource.get(source, t);
+    if (failures >= this.settings.perSource.limit) return this.perSource.secondsLeft(t);
+    if (failures > 0 && this.global.get('all', t) >= this.settings.global.limit) return this.global.secondsLeft(t);
     return 0;
   }
 
+  /** A card-session secret from `source` was refused. */
   recordFailure(source: string, requestId: string): void {
     const t = this.now();
     this.perSource.add(source, t);
@@ -97,14 +107,19 @@ export class FailedSecretThrottle {
 
   private note(source: string, requestId: string, kind: 'refused' | 'throttled'): void {
     this.rollAuditWindow();
-    const key = this.windows.has(source) || this.windows.size < this.maxSources ? source : 'other';
-    let w = this.windows.get(key);
-    if (!w) {
+    let w = this.audited.get(source);
+    if (!w && this.audited.size < this.auditedSources) {
       w = { firstRequestId: requestId, refused: 0, throttled: 0 };
-      this.windows.set(key, w);
-      this.write(key, requestId, 'unauthenticated');
+      this.audited.set(source, w);
+      this.write(`source:${source}`, requestId, 'unauthenticated');
     }
-    w[kind]++;
+    if (w) {
+      w[kind]++;
+      return;
+    }
+    if (this.others.sources.size < 100_000) this.others.sources.add(source);
+    this.others[kind]++;
+    this.others.firstRequestId ??= requestId;
   }
 
   private rollAuditWindow(): void {
@@ -115,18 +130,19 @@ export class FailedSecretThrottle {
   }
 
   private flush(): void {
-    const windowSeconds = this.settings.perSource.windowSeconds;
-    for (const [source, w] of this.windows) {
-      if (w.refused + w.throttled > 1) {
-        this.write(source, w.firstRequestId, `unauthenticated;refused=${w.refused};throttled=${w.throttled};window=${windowSeconds}s`);
-      }
+    const window = `window=${this.settings.perSource.windowSeconds}s`;
+    for (const [source, w] of this.audited) {
+      if (w.refused + w.throttled > 1) this.write(`source:${source}`, w.firstRequestId, `unauthenticated;refused=${w.refused};throttled=${w.throttled};${window}`);
     }
-    this.windows = new Map();
+    const o = this.others;
+    if (o.firstRequestId) this.write('source:other', o.firstRequestId, `unauthenticated;sources=${o.sources.size};refused=${o.refused};throttled=${o.throttled};${window}`);
+    this.audited = new Map();
+    this.others = FailedSecretThrottle.noOthers();
   }
 
-  private write(source: string, requestId: string, reason: string): void {
+  private write(target: string, requestId: string, reason: string): void {
     const write = this.audit
-      .append({ action: 'card_session.secret_refused', outcome: 'denied', actorService: ACTOR, requestId, target: `source:${source}`, reason })
+      .append({ action: 'card_session.secret_refused', outcome: 'denied', actorService: ACTOR, requestId, target, reason })
       .catch((err: unknown) => this.logger.warn({ err }, 'could not audit refused card-session secrets'))
       .finally(() => this.writes.delete(write));
     this.writes.add(write);

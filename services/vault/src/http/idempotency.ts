@@ -15,8 +15,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
  */
 export interface IdempotencyScope {
   readonly scope: string;
-  readonly ttlSeconds: number;
   readonly store: 'database' | 'redis';
+  readonly ttlSeconds: number;
 }
 
 export interface IdempotencyDeps {
@@ -92,8 +92,7 @@ async function inRedis(deps: IdempotencyDeps, scope: IdempotencyScope, header: s
     );
     return res;
   };
-  res.once('close', () => {
-    if (!settled) store.releaseWhenReachable(start);
-  });
+  // A caller that goes away does not release the claim: its request still runs to the end and completes or
+  // releases it; releasing early would let a retry run the same issue twice.
   next();
 }

@@ -3,13 +3,13 @@ import type { NextFunction, Request, Response } from 'express';
 
 /**
  * What a route declares: whether it acts for a user, and how a repeat with the same `Idempotency-Key` is
- * answered — `with-write`: from a record PostgreSQL commits with the route's write (24 h); `{ttlSeconds}`: from
- * a Redis record of that life (routes that write only to Redis); `never` (redeem: single use by nature, and its
- * answer holds card data). Only POST routes replay; a POST route that declares nothing is `never`.
+ * answered — from a record kept `ttlSeconds` in `database` (committed with the route's PostgreSQL write) or in
+ * `redis` (for a route that writes only to Redis), or `never` (redeem: single use by nature, and its answer
+ * holds card data). Only POST routes replay; a POST route that declares nothing is `never`.
  */
 export interface GuardOptions {
   readonly user: boolean;
-  readonly idempotency?: 'never' | 'with-write' | { readonly ttlSeconds: number };
+  readonly idempotency?: 'never' | { readonly store: 'database' | 'redis'; readonly ttlSeconds: number };
 }
 
 /** What the domain route modules get: a guard per scope. Keeps them free of identity wiring. */

@@ -58,3 +58,13 @@ export class PrismaIdempotencyRecordRepository implements IdempotencyRecordRepos
         SELECT "key" FROM "idempotency_records" WHERE "expires_at" <= ${now} LIMIT ${batch})`;
   }
 }
+
+/** Deletes every expired record, in batches (so one statement never holds many row locks); returns how many. */
+export async function purgeExpiredIdempotency(records: IdempotencyRecordRepository, batch = 1_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await records.purgeExpired(new Date(), batch);
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}

@@ -8,10 +8,11 @@ import { withinDeadline, type Redis } from '../storage/redis.ts';
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * How long a claim on a key lives while its first request runs: seconds, not the record's life. A claim that
- * could not be confirmed (Redis stalled) and is not released lives this long at most.
+ * How long a claim on a key lives while its first request runs: seconds, not the record's life — longer than
+ * any request can run (its database work is bounded by a 10 s transaction timeout, each Redis call by 1 s), so
+ * a claim never lapses under a request still running. A claim nobody completes or releases lives this long.
  */
-export const PENDING_TTL_SECONDS = 15;
+export const PENDING_TTL_SECONDS = 30;
 
 export interface StoredResponse {
   readonly status: number;
@@ -37,6 +38,17 @@ interface Entry {
   readonly response?: string;
 }
 
+/** Stores the record only if the key still holds this request's claim, or nothing (the claim lapsed). */
+const COMPLETE = `
+local v = redis.call('GET', KEYS[1])
+if v then
+  local e = cjson.decode(v)
+  if e.state ~= 'pending' or e.claim ~= ARGV[1] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+`;
+
 /** Deletes the key only while it still holds this request's pending claim. */
 const RELEASE = `
 local v = redis.call('GET', KEYS[1])
@@ -46,7 +58,10 @@ if e.state == 'pending' and e.claim == ARGV[1] then return redis.call('DEL', KEY
 return 0
 `;
 
-type RedisWithRelease = Redis & { vaultReleaseClaim(key: string, claim: string): Promise<number> };
+type RedisWithRelease = Redis & {
+  vaultReleaseClaim(key: string, claim: string): Promise<number>;
+  vaultCompleteClaim(key: string, claim: string, entry: string, ttlSeconds: number): Promise<number>;
+};
 
 /**
  * Idempotency records in Redis for their scope's lifetime (24 h, or the token's or session's life), scoped to
@@ -64,6 +79,7 @@ export class IdempotencyStore {
     private readonly envelope: Envelope,
   ) {
     if (!('vaultReleaseClaim' in redis)) redis.defineCommand('vaultReleaseClaim', { numberOfKeys: 1, lua: RELEASE });
+    if (!('vaultCompleteClaim' in redis)) redis.defineCommand('vaultCompleteClaim', { numberOfKeys: 1, lua: COMPLETE });
     this.redis = redis as RedisWithRelease;
   }
 
@@ -91,7 +107,8 @@ export class IdempotencyStore {
   async complete(claim: IdempotencyClaim, request: string, response: StoredResponse, ttlSeconds: number): Promise<void> {
     const sealed = await this.envelope.encrypt(Buffer.from(JSON.stringify(response), 'utf8'), { purpose: 'idempotency', record: claim.key });
     const entry: Entry = { request: this.digest.digest(request), state: 'done', response: Buffer.from(sealed.ciphertext).toString('base64') };
-    await withinDeadline(this.redis.set(claim.key, JSON.stringify(entry), 'EX', ttlSeconds));
+    // Compare-and-set: a claim that lapsed and was taken by another request is never overwritten.
+    await withinDeadline(this.redis.vaultCompleteClaim(claim.key, claim.claim, JSON.stringify(entry), ttlSeconds));
   }
 
   /**

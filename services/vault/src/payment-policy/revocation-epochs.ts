@@ -7,15 +7,17 @@ import { withinDeadline, type Redis } from '../storage/redis.ts';
  * its keys) makes every token issued before unredeemable in one O(1) write, whichever vault instance issued
  * them; redemption compares epochs atomically.
  *
- * Epoch keys expire once no token that could read them is alive: a bump keeps its key at least `retainSeconds`
- * (the longest token life plus a grace), and an issue that records a key's value extends that key the same way.
- * A token therefore never outlives the value it recorded, and a vanished key reads "0" only when every token
- * that could have recorded a newer value is gone.
+ * Epoch keys expire once no token that could read them is alive: a bump keeps its key at least the longest
+ * token life any instance may be configured with (900 s) plus a grace, and an issue that records a key's value
+ * extends that key the same way; a token expires at an instant fixed before its epochs are read. A token
+ * therefore never outlives the value it recorded, and a vanished key reads "0" only when every token that
+ * could have recorded a newer value is gone — also while instances with different token lifetimes run side by
+ * side. (Redis must not evict keys: `maxmemory-policy noeviction`; see README.)
  */
 export type EpochScope =
   | { readonly kind: 'tenant'; readonly tenantId: string }
   | { readonly kind: 'group'; readonly tenantId: string; readonly groupId: string }
-  | { readonly kind: 'card'; readonly tenantId: string; readonly cardId: string }
+  | { readonly kind: 'card'; readonly tenantId: string; readonly userId: string; readonly cardId: string }
   | { readonly kind: 'processor'; readonly processorId: string };
 
 export function epochKey(scope: EpochScope): string {
@@ -25,14 +27,17 @@ export function epochKey(scope: EpochScope): string {
     case 'group':
       return redisKey('epoch:group', scope.tenantId, scope.groupId);
     case 'card':
-      return redisKey('epoch:card', scope.tenantId, scope.cardId);
+      return redisKey('epoch:card', scope.tenantId, scope.userId, scope.cardId);
     case 'processor':
       return redisKey('epoch:processor', scope.processorId);
   }
 }
 
-/** Seconds an epoch key outlives the last token that may have recorded it (clock skew, issue latency). */
+/** The longest a token may live on any instance (VAULT_TOKEN_TTL_SECONDS is at most this). */
+export const MAX_TOKEN_TTL_SECONDS = 900;
+/** Seconds an epoch key outlives the last token that may have recorded it (clock skew between instances). */
 export const EPOCH_GRACE_SECONDS = 60;
+const RETAIN_MS = (MAX_TOKEN_TTL_SECONDS + EPOCH_GRACE_SECONDS) * 1000;
 
 export interface RevocationEpochs {
   bump(scope: EpochScope): Promise<void>;
@@ -71,22 +76,19 @@ type RedisWithEpochs = Redis & {
 
 export class RedisRevocationEpochs implements RevocationEpochs {
   private readonly redis: RedisWithEpochs;
-  private readonly retainMs: number;
-  /** `tokenTtlSeconds`: the longest a token issued by this instance lives. */
-  constructor(redis: Redis, tokenTtlSeconds: number) {
+  constructor(redis: Redis) {
     if (!('vaultEpochBump' in redis)) redis.defineCommand('vaultEpochBump', { numberOfKeys: 1, lua: BUMP });
     if (!('vaultEpochRead' in redis)) redis.defineCommand('vaultEpochRead', { lua: READ });
     this.redis = redis as RedisWithEpochs;
-    this.retainMs = (tokenTtlSeconds + EPOCH_GRACE_SECONDS) * 1000;
   }
 
   async bump(scope: EpochScope): Promise<void> {
-    await withinDeadline(this.redis.vaultEpochBump(epochKey(scope), this.retainMs));
+    await withinDeadline(this.redis.vaultEpochBump(epochKey(scope), RETAIN_MS));
   }
 
   async read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
     const keys = scopes.map(epochKey);
-    const values = await withinDeadline(this.redis.vaultEpochRead(keys.length, ...keys, this.retainMs));
+    const values = await withinDeadline(this.redis.vaultEpochRead(keys.length, ...keys, RETAIN_MS));
     return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? '0']));
   }
 }

@@ -64,10 +64,12 @@ export class PaymentTokenService {
     const { uow, config } = this.deps;
     const input = parseInput(issueTokenSchema, body);
     const { tenantId, groupId } = actor.user;
+    // The token's life is fixed now, before its epochs are read: it can never outlive the epoch values it records.
+    const now = this.now();
     const scopes: EpochScope[] = [
       { kind: 'tenant', tenantId },
       ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : []),
-      { kind: 'card', tenantId, cardId: input.cardId },
+      { kind: 'card', tenantId, userId: actor.user.userId, cardId: input.cardId },
       { kind: 'processor', processorId: input.processorId },
     ];
     // Epochs are read before the switches, the card and the processor: a change that lands after this read
@@ -83,7 +85,6 @@ export class PaymentTokenService {
     const recipient = await this.deps.processors.recipient(input.processorId);
     const invoice = checkInvoice(input.invoice, config.maxAmount, config.partners);
     const card = await this.deps.cards.findOwnedOrDeny(actor, input.cardId, 'payment_token.issue');
-    const now = this.now();
     /* Precondition: an expired card cannot be charged; say so before asking the processor. */
     if (isExpired({ month: card.expMonth, year: card.expYear }, now)) throw new ClientError('card_expired');
     const cvc = parseCvc(input.cvc, card.brand as CardBrand);
@@ -121,7 +122,6 @@ export class PaymentTokenService {
     await this.deps.tokens.save(
       hashBearerSecret(token),
       { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
-      config.tokenTtlSeconds,
     );
     await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` });
     return { token, expiresAt, processorId: recipient.id };

@@ -46,7 +46,8 @@ return {1, v}
 `;
 
 export interface TokenStore {
-  save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void>;
+  /** Stores the token until its `expiresAt` (an instant, not a duration from now). */
+  save(tokenHash: string, token: StoredToken): Promise<void>;
   redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome>;
   /** Puts a redeemed token back (until its expiry) when the redemption could not be completed. */
   restore(tokenHash: string, token: StoredToken): Promise<void>;
@@ -61,8 +62,8 @@ export class RedisTokenStore implements TokenStore {
     this.redis = redis as RedisWithRedeem;
   }
 
-  async save(tokenHash: string, token: StoredToken, ttlSeconds: number): Promise<void> {
-    const ok = await withinDeadline(this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'EX', ttlSeconds, 'NX'));
+  async save(tokenHash: string, token: StoredToken): Promise<void> {
+    const ok = await withinDeadline(this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'PXAT', new Date(token.expiresAt).getTime(), 'NX'));
     if (ok !== 'OK') throw new Error('token collision');
   }
 

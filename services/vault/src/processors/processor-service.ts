@@ -53,7 +53,9 @@ export class ProcessorService {
     const removed = (previous?.keys ?? []).filter((old) => !keys.some((k) => sameKey(k.jwk, old.jwk)));
     // Disabling a processor or taking a key out of its JWKS ends every token it could still redeem: the epoch is
     // bumped before the write (Redis down: 503, nothing changed) and after it (an issue racing the write loses).
-    const revokes = previous !== null && ((previous.enabled && !input.enabled) || removed.length > 0);
+    // A disabled processor is revoked on every PUT that keeps it disabled: a retry after a 503 whose last bump
+    // failed (the write had committed) revokes again.
+    const revokes = previous !== null && (!input.enabled || removed.length > 0);
     if (revokes) await this.revokeTokens(id);
     const saved = await this.uow.transaction(async (repos) => {
       const row = await repos.processors.upsert({ id, name: input.name, enabled: input.enabled, keys });
