@@ -44,6 +44,16 @@ async function start(): Promise<void> {
   }
 
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
+  // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
+  redis.once('ready', () => {
+    redis.config('GET', 'maxmemory-policy').then(
+      (reply) => {
+        const policy = (reply as string[])[1];
+        if (policy && policy !== 'noeviction') logger.warn({ policy }, 'Redis may evict keys; the vault needs maxmemory-policy noeviction');
+      },
+      () => {},
+    );
+  });
   const retired = await new KeyVersionRepository(db.database.prisma).retired();
   const vault = buildVault({ config, database: db.database, redis, logger, retired });
   if (dev && first) await seedExampleProcessors(vault.services.processors);
