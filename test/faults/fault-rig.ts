@@ -134,6 +134,8 @@ export interface Verdict {
   readonly requests: number;
   readonly unavailable: number;
   readonly firstUnavailableMs: number | null;
+  /** The longest a 503 took to arrive. */
+  readonly slowestUnavailableMs: number | null;
   readonly slowestMs: number;
   /** Card adds reported 503 whose card was stored all the same (the commit's answer was lost on the way). */
   readonly committedButReportedFailed: number;
@@ -180,6 +182,7 @@ export async function verify(rig: FaultRig, samples: Sample[], faultStart: numbe
       requests: samples.length,
       unavailable: unavailable.length,
       firstUnavailableMs: unavailable.length ? Math.min(...unavailable.map((s) => s.started + s.ms)) - faultStart : null,
+      slowestUnavailableMs: unavailable.length ? Math.max(...unavailable.map((s) => s.ms)) : null,
       slowestMs: Math.max(...samples.map((s) => s.ms)),
       committedButReportedFailed,
       unexpected: samples.filter((s) => ![200, 201, 204, 404, 503].includes(s.status)),

@@ -65,7 +65,7 @@ function expectHonest(name: string, r: FaultRun, options: { readinessSeesIt: boo
   const v = r.verdict;
   console.log(
     `${name}: ${v.requests} requests, ${v.unavailable} × 503, first 503 ${v.firstUnavailableMs ?? '—'} ms after the fault began, ` +
-      `slowest request ${v.slowestMs} ms; after it ended: ready in ${r.readyAgainMs} ms, every kind of request served in ${r.servedAgainMs} ms; ` +
+      `slowest 503 ${v.slowestUnavailableMs ?? '—'} ms, slowest request ${v.slowestMs} ms; after it ended: ready in ${r.readyAgainMs} ms, every kind of request served in ${r.servedAgainMs} ms; ` +
       `${v.committedButReportedFailed} card add(s) committed while reported 503 (each retry returned that card)`,
   );
   expect(r.servedAgainMs).toBeLessThan(5_000);
