@@ -154,7 +154,8 @@ describe('4. an anonymous flood', () => {
       if (res.status === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     }
     const refused = statuses.filter((s) => s === 401).length;
-    expect(refused).toBeLessThanOrEqual(20); // VAULT_FAILED_SECRETS_PER_SOURCE 20/60 (fewer if a window ended)
+    // VAULT_FAILED_SECRETS_PER_SOURCE 20/60: 20 per window, and the flood (a few seconds) may cross one window end.
+    expect(refused).toBeLessThanOrEqual(40);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(960);
     await v.vault.failedSecrets.stop(); // what shutdown does: write the window's summary
     // This database is the file's own: every refused secret of this file (the flood and the scan test's five),
