@@ -4,15 +4,16 @@
  * redeemed and opened by the reference processor, approved. Every step printed, masked.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import https from 'node:https';
 import { keysExample, REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
 import { mintDevAssertion } from '../services/vault/src/dev/dev-assertion.ts';
+import { listeningPorts } from '../services/vault/src/dev/listening-ports.ts';
 import { approve, openCard } from '../services/processor-sim/src/open-card.ts';
 import { redeemToken } from '../services/processor-sim/src/redeem-client.ts';
 
-const INTERNAL = 'https://localhost:28443';
-const PUBLIC = 'https://localhost:28444';
 const ca = readFileSync(keysExample('tls', 'ca.pem'));
 const client = (service: string) => ({
   cert: readFileSync(keysExample('tls', 'clients', `${service}.pem`)),
@@ -42,20 +43,35 @@ function step(n: number, text: string, detail: unknown): void {
   console.log(`   ${JSON.stringify(detail)}`);
 }
 
+// A vault of the demo's own: ports the OS chooses (read back from its start-up line) and a throw-away
+// embedded database, so the demo runs beside a dev vault, the tests or another demo.
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+const dataDir = mkdtempSync(path.join(tmpdir(), 'vault-demo-'));
 const vault = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
   cwd: REPO_ROOT,
-  env: { ...clean, VAULT_INTERNAL_PORT: '28443', VAULT_PUBLIC_PORT: '28444', VAULT_PROBE_PORT: '28464', VAULT_DEV_DATA_DIR: '.vault-dev/demo', VAULT_LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata'), VAULT_LOG_LEVEL: 'info' },
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 let vaultOutput = '';
+vault.stdout!.on('data', (d: Buffer) => (vaultOutput += d.toString()));
 vault.stderr!.on('data', (d: Buffer) => (vaultOutput += d.toString()));
-const stop = () => vault.kill('SIGTERM');
+const stop = () => {
+  vault.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  vault.kill('SIGTERM');
+};
+let INTERNAL = '';
+let PUBLIC = '';
 
 try {
   console.log('Starting a dev-mode vault (embedded PostgreSQL, keys-example/) …');
   const deadline = Date.now() + 90_000;
-  while (!(await fetch('http://127.0.0.1:28464/readyz').then((r) => r.ok, () => false))) {
+  for (;;) {
+    const ports = listeningPorts(vaultOutput);
+    if (ports) {
+      INTERNAL = `https://localhost:${ports.internal}`;
+      PUBLIC = `https://localhost:${ports.public}`;
+      if ((await call(INTERNAL, 'GET', '/readyz', { service: 'admin' }).catch(() => ({ status: 0 }))).status === 200) break;
+    }
     if (vault.exitCode !== null || Date.now() > deadline) throw new Error(`the vault did not start:\n${vaultOutput}`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -26,23 +26,19 @@ export async function benchCards(): Promise<void> {
   for (let i = 0; i < FLOOR_OPS; i++) await envelope.encrypt(payload, context);
   const floorMs = Number(process.hrtime.bigint() - t0) / 1e6 / FLOOR_OPS;
 
-  const ports = { internal: 18443, public: 18444 };
   const vault = await startVaultProcess({
     DATABASE_URL: url,
     DATABASE_POOL_MAX: '20',
-    VAULT_INTERNAL_PORT: String(ports.internal),
-    VAULT_PUBLIC_PORT: String(ports.public),
-    VAULT_PROBE_PORT: '18464',
     VAULT_RATE_LIMIT_USER: '1000000/60',
     // Setup opens every session before the timed writes: more live sessions and cards per user than the caps.
     VAULT_MAX_LIVE_CARD_SESSIONS: '1000',
     VAULT_MAX_CARDS_PER_USER: '10000',
-    VAULT_LOG_LEVEL: 'warn',
+    VAULT_LOG_LEVEL: 'info', // production-like, and the start-up line says where it listens
     VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
   });
   try {
-    const internal = httpsClient(`https://localhost:${ports.internal}`, 'account-settings');
-    const pub = httpsClient(`https://localhost:${ports.public}`);
+    const internal = httpsClient(vault.internalUrl, 'account-settings');
+    const pub = httpsClient(vault.publicUrl);
     const salt = Date.now();
     const users = Array.from({ length: 200 }, (_, i) => ({ sub: `bench-u${i}-${salt}`, tid: `bench-t${i % 10}` }));
     const tokens = await Promise.all(users.map((u) => mintDevAssertion(u)));

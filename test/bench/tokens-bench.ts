@@ -38,14 +38,10 @@ export async function benchTokens(): Promise<void> {
   const floorMs = Number(process.hrtime.bigint() - t0) / 1e6 / FLOOR_OPS;
   redis.disconnect();
 
-  const ports = { internal: 18443, public: 18444, probe: 18464 };
   const vault = await startVaultProcess({
     DATABASE_URL: url,
     DATABASE_POOL_MAX: '20',
-    VAULT_INTERNAL_PORT: String(ports.internal),
-    VAULT_PUBLIC_PORT: String(ports.public),
-    VAULT_PROBE_PORT: String(ports.probe),
-    VAULT_LOG_LEVEL: 'warn',
+    VAULT_LOG_LEVEL: 'info', // production-like, and the start-up line says where it listens
     VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
     VAULT_RATE_LIMIT_CARD: '1000000/60',
     VAULT_RATE_LIMIT_USER: '1000000/60',
@@ -53,11 +49,11 @@ export async function benchTokens(): Promise<void> {
     VAULT_TOKEN_TTL_SECONDS: '900',
   });
   try {
-    const settings = httpsClient(`https://localhost:${ports.internal}`, 'account-settings');
-    const admin = httpsClient(`https://localhost:${ports.internal}`, 'admin');
-    const flow = httpsClient(`https://localhost:${ports.internal}`, 'payment-flow');
-    const processor = httpsClient(`https://localhost:${ports.internal}`, 'processor-xero-payments');
-    const pub = httpsClient(`https://localhost:${ports.public}`);
+    const settings = httpsClient(vault.internalUrl, 'account-settings');
+    const admin = httpsClient(vault.internalUrl, 'admin');
+    const flow = httpsClient(vault.internalUrl, 'payment-flow');
+    const processor = httpsClient(vault.internalUrl, 'processor-xero-payments');
+    const pub = httpsClient(vault.publicUrl);
     await admin('PUT', '/v1/processors/xero-payments', {}, { name: 'Xero', enabled: true, jwks });
 
     // Setup (not timed): 50 users with 2 cards each.

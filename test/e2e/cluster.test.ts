@@ -10,25 +10,21 @@ describe('VAULT_WORKERS=2 (node:cluster)', () => {
     const vault = await startVaultProcess({
       DATABASE_URL: TEST_DATABASE_URL,
       VAULT_WORKERS: '2',
-      VAULT_INTERNAL_PORT: '38443',
-      VAULT_PUBLIC_PORT: '38444',
-      VAULT_PROBE_PORT: '38464',
-      VAULT_LOG_LEVEL: 'warn',
     });
     try {
       const user = newUser();
       const bearer = `Bearer ${await mintDevAssertion(user)}`;
       const identity = clientCert('account-settings');
       for (let i = 0; i < 4; i++) {
-        const session = await request('https://localhost:38443', '/v1/card-sessions', { identity, body: {}, headers: { authorization: bearer } });
+        const session = await request(vault.internalUrl, '/v1/card-sessions', { identity, body: {}, headers: { authorization: bearer } });
         expect(session.status).toBe(201);
-        const card = await request('https://localhost:38444', '/v1/cards', {
+        const card = await request(vault.publicUrl, '/v1/cards', {
           body: { number: ['4242424242424242', '5555555555554444', '378282246310005', '6011111111111117'][i], expMonth: 1, expYear: FUTURE_YEAR, cardholderName: 'Cluster' },
           headers: { authorization: `CardSession ${session.json.clientSecret}` },
         });
         expect(card.status).toBe(201);
       }
-      const list = await request('https://localhost:38443', '/v1/cards', { identity, headers: { authorization: bearer } });
+      const list = await request(vault.internalUrl, '/v1/cards', { identity, headers: { authorization: bearer } });
       expect(list.json.data).toHaveLength(4);
     } finally {
       await vault.stop();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
 import { startVaultProcess } from '../support/vault-process.ts';
+import { request } from '../support/https-client.ts';
 import { issueServerCertificate, presentedCertificate } from '../support/server-certificates.ts';
 
 
@@ -16,33 +17,30 @@ describe('the vault process', () => {
     copyFileSync(keysExample('tls', 'vault-key.pem'), path.join(dir, 'vault-key.pem'));
     const vault = await startVaultProcess({
       DATABASE_URL: TEST_DATABASE_URL,
-      VAULT_INTERNAL_PORT: '39443',
-      VAULT_PUBLIC_PORT: '39444',
-      VAULT_PROBE_PORT: '39464',
       VAULT_TLS_CERT_FILE: path.join(dir, 'vault.pem'),
       VAULT_TLS_KEY_FILE: path.join(dir, 'vault-key.pem'),
     });
     try {
       const client = { cert: readFileSync(keysExample('tls', 'clients', 'admin.pem')), key: readFileSync(keysExample('tls', 'clients', 'admin-key.pem')) };
-      const before = [await presentedCertificate(39443, client), await presentedCertificate(39444)];
+      const before = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort)];
       issueServerCertificate(dir, 'new.pem', 'new-key.pem');
       copyFileSync(path.join(dir, 'new-key.pem'), path.join(dir, 'vault-key.pem'));
       copyFileSync(path.join(dir, 'new.pem'), path.join(dir, 'vault.pem'));
       process.kill(vault.pid, 'SIGHUP');
       await expect.poll(() => vault.output(), { timeout: 10_000 }).toContain('TLS certificates reloaded');
-      const after = [await presentedCertificate(39443, client), await presentedCertificate(39444)];
+      const after = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort)];
       expect(after[0]).not.toBe(before[0]);
       expect(after[1]).not.toBe(before[1]);
-      expect((await fetch('http://127.0.0.1:39464/healthz')).status).toBe(200);
+      expect((await request(vault.internalUrl, '/healthz', { identity: client })).status).toBe(200);
     } finally {
       await vault.stop();
     }
   }, 90_000);
 
   it('refuses `openssl s_client -tls1_1` on both listeners', async () => {
-    const vault = await startVaultProcess({ DATABASE_URL: TEST_DATABASE_URL, VAULT_INTERNAL_PORT: '39543', VAULT_PUBLIC_PORT: '39544', VAULT_PROBE_PORT: '39564' });
+    const vault = await startVaultProcess({ DATABASE_URL: TEST_DATABASE_URL });
     try {
-      for (const port of [39543, 39544]) {
+      for (const port of [vault.internalPort, vault.publicPort]) {
         const old = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'], { input: '', encoding: 'utf8', timeout: 10_000 });
         expect(old.status).not.toBe(0);
         expect(old.stdout + old.stderr).toMatch(/alert protocol version|no protocols available|wrong version number|unsupported protocol/i);

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../../services/vault/src/storage/migrator.ts';
 
-/** The shared test database on the machine's PostgreSQL (override with TEST_DATABASE_URL). */
+/** This run's test database (made by the global setup; TEST_DATABASE_URL names the server and base name). */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/vault_test';
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
@@ -42,14 +42,18 @@ export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<
   await migrateDatabase(url);
   return {
     url,
-    async drop() {
-      const admin = new pg.Client({ connectionString: withDatabase(TEST_DATABASE_URL, 'postgres') });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
+    drop: () => dropDatabase(url),
   };
+}
+
+/** Drops the database of `url` (closing its connections). */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }

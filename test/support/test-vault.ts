@@ -53,8 +53,8 @@ export function visa(overrides: Record<string, unknown> = {}): Record<string, un
 export async function startTestVault(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestVault> {
   const config = loadConfig({
     DATABASE_URL: TEST_DATABASE_URL,
-    VAULT_INTERNAL_PORT: '1',
-    VAULT_PUBLIC_PORT: '1',
+    VAULT_INTERNAL_PORT: '0',
+    VAULT_PUBLIC_PORT: '0',
     VAULT_PROBE_PORT: '0',
     VAULT_LOG_LEVEL: 'info',
     // The suite's files run in parallel on one Redis and reuse a few test PANs (4242…): a vault-wide per-number
@@ -66,13 +66,14 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
   const database = openDatabase({ url: config.database.url!, poolMax: 5 });
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
-  const vault = buildVault({ config, database, redis, logger, ...(options.now ? { now: options.now } : {}) });
+  let publicUrl = '';
+  const vault = buildVault({ config, database, redis, logger, boundPublicBaseUrl: () => publicUrl, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0, config.connections),
     await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0, config.connections),
   ];
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
-  const publicUrl = `https://localhost:${listeners[1]!.port}`;
+  publicUrl = `https://localhost:${listeners[1]!.port}`;
 
   const internal: TestVault['internal'] = async (path, opts = {}) => {
     const headers = { ...opts.headers };

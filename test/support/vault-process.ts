@@ -1,31 +1,62 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { listeningPorts } from '../../services/vault/src/dev/listening-ports.ts';
+import { clientCert, request } from './https-client.ts';
 import { envWithoutVaultSettings } from './run-script.ts';
 
-/** Starts the vault as its own process (as in production), on the given database and ports; ready when its probe port says so. */
-export async function startVaultProcess(env: Record<string, string>): Promise<{ pid: number; output(): string; stop(): Promise<void> }> {
+export interface VaultProcess {
+  readonly pid: number;
+  readonly internalPort: number;
+  readonly publicPort: number;
+  readonly internalUrl: string;
+  readonly publicUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the vault as its own process (as in production), on the given database. Its listeners take ports the
+ * OS chooses (unless `env` names some) and the probe port is off unless given, so it runs beside anything;
+ * ready when it has said where it listens (its `info` start-up line: keep VAULT_LOG_LEVEL at info or below)
+ * and its internal listener answers /readyz.
+ */
+export async function startVaultProcess(env: Record<string, string>): Promise<VaultProcess> {
   const clean = envWithoutVaultSettings();
   const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...clean, ...env },
+    env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Keeps the start-up output whole and then only the last 64 KiB (a benchmark's request log is large).
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    if (output.length > 256 * 1024) output = output.slice(0, 64 * 1024) + '\n…\n' + output.slice(-64 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const deadline = Date.now() + 60_000;
-  const probe = `http://127.0.0.1:${env['VAULT_PROBE_PORT']}/readyz`;
-  while (!(await fetch(probe).then((r) => r.ok, () => false))) {
+  const identity = clientCert('admin');
+  for (;;) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`vault did not start:\n${output}`);
+    const ports = listeningPorts(output);
+    const ready = ports && (await request(`https://localhost:${ports.internal}`, '/readyz', { identity }).then((r) => r.status === 200, () => false));
+    if (ports && ready) {
+      return {
+        pid: child.pid!,
+        internalPort: ports.internal,
+        publicPort: ports.public,
+        internalUrl: `https://localhost:${ports.internal}`,
+        publicUrl: `https://localhost:${ports.public}`,
+        output: () => output,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    pid: child.pid!,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }

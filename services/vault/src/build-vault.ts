@@ -36,10 +36,12 @@ export interface VaultDeps {
   /** Key versions retired in the database; never loaded. */
   readonly retired?: RetiredKeys;
   readonly now?: () => Date;
+  /** The public listener's origin when the config leaves it to the bound port (VAULT_PUBLIC_PORT=0). */
+  readonly boundPublicBaseUrl?: () => string;
 }
 
 /** The composition root: real implementations wired once. Tests call it with the real Postgres. */
-export function buildVault({ config, database, redis, logger, retired, now }: VaultDeps): Vault {
+export function buildVault({ config, database, redis, logger, retired, now, boundPublicBaseUrl }: VaultDeps): Vault {
   const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys, retired);
   const uow = vaultUnitOfWork(database.prisma, config.audit.chains);
   const services = buildServices({
@@ -47,7 +49,10 @@ export function buildVault({ config, database, redis, logger, retired, now }: Va
     envelope,
     fingerprinter,
     redis,
-    cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: config.listeners.publicBaseUrl },
+    cardSessions: {
+      ttlSeconds: config.cardSessions.ttlSeconds,
+      publicBaseUrl: () => config.listeners.publicBaseUrl ?? boundPublicBaseUrl?.() ?? 'https://localhost',
+    },
     payments: { ...config.payments, missingGroup: config.identity.missingGroup },
     cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
     limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },

@@ -55,13 +55,15 @@ async function start(): Promise<void> {
     );
   });
   const retired = await new KeyVersionRepository(db.database.prisma).retired();
-  const vault = buildVault({ config, database: db.database, redis, logger, retired });
+  let boundPublicBaseUrl = 'https://localhost';
+  const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
   if (dev && first) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections),
     await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections),
   ];
+  boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
   if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
   logger.info(

@@ -29,7 +29,7 @@ export interface ServiceDeps {
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly redis: Redis;
-  readonly cardSessions: { readonly ttlSeconds: number; readonly publicBaseUrl: string };
+  readonly cardSessions: { readonly ttlSeconds: number; readonly publicBaseUrl: () => string };
   readonly payments: PaymentsConfig;
   readonly cardNumberDigest: KeyedDigest;
   readonly limits: { readonly maxCardsPerUser: number; readonly maxLiveCardSessions: number };

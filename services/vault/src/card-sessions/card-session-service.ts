@@ -21,7 +21,8 @@ export interface CardSessionCreated {
 
 export interface CardSessionSettings {
   readonly ttlSeconds: number;
-  readonly publicBaseUrl: string;
+  /** Origin of the public listener (a function: with an OS-chosen port it is known only after listening). */
+  readonly publicBaseUrl: () => string;
   /** Live (unused, unexpired) sessions one user may hold; one more answers 429 until the oldest expires. */
   readonly maxLivePerUser: number;
 }
@@ -51,7 +52,7 @@ export class CardSessionService {
     const id = newId('cs_');
     const clientSecret = newBearerSecret(`${id}_secret_`);
     const expiresAt = new Date(this.now().getTime() + this.settings.ttlSeconds * 1000);
-    const created: CardSessionCreated = { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl}/v1/card-form` };
+    const created: CardSessionCreated = { id, clientSecret, expiresAt: expiresAt.toISOString(), formUrl: `${this.settings.publicBaseUrl()}/v1/card-form` };
     return this.uow.transaction(async (repos) => {
       const owner = { tenantId: actor.user.tenantId, userId: actor.user.userId };
       await repos.cardSessions.lockOwner(owner);

@@ -5,7 +5,8 @@ import { SCOPES } from '../identity/scopes.ts';
  * Every environment variable the vault reads, in one schema. README.md "Configuration" lists the same table;
  * `test/unit/config.test.ts` checks that the two agree.
  */
-const port = z.coerce.number().int().min(1).max(65_535);
+/** A listener port; 0 lets the OS choose a free one (printed at start-up): tests and tools that run beside anything. */
+const listenerPort = z.coerce.number().int().min(0).max(65_535);
 const portOrOff = z.coerce.number().int().min(0).max(65_535);
 const version = z.string().regex(/^v[1-9][0-9]{0,5}$/, 'expected a key version such as v1');
 const file = z.string().min(1);
@@ -21,9 +22,9 @@ export const envSchema = z.object({
   VAULT_DEV_DATA_DIR: z.string().min(1).default('.vault-dev/pgdata'),
 
   VAULT_INTERNAL_HOST: z.string().min(1).optional(),
-  VAULT_INTERNAL_PORT: port.default(8443),
+  VAULT_INTERNAL_PORT: listenerPort.default(8443),
   VAULT_PUBLIC_HOST: z.string().min(1).optional(),
-  VAULT_PUBLIC_PORT: port.default(8444),
+  VAULT_PUBLIC_PORT: listenerPort.default(8444),
   VAULT_PROBE_PORT: portOrOff.default(9464),
   VAULT_PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
 

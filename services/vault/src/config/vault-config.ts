@@ -20,7 +20,8 @@ export interface VaultConfig {
     readonly public: { readonly host: string; readonly port: number };
     /** Plain HTTP on loopback for liveness/readiness probes and metrics; null when off. */
     readonly probe: { readonly host: '127.0.0.1'; readonly port: number } | null;
-    readonly publicBaseUrl: string;
+    /** Origin of the public listener for `formUrl`; null: `https://localhost:<the port the OS chose>`. */
+    readonly publicBaseUrl: string | null;
   };
   readonly tls: {
     readonly certFile: string;
