@@ -4,11 +4,16 @@
  * the ES256 user-assertion issuer key, the partner processors' JWE keys, and raw AES-256 wrapping and
  * fingerprint keys. Uses the openssl CLI for X.509 and node:crypto for everything else.
  *
- *   npm run keys:example
+ *   npm run keys:example -- --force
+ *
+ * Without --force it refuses to touch an existing keys-example/: new keys cannot open what the old ones
+ * encrypted (the committed known-answer vectors in test/vectors/, and any dev database), and every test and
+ * client that trusts the old CA must get the new one.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { keysExample, KEYS_EXAMPLE_DIR } from '../services/vault/src/config/repo-paths.ts';
 
@@ -51,6 +56,28 @@ function signedCert(name: string, subject: string, extensions: string): void {
   ]);
   rmSync(`${base}.csr`);
   rmSync(ext);
+}
+
+const USAGE = 'usage: npm run keys:example -- [--force]   (regenerates keys-example/; --force replaces existing keys)';
+let args;
+try {
+  args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }).values;
+} catch {
+  console.error(USAGE);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+/* Precondition: regenerating replaces keys that existing ciphertexts, vectors and clients depend on. */
+if (existsSync(KEYS_EXAMPLE_DIR) && !args.force) {
+  console.error(
+    'keys:example: refused — keys-example/ exists. New keys cannot open what the old ones encrypted: the known-answer ' +
+      'vectors in test/vectors/ stop decrypting, a dev database (.vault-dev/) no longer opens (the vault refuses to start), ' +
+      'and clients must trust the new CA. Run with --force to replace them anyway.',
+  );
+  process.exit(1);
 }
 
 rmSync(KEYS_EXAMPLE_DIR, { recursive: true, force: true });

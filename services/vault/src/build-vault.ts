@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { VaultConfig } from './config/vault-config.ts';
 import { buildCrypto, type RetiredKeys } from './crypto/build-crypto.ts';
 import type { Envelope } from './crypto/envelope.ts';
+import type { Fingerprinter } from './crypto/fingerprint.ts';
 import { buildInternalApp, buildProbeApp, buildPublicApp } from './http/apps.ts';
 import { UserAssertionVerifier } from './identity/user-assertion.ts';
 import type { Logger } from './observability/logger.ts';
@@ -23,6 +24,7 @@ export interface Vault {
   readonly services: VaultServices;
   readonly uow: VaultUnitOfWork;
   readonly envelope: Envelope;
+  readonly fingerprinter: Fingerprinter;
   readonly metrics: VaultMetrics;
   /** The public listener's throttle of refused card-session secrets; `stop()` it at shutdown. */
   readonly failedSecrets: FailedSecretThrottle;
@@ -86,6 +88,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     services,
     uow,
     envelope,
+    fingerprinter,
     metrics,
     failedSecrets,
   };

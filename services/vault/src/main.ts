@@ -15,6 +15,7 @@ import { pendingMigrations } from './storage/pending-migrations.ts';
 import { openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
 import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
+import { checkKeysMatchData, KeysDoNotMatchData } from './key-versions/key-check.ts';
 import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
 
 const config: VaultConfig = loadConfigOrExit(78);
@@ -57,6 +58,22 @@ async function start(): Promise<void> {
   const retired = await new KeyVersionRepository(db.database.prisma).retired();
   let boundPublicBaseUrl = 'https://localhost';
   const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
+  try {
+    await checkKeysMatchData({
+      db: db.database.prisma,
+      envelope: vault.envelope,
+      fingerprinter: vault.fingerprinter,
+      wrappingVariable: config.keys.wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
+      fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR',
+    });
+  } catch (err) {
+    /* Precondition: a vault whose keys cannot open its own data must not serve (it would answer 500s). */
+    if (err instanceof KeysDoNotMatchData) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
   if (dev && first) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
@@ -118,6 +135,13 @@ function runPrimary(count: number): void {
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    // A configuration a worker refused (exit 78: bad config, keys that do not match the data) is no crash:
+    // starting another worker would only refuse again.
+    if (code === 78) {
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exit(78);
+    }
     logger.error({ worker: worker.id, code, signal }, 'vault worker exited; starting another');
     setTimeout(fork, 1_000).unref();
   });

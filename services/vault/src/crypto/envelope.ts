@@ -18,6 +18,8 @@ export interface Envelope {
   decrypt(ciphertext: Uint8Array, expected: EncryptionContext): Promise<Uint8Array>;
   /** The version new ciphertexts are written with. */
   readonly currentKeyVersion: string;
+  /** Every version loaded (the current one and those that only decrypt). */
+  readonly keyVersions: readonly string[];
 }
 
 /** One error for every way a decrypt can fail: wrong key, tampered bytes, or a context that does not match. */

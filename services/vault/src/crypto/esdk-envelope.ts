@@ -44,6 +44,10 @@ export class EsdkEnvelope implements Envelope {
     return this.keyrings.current;
   }
 
+  get keyVersions(): readonly string[] {
+    return this.keyrings.versions;
+  }
+
   async encrypt(plaintext: Uint8Array, context: EncryptionContext): Promise<Sealed> {
     try {
       const { result } = await client.encrypt(this.keyrings.encrypt, plaintext, {

@@ -9,6 +9,10 @@ export interface Fingerprinter {
   fingerprint(tenantId: string, pan: Pan): string;
   /** The PAN's fingerprint under every loaded key, current first: duplicate detection during a key rotation. */
   allFingerprints(tenantId: string, pan: Pan): string[];
+  /** Every loaded key version. */
+  readonly keyVersions: readonly string[];
+  /** A keyed hash of a fixed text under `version` (null if not loaded): proves which key is loaded, shows nothing. */
+  canary(version: string): string | null;
 }
 
 /**
@@ -30,6 +34,15 @@ export class HmacFingerprinter implements Fingerprinter {
     if (!currentKey) throw new Error(`current fingerprint key ${current} is not among the loaded keys`);
     this.keyVersion = current;
     this.#keys = [currentKey, ...keys.filter((k) => k !== currentKey)];
+  }
+
+  get keyVersions(): readonly string[] {
+    return this.#keys.map((k) => k.version);
+  }
+
+  canary(version: string): string | null {
+    const key = this.#keys.find((k) => k.version === version);
+    return key ? createHmac('sha256', key.material.reveal()).update('vault-key-canary/v1', 'utf8').digest('base64url') : null;
   }
 
   fingerprint(tenantId: string, pan: Pan): string {

@@ -1,0 +1,78 @@
+import type { Envelope } from '../crypto/envelope.ts';
+import { DecryptionFailed } from '../crypto/envelope.ts';
+import type { Fingerprinter } from '../crypto/fingerprint.ts';
+import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+
+/** The loaded keys are not the ones the data was written with: the vault must not start. */
+export class KeysDoNotMatchData extends Error {
+  override readonly name = 'KeysDoNotMatchData';
+  constructor(
+    /** The setting to fix (`VAULT_RAW_KEYS_DIR`, `VAULT_KMS_KEY_ARNS`, `VAULT_FINGERPRINT_KEYS_DIR`). */
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`keys do not match the data: ${variable}: ${reason}`);
+  }
+}
+
+export interface KeyCheckDeps {
+  readonly db: PrismaExecutor;
+  readonly envelope: Envelope;
+  readonly fingerprinter: Fingerprinter;
+  /** Where the wrapping keys come from, and where the fingerprint keys do: named in a refusal. */
+  readonly wrappingVariable: string;
+  readonly fingerprintVariable: string;
+}
+
+const CANARY_TEXT = 'payment-vault key canary v1';
+const canaryContext = (version: string) => ({ purpose: 'key-canary', version });
+
+/**
+ * At start-up, before any listener opens:
+ * 1. every key version the data was written with (cards, billing profiles, live idempotency records; card
+ *    fingerprints) is loaded;
+ * 2. every loaded key opens (or, for fingerprint keys, reproduces) the canary written when it became current —
+ *    the same version number with other key material (`keys:example` run again, a wrong KMS ARN) is caught here;
+ * 3. the current versions get a canary if they have none yet.
+ * Throws KeysDoNotMatchData naming the version and the variable to fix.
+ */
+export async function checkKeysMatchData(deps: KeyCheckDeps): Promise<void> {
+  const { db, envelope, fingerprinter } = deps;
+  const wrappingInData = await db.$queryRaw<Array<{ v: string }>>`
+    SELECT DISTINCT key_version AS v FROM cards
+    UNION SELECT DISTINCT key_version FROM billing_profiles
+    UNION SELECT DISTINCT key_version FROM idempotency_records WHERE status > 0 AND expires_at > now()`;
+  for (const { v } of wrappingInData) {
+    if (!envelope.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.wrappingVariable, `data is encrypted under key ${v}, which is not loaded`);
+  }
+  const fingerprintsInData = await db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT fingerprint_key_version AS v FROM cards`;
+  for (const { v } of fingerprintsInData) {
+    if (!fingerprinter.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.fingerprintVariable, `card fingerprints use key ${v}, which is not loaded`);
+  }
+
+  const canaries = await db.keyCanary.findMany();
+  for (const c of canaries) {
+    if (c.purpose === 'wrapping' && envelope.keyVersions.includes(c.version)) {
+      const opened = await envelope.decrypt(c.canary, canaryContext(c.version)).catch((err: unknown) => {
+        if (err instanceof DecryptionFailed) return null;
+        throw err; // the keyring is unavailable: not a mismatch, and not a reason to guess
+      });
+      if (!opened || Buffer.from(opened).toString('utf8') !== CANARY_TEXT) {
+        throw new KeysDoNotMatchData(deps.wrappingVariable, `key ${c.version} does not open what key ${c.version} encrypted: it is other key material under the same version`);
+      }
+    }
+    if (c.purpose === 'fingerprint' && fingerprinter.keyVersions.includes(c.version) && fingerprinter.canary(c.version) !== Buffer.from(c.canary).toString('utf8')) {
+      throw new KeysDoNotMatchData(deps.fingerprintVariable, `fingerprint key ${c.version} is not the key card fingerprints were made with`);
+    }
+  }
+
+  const has = (purpose: string, version: string) => canaries.some((c) => c.purpose === purpose && c.version === version);
+  if (!has('wrapping', envelope.currentKeyVersion)) {
+    const sealed = await envelope.encrypt(Buffer.from(CANARY_TEXT, 'utf8'), canaryContext(envelope.currentKeyVersion));
+    await db.$executeRaw`INSERT INTO key_canaries (purpose, version, canary) VALUES ('wrapping', ${envelope.currentKeyVersion}, ${Buffer.from(sealed.ciphertext)}) ON CONFLICT DO NOTHING`;
+  }
+  if (!has('fingerprint', fingerprinter.keyVersion)) {
+    const canary = Buffer.from(fingerprinter.canary(fingerprinter.keyVersion)!, 'utf8');
+    await db.$executeRaw`INSERT INTO key_canaries (purpose, version, canary) VALUES ('fingerprint', ${fingerprinter.keyVersion}, ${canary}) ON CONFLICT DO NOTHING`;
+  }
+}
