@@ -16,6 +16,8 @@ import { openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
 import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
 import { checkKeysMatchData, KeysDoNotMatchData } from './key-versions/key-check.ts';
+import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from './http/port-check.ts';
+import { DataFolderInUse } from './storage/data-folder-lock.ts';
 import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
 
 const config: VaultConfig = loadConfigOrExit(78);
@@ -27,7 +29,18 @@ const workers = config.database.url ? config.workers : 1;
 /** The process that prints banners and seeds dev data: the only one, or cluster worker 1. */
 const first = cluster.isPrimary || cluster.worker?.id === 1;
 
+/** The listener ports as configured, each with the variable that sets it. */
+const { internal: internalListener, public: publicListener, probe: probeListener } = config.listeners;
+const configuredPorts: ConfiguredPort[] = [
+  { variable: 'VAULT_INTERNAL_PORT', host: internalListener.host, port: internalListener.port },
+  { variable: 'VAULT_PUBLIC_PORT', host: publicListener.host, port: publicListener.port },
+  ...(probeListener ? [{ variable: 'VAULT_PROBE_PORT', host: '127.0.0.1', port: probeListener.port }] : []),
+];
+
 async function start(): Promise<void> {
+  // A taken port fails the start before the database is opened or migrated (cluster workers share the
+  // primary's, which checked them).
+  if (cluster.isPrimary) await assertPortsFree(configuredPorts);
   const db = await openConfiguredDatabase(config);
   if (dev && first) console.error(devModeWarning(db.description));
   const client = await db.database.pool.connect();
@@ -77,11 +90,11 @@ async function start(): Promise<void> {
   if (dev && first) await seedExampleProcessors(vault.services.processors);
   const { internal, public: pub, probe } = config.listeners;
   const listeners: Listening[] = [
-    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections),
-    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections),
+    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[0]!))),
+    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[1]!))),
   ];
   boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
-  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port));
+  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[2]!))));
   if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
   logger.info(
     { mode: config.mode, worker: cluster.worker?.id ?? 0, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
@@ -159,10 +172,17 @@ function runPrimary(count: number): void {
   }
 }
 
+/** A start the operator must fix in the configuration (a taken port, a data folder in use): exit 78, one line. */
+function refusedStart(err: unknown): never {
+  console.error(`vault refused to start: ${(err as Error).message}`);
+  process.exit(78);
+}
+
 if (cluster.isPrimary && workers > 1) {
-  runPrimary(workers);
+  assertPortsFree(configuredPorts).then(() => runPrimary(workers), refusedStart);
 } else {
   start().catch((err: unknown) => {
+    if (err instanceof PortInUse || err instanceof DataFolderInUse) refusedStart(err);
     logger.fatal({ err }, 'vault failed to start');
     console.error(`vault failed to start: ${err instanceof Error ? err.message : 'unknown error'}`);
     process.exit(1);

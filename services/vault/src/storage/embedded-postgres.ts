@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { lockDataFolder } from './data-folder-lock.ts';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -13,6 +15,8 @@ export interface EmbeddedPostgres {
  * server. PGlite is single-connection: the pool on top of it must have max 1.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const release = lockDataFolder(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
@@ -24,6 +28,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     async stop() {
       await server.stop();
       await db.close();
+      release();
     },
   };
 }
