@@ -6,6 +6,9 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine } from '../services/vault/src/cli/command-line.ts';
+
+commandLine({ usage: 'usage: npm run build:card-form   — bundles the hosted card form into services/vault/public/card-form.js' });
 
 await build({
   entryPoints: [path.join(REPO_ROOT, 'services/vault/src/card-form/browser/card-form.ts')],

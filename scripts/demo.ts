@@ -11,6 +11,7 @@ import https from 'node:https';
 import { keysExample, REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
 import { mintDevAssertion } from '../services/vault/src/dev/dev-assertion.ts';
 import { listeningPorts } from '../services/vault/src/dev/listening-ports.ts';
+import { commandLine } from '../services/vault/src/cli/command-line.ts';
 import { approve, openCard } from '../services/processor-sim/src/open-card.ts';
 import { redeemToken } from '../services/processor-sim/src/redeem-client.ts';
 
@@ -20,7 +21,7 @@ const client = (service: string) => ({
   key: readFileSync(keysExample('tls', 'clients', `${service}-key.pem`)),
 });
 
-function call(base: string, method: string, path: string, opts: { service?: string; auth?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
+function call(base: string, method: string, path: string, opts: { service?: string; auth?: string; body?: unknown } = {}): Promise<{ status: number; json: any; requestId: string }> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = https.request(new URL(path, base), {
@@ -31,7 +32,7 @@ function call(base: string, method: string, path: string, opts: { service?: stri
     }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined, requestId: String(res.headers['x-request-id'] ?? '') }));
     });
     req.on('error', reject);
     req.end(body);
@@ -42,6 +43,8 @@ function step(n: number, text: string, detail: unknown): void {
   console.log(`\n${n}. ${text}`);
   console.log(`   ${JSON.stringify(detail)}`);
 }
+
+commandLine({ usage: 'usage: npm run demo   — one whole payment against a dev vault it starts (own ports, throw-away database), every step printed, masked' });
 
 // A vault of the demo's own: ports the OS chooses (read back from its start-up line) and a throw-away
 // embedded database, so the demo runs beside a dev vault, the tests or another demo.
@@ -81,19 +84,19 @@ try {
   const invoice = { id: 'INV-2026-0042', amount: 129_900, currency: 'EUR', merchantId: 'wide-world-importers', partner: 'xero' };
 
   const session = await call(INTERNAL, 'POST', '/v1/card-sessions', { service: 'account-settings', auth: await bearerFor('account-settings'), body: {} });
-  step(1, 'Settings backend (account-settings, mTLS) opens a card-entry session', { status: session.status, id: session.json.id, clientSecret: 'cs_…(given to the browser, never logged)', expiresAt: session.json.expiresAt });
+  step(1, 'Settings backend (account-settings, mTLS) opens a card-entry session', { status: session.status, requestId: session.requestId, id: session.json.id, clientSecret: 'cs_…(given to the browser, never logged)', expiresAt: session.json.expiresAt });
 
   const card = await call(PUBLIC, 'POST', '/v1/cards', {
     auth: `CardSession ${session.json.clientSecret}`,
     body: { number: '4000 0000 0000 0077', expMonth: 8, expYear: new Date().getUTCFullYear() + 2, cardholderName: 'Dana Demo', billingAddress: { name: 'Dana Demo', line1: '1 Harbour St', city: 'Wellington', postalCode: '6011', country: 'NZ' } },
   });
-  step(2, 'Browser posts the card straight to the vault (public listener); the vault answers masked', { status: card.status, id: card.json.id, brand: card.json.brand, bin: card.json.bin, last4: card.json.last4 });
+  step(2, 'Browser posts the card straight to the vault (public listener); the vault answers masked', { status: card.status, requestId: card.requestId, id: card.json.id, brand: card.json.brand, bin: card.json.bin, last4: card.json.last4 });
 
   const list = await call(INTERNAL, 'GET', '/v1/cards', { service: 'payment-flow', auth: await bearerFor('payment-flow') });
-  step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`));
+  step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', { requestId: list.requestId, cards: list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`) });
 
   const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: await bearerFor('payment-flow'), body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
-  step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
+  step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, requestId: token.requestId, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
 
   const redemption = await redeemToken(INTERNAL, {
     certFile: keysExample('tls', 'clients', 'processor-xero-payments.pem'),
@@ -106,10 +109,13 @@ try {
   const opened = await openCard(redemption.jwe, privateJwk, invoice);
   const result = approve(opened);
   step(6, 'Processor opens it with node-jose, checks expiry and the invoice binding, and charges', result);
-  console.log(`\nAPPROVED ${result.brandHint} •••• ${result.last4} for ${(result.amount / 100).toFixed(2)} ${result.currency}`);
+  console.log(
+    `\nAPPROVED ${result.brandHint} •••• ${result.last4} for ${(result.amount / 100).toFixed(2)} ${result.currency} — invoice ${invoice.id}, ` +
+      `merchant ${invoice.merchantId}, partner ${invoice.partner} (approved by the reference processor, services/processor-sim, not a real one)`,
+  );
 
   const again = await call(INTERNAL, 'POST', '/v1/payment-tokens/redeem', { service: 'processor-xero-payments', body: { token: token.json.token } });
-  step(7, 'A second redemption of the same token is refused', { status: again.status, code: again.json.code });
+  step(7, 'A second redemption of the same token is refused', { status: again.status, requestId: again.requestId, code: again.json.code });
 } finally {
   stop();
 }

@@ -13,9 +13,9 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { keysExample, KEYS_EXAMPLE_DIR } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine } from '../services/vault/src/cli/command-line.ts';
 
 const DAYS = '7300';
 const TRUST_DOMAIN = 'vault.internal';
@@ -58,18 +58,10 @@ function signedCert(name: string, subject: string, extensions: string): void {
   rmSync(ext);
 }
 
-const USAGE = 'usage: npm run keys:example -- [--force]   (regenerates keys-example/; --force replaces existing keys)';
-let args;
-try {
-  args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }).values;
-} catch {
-  console.error(USAGE);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values: args } = commandLine({
+  usage: 'usage: npm run keys:example -- [--force]   — regenerates keys-example/ (dev and test material); --force replaces existing keys',
+  options: { force: { type: 'boolean', default: false } },
+});
 /* Precondition: regenerating replaces keys that existing ciphertexts, vectors and clients depend on. */
 if (existsSync(KEYS_EXAMPLE_DIR) && !args.force) {
   console.error(

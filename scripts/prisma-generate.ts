@@ -8,10 +8,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine } from '../services/vault/src/cli/command-line.ts';
 
+const { values } = commandLine({
+  usage: 'usage: npm run generate [-- --if-stale]   — generates the Prisma Client offline (no engine download); --if-stale: only if the schema changed',
+  options: { 'if-stale': { type: 'boolean', default: false } },
+});
 const schema = path.join(REPO_ROOT, 'prisma', 'schema.prisma');
 const marker = path.join(REPO_ROOT, 'services', 'vault', 'src', 'storage', 'prisma-client', 'client.ts');
-if (process.argv.includes('--if-stale') && existsSync(marker) && statSync(marker).mtimeMs >= statSync(schema).mtimeMs) {
+if (values['if-stale'] && existsSync(marker) && statSync(marker).mtimeMs >= statSync(schema).mtimeMs) {
   process.exit(0);
 }
 const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };

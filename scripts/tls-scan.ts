@@ -8,8 +8,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine, usageError } from '../services/vault/src/cli/command-line.ts';
 
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['localhost:8443', 'localhost:8444'];
+const USAGE = [
+  'usage: npm run tls:scan [-- host:port …]   — testssl.sh against the listeners (default localhost:8443 localhost:8444)',
+  'Exit 0 nothing weak, 1 something weak offered or testssl.sh missing (apt-get install testssl.sh), 2 usage.',
+].join('\n');
+const { positionals } = commandLine({ usage: USAGE, positionals: { min: 0, max: 16 } });
+for (const t of positionals) if (!/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(t)) usageError(USAGE, `not host:port: ${t.slice(0, 40)}`);
+const targets = positionals.length ? positionals : ['localhost:8443', 'localhost:8444'];
+if (spawnSync('testssl', ['--version'], { encoding: 'utf8' }).error) {
+  console.error('tls:scan: testssl.sh is not installed (apt-get install testssl.sh)');
+  process.exit(1);
+}
 const out = path.join(REPO_ROOT, 'test-output');
 mkdirSync(out, { recursive: true });
 let weak = false;
@@ -19,7 +30,10 @@ for (const target of targets) {
     timeout: 600_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (run.error) throw new Error(`testssl could not run (apt-get install testssl.sh): ${run.error.message}`);
+  if (run.error) {
+    console.error(`tls:scan: testssl.sh could not run against ${target}`);
+    process.exit(1);
+  }
   const report = run.stdout;
   writeFileSync(path.join(out, `testssl-${target.split(':').pop()}.txt`), report);
   const lines = report.split('\n');

@@ -5,11 +5,11 @@
 import { benchCards } from './cards-bench.ts';
 import { benchRotation } from './rotation-bench.ts';
 import { benchTokens } from './tokens-bench.ts';
+import { commandLine, usageError } from '../../services/vault/src/cli/command-line.ts';
 
 const benches: Record<string, () => Promise<void>> = { cards: benchCards, tokens: benchTokens, rotation: benchRotation };
-const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
-for (const name of names) {
-  const bench = benches[name];
-  if (!bench) throw new Error(`unknown benchmark ${name}; one of ${Object.keys(benches).join(', ')}`);
-  await bench();
-}
+const USAGE = `usage: npm run bench [-- ${Object.keys(benches).join('|')} …]   — the named benchmarks (default all), figures only`;
+const { positionals } = commandLine({ usage: USAGE, positionals: { min: 0, max: 3 } });
+const names = positionals.length ? positionals : Object.keys(benches);
+for (const name of names) if (!benches[name]) usageError(USAGE, `unknown benchmark ${name.slice(0, 40)}`);
+for (const name of names) await benches[name]!();

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { listeningPorts } from '../../services/vault/src/dev/listening-ports.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
+import { startOwnRedis } from '../support/own-redis.ts';
 
 /** A second vault, or one pointed at a taken port, refuses at once with one line naming what to change. */
 const dirs: string[] = [];
@@ -69,5 +70,23 @@ describe('start-up refusals', () => {
     }
     // The lock goes with the vault: a next one starts.
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  }, 120_000);
+
+  it('says when Redis is unreachable at start-up, and when it is back', async () => {
+    const redis = await startOwnRedis();
+    await redis.stop();
+    const vault = spawn(process.execPath, main, { cwd: REPO_ROOT, env: devEnv(path.join(tempDir(), 'pgdata'), { VAULT_REDIS_URL: redis.url }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    vault.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    vault.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 60_000, interval: 200 }).toContain('Redis is unreachable: payment-token routes answer 503 until it is back');
+      await redis.restart();
+      await expect.poll(() => output, { timeout: 15_000, interval: 200 }).toContain('Redis is reachable again');
+    } finally {
+      vault.kill('SIGTERM');
+      await new Promise((r) => vault.once('exit', r));
+      await redis.stop();
+    }
   }, 120_000);
 });

@@ -95,6 +95,17 @@ describe('config', () => {
     }
   });
 
+  it('reports every missing or invalid variable in one run, one line each', () => {
+    const env: Record<string, string> = { ...PROD, VAULT_INTERNAL_PORT: '99999', VAULT_TYPO: 'x' };
+    delete env['VAULT_TLS_CERT_FILE'];
+    delete env['VAULT_ASSERTION_ISSUER'];
+    const err = configError(env);
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(['VAULT_ASSERTION_ISSUER', 'VAULT_INTERNAL_PORT', 'VAULT_TLS_CERT_FILE', 'VAULT_TYPO']);
+    expect(err.message.split('\n')).toHaveLength(4);
+    for (const line of err.message.split('\n')) expect(line).toMatch(/^invalid configuration: VAULT_[A-Z_]+: /);
+    expect(err.message).not.toContain('99999');
+  });
+
   it('the README configuration table lists exactly the variables the schema reads', () => {
     const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
     const table = readme.slice(readme.indexOf('## Configuration'));

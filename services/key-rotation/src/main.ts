@@ -5,17 +5,23 @@
  * run several at once. On a terminal it shows a progress bar; otherwise it writes JSON lines.
  * Exit status: 0 when every row is on the current keys, 1 when rows failed or remain, 2 on a usage/config error.
  */
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
 import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
+import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
 import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
 import { formatReport } from './rotation-report.ts';
 import { rotateKeys, type RotationProgress } from './rotate-keys.ts';
 
-const { values } = parseArgs({
+const USAGE = [
+  'usage: npm run rotate-keys -- [--dry-run] [--batch-size 200] [--concurrency 2]',
+  'Re-encrypts every record still on an older key under VAULT_KEY_CURRENT (and recomputes fingerprints under',
+  'VAULT_FINGERPRINT_KEY_CURRENT) while the vault serves; resumable. Exit 0 done, 1 rows failed or remain, 2 usage or configuration.',
+].join('\n');
+const { values } = commandLine({
+  usage: USAGE,
   options: {
     'dry-run': { type: 'boolean', default: false },
     'batch-size': { type: 'string', default: '200' },
@@ -25,8 +31,7 @@ const { values } = parseArgs({
 const batchSize = Number(values['batch-size']);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000 || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-  console.error('rotate-keys: --batch-size must be 1–10000 and --concurrency 1–32');
-  process.exit(2);
+  usageError(USAGE, '--batch-size must be 1–10000 and --concurrency 1–32');
 }
 
 const config = loadConfigOrExit(2);

@@ -2,18 +2,20 @@
  * `npm run keys:retire -- v1 [--fingerprint]`: marks a wrapping key (or, with --fingerprint, a fingerprint key)
  * retired so the vault and the rotation job stop loading it. Refused while any row is still under it.
  */
-import { parseArgs } from 'node:util';
 import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
 import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
+import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { fingerprint: { type: 'boolean', default: false } } });
-const version = positionals[0];
-if (!version || !/^v[1-9][0-9]*$/.test(version) || positionals.length !== 1) {
-  console.error('usage: npm run keys:retire -- <version> [--fingerprint]');
-  process.exit(2);
-}
+const USAGE = [
+  'usage: npm run keys:retire -- <version> [--fingerprint]',
+  'Marks a wrapping key (or with --fingerprint a fingerprint key) retired: never loaded again. Refused while any',
+  'row still uses it. Exit 0 retired, 1 refused, 2 usage or configuration.',
+].join('\n');
+const { values, positionals } = commandLine({ usage: USAGE, options: { fingerprint: { type: 'boolean', default: false } }, positionals: { min: 1, max: 1 } });
+const version = positionals[0]!;
+if (!/^v[1-9][0-9]*$/.test(version)) usageError(USAGE, `not a key version: use v1, v2, …`);
 const purpose = values.fingerprint ? 'fingerprint' : 'wrapping';
 const config = loadConfigOrExit(2);
 const current = purpose === 'fingerprint' ? config.keys.fingerprint.current : config.keys.wrapping.current;

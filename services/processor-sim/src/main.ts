@@ -7,12 +7,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { approve, openCard } from './open-card.ts';
+import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
 import { redeemToken, type Invoice } from './redeem-client.ts';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../keys-example');
-const { values } = parseArgs({
+const USAGE = [
+  "usage: npm run processor-sim -- --token pt_… --invoice '<json>' [--processor xero-payments] [--vault https://localhost:8443]",
+  'The reference processor: redeems a token over mTLS, opens the JWE with node-jose, checks the invoice binding.',
+].join('\n');
+const { values } = commandLine({
+  usage: USAGE,
   options: {
     vault: { type: 'string', default: 'https://localhost:8443' },
     processor: { type: 'string', default: 'xero-payments' },
@@ -20,10 +25,7 @@ const { values } = parseArgs({
     invoice: { type: 'string' },
   },
 });
-if (!values.token || !values.invoice) {
-  console.error('usage: processor-sim --token pt_… --invoice <json> [--processor xero-payments] [--vault https://localhost:8443]');
-  process.exit(2);
-}
+if (!values.token || !values.invoice) usageError(USAGE, '--token and --invoice are required');
 const id = values.processor;
 const redemption = await redeemToken(
   values.vault,

@@ -4,6 +4,7 @@
 import cluster from 'node:cluster';
 import { unwatchFile, watchFile } from 'node:fs';
 import { buildVault } from './build-vault.ts';
+import { commandLine } from './cli/command-line.ts';
 import { loadConfigOrExit } from './config/load-config.ts';
 import type { VaultConfig } from './config/vault-config.ts';
 import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
@@ -12,7 +13,7 @@ import { createLogger } from './observability/logger.ts';
 import { migrate, readMigrations } from './storage/migrator.ts';
 import { openConfiguredDatabase } from './storage/open-configured-database.ts';
 import { pendingMigrations } from './storage/pending-migrations.ts';
-import { openRedis } from './storage/redis.ts';
+import { logRedisAvailability, openRedis } from './storage/redis.ts';
 import { seedExampleProcessors } from './dev/seed-processors.ts';
 import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
 import { checkKeysMatchData, KeysDoNotMatchData } from './key-versions/key-check.ts';
@@ -20,6 +21,13 @@ import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from './
 import { DataFolderInUse } from './storage/data-folder-lock.ts';
 import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
 
+commandLine({
+  usage: [
+    'usage: npm start   — runs the vault; configured only by environment variables (README "Configuration").',
+    'With none set it runs in a loudly marked DEV MODE on an embedded database and the keys-example/ material.',
+    'Exit 78: invalid configuration, keys that do not match the data, a taken port or data folder (one line each).',
+  ].join('\n'),
+});
 const config: VaultConfig = loadConfigOrExit(78);
 
 const logger = createLogger(config.log.level);
@@ -58,6 +66,7 @@ async function start(): Promise<void> {
   }
 
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
+  logRedisAvailability(redis, logger);
   // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
   redis.once('ready', () => {
     redis.config('GET', 'maxmemory-policy').then(

@@ -1,15 +1,27 @@
 /**
  * `npm run audit:verify`: recomputes every audit chain and names the first broken row. Exit 0 when intact.
  */
-import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { commandLine } from '../cli/command-line.ts';
+import { loadConfigOrExit } from '../config/load-config.ts';
 import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
 import { verifyAuditChain } from './audit-verify.ts';
 
+const { values } = commandLine({
+  usage: [
+    'usage: npm run audit:verify [-- --json]   — recomputes every audit hash chain and names the first broken row.',
+    'Exit 0 intact, 1 broken, 2 could not check, 78 invalid configuration. --json prints the verdict as JSON.',
+  ].join('\n'),
+  options: { json: { type: 'boolean', default: false } },
+});
+const config = loadConfigOrExit(78);
 try {
-  const { database, close } = await openConfiguredDatabase(loadConfig());
+  const { database, close } = await openConfiguredDatabase(config);
   try {
     const verdict = await verifyAuditChain(database.pool);
-    if (verdict.ok) {
+    if (values.json) {
+      console.log(JSON.stringify(verdict));
+      if (!verdict.ok) process.exitCode = 1;
+    } else if (verdict.ok) {
       console.log(`audit:verify: OK — ${verdict.events} events in ${verdict.chains} chain(s), every link intact`);
     } else {
       const b = verdict.brokenAt;
@@ -20,6 +32,6 @@ try {
     await close();
   }
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : `audit:verify: failed (${(err as Error).name})`);
+  console.error(`audit:verify: failed (${(err as Error).name})`);
   process.exitCode = 2;
 }

@@ -1,17 +1,28 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { envSchema, type VaultEnv } from './env-schema.ts';
 import { isInKeysExample, keysExample, REPO_ROOT } from './repo-paths.ts';
 import type { KeySource, RateLimit, VaultConfig } from './vault-config.ts';
 import { DEFAULT_SERVICE_SCOPES } from '../identity/scopes.ts';
 
-/** Invalid configuration: the message is one line that names the variable and never includes its value. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly reason: string;
+}
+
+/**
+ * Invalid configuration: one line per bad variable, each naming it and never including its value. Every
+ * problem of one environment is reported at once, so an operator fixes them in one pass. `variable`: the first.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`invalid configuration: ${variable}: ${reason}`);
+  readonly variable: string;
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: ConfigProblem | readonly ConfigProblem[]) {
+    const list = Array.isArray(problems) ? (problems as readonly ConfigProblem[]) : [problems as ConfigProblem];
+    super(list.map((p) => `invalid configuration: ${p.variable}: ${p.reason}`).join('\n'));
+    this.variable = list[0]!.variable;
+    this.problems = list;
   }
 }
 
@@ -28,15 +39,24 @@ const DEV = {
   fingerprintCurrent: 'v1',
 } as const;
 
-/** Parses the environment once into a frozen config. Throws ConfigError naming the first bad variable. */
+/** Parses the environment once into a frozen config. Throws one ConfigError listing every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): VaultConfig {
-  const unknown = Object.keys(env).find((key) => key.startsWith('VAULT_') && !(key in envSchema.shape));
+  const problems: ConfigProblem[] = [];
+  const fail = (variable: string, reason: string): void => {
+    if (!problems.some((p) => p.variable === variable)) problems.push({ variable, reason });
+  };
   /* Precondition: a misspelt variable would silently fall back to a default. */
-  if (unknown) throw new ConfigError(unknown, 'unknown variable (see the README configuration table)');
-  const parsed = envSchema.safeParse(pickVaultVariables(env));
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('VAULT_') && !(key in envSchema.shape)) fail(key, 'unknown variable (see the README configuration table)');
+  }
+  const given = pickVaultVariables(env);
+  let parsed = envSchema.safeParse(given);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+    // Report each invalid variable, then go on without them (as if unset) to find every other problem too.
+    for (const issue of parsed.error.issues) fail(String(issue.path[0] ?? 'environment'), issue.message);
+    const invalid = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+    parsed = envSchema.safeParse(Object.fromEntries(Object.entries(given).filter(([k]) => !invalid.has(k))));
+    if (!parsed.success) throw new ConfigError(problems);
   }
   const e = parsed.data;
   const production = e.VAULT_MODE === 'production';
@@ -44,26 +64,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const need = <K extends keyof VaultEnv>(name: K, devDefault: NonNullable<VaultEnv[K]>): NonNullable<VaultEnv[K]> => {
     const value = e[name];
     if (value !== undefined) return value as NonNullable<VaultEnv[K]>;
-    if (production) throw new ConfigError(name, 'required in production mode (no dev default applies)');
+    if (production) fail(name, 'required in production mode (no dev default applies)');
     return devDefault;
   };
   const keyFile = (name: keyof VaultEnv, value: string): string => {
     /* Precondition: production never runs on the published example keys and certificates. */
-    if (production && isInKeysExample(value)) throw new ConfigError(name, 'refers to keys-example/, which production mode refuses');
+    if (production && isInKeysExample(value)) fail(name, 'refers to keys-example/, which production mode refuses');
     return path.resolve(REPO_ROOT, value);
   };
 
-  if (production && !e.DATABASE_URL) throw new ConfigError('DATABASE_URL', 'required in production mode (no embedded database)');
+  if (production && !e.DATABASE_URL) fail('DATABASE_URL', 'required in production mode (no embedded database)');
   /* Precondition: in production card ciphertexts and tokens never cross the network in clear, nor to an unverified server. */
-  if (production && new URL(e.DATABASE_URL!).searchParams.get('sslmode') !== 'verify-full') {
-    throw new ConfigError('DATABASE_URL', 'production mode requires sslmode=verify-full (TLS with a verified server)');
+  else if (production && new URL(e.DATABASE_URL!).searchParams.get('sslmode') !== 'verify-full') {
+    fail('DATABASE_URL', 'production mode requires sslmode=verify-full (TLS with a verified server)');
   }
   if (production && e.VAULT_REDIS_URL && !e.VAULT_REDIS_URL.startsWith('rediss://')) {
-    throw new ConfigError('VAULT_REDIS_URL', 'production mode requires rediss:// (TLS)');
+    fail('VAULT_REDIS_URL', 'production mode requires rediss:// (TLS)');
   }
 
   /* Precondition: Node refuses a header deadline later than the whole request's. */
-  if (e.VAULT_HEADERS_TIMEOUT_MS > e.VAULT_REQUEST_TIMEOUT_MS) throw new ConfigError('VAULT_HEADERS_TIMEOUT_MS', 'must not exceed VAULT_REQUEST_TIMEOUT_MS');
+  if (e.VAULT_HEADERS_TIMEOUT_MS > e.VAULT_REQUEST_TIMEOUT_MS) fail('VAULT_HEADERS_TIMEOUT_MS', 'must not exceed VAULT_REQUEST_TIMEOUT_MS');
   const certFile = keyFile('VAULT_TLS_CERT_FILE', need('VAULT_TLS_CERT_FILE', DEV.certFile));
   const keyFilePath = keyFile('VAULT_TLS_KEY_FILE', need('VAULT_TLS_KEY_FILE', DEV.keyFile));
   const loopback = production ? '0.0.0.0' : '127.0.0.1';
@@ -104,7 +124,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       missingGroup: e.VAULT_MISSING_GROUP_POLICY,
     },
     keys: {
-      wrapping: wrappingKeys(e, need, keyFile),
+      wrapping: wrappingKeys(e, need, keyFile, fail),
       fingerprint: {
         dir: keyFile('VAULT_FINGERPRINT_KEYS_DIR', need('VAULT_FINGERPRINT_KEYS_DIR', DEV.fingerprintKeysDir)),
         current: need('VAULT_FINGERPRINT_KEY_CURRENT', DEV.fingerprintCurrent),
@@ -143,6 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     log: { level: e.VAULT_LOG_LEVEL },
     workers: e.VAULT_WORKERS,
   };
+  if (problems.length) throw new ConfigError(problems);
   return deepFreeze(config);
 }
 
@@ -150,16 +171,17 @@ function wrappingKeys(
   e: VaultEnv,
   need: <K extends keyof VaultEnv>(name: K, devDefault: NonNullable<VaultEnv[K]>) => NonNullable<VaultEnv[K]>,
   keyFile: (name: keyof VaultEnv, value: string) => string,
+  fail: (variable: string, reason: string) => void,
 ): KeySource {
   const kind = need('VAULT_KEYRING', 'raw');
   const current = need('VAULT_KEY_CURRENT', DEV.keyCurrent);
   if (kind === 'kms') {
-    if (!e.VAULT_KMS_KEY_ARNS) throw new ConfigError('VAULT_KMS_KEY_ARNS', 'required when VAULT_KEYRING=kms');
-    const arns = Object.fromEntries(e.VAULT_KMS_KEY_ARNS.split(',').map((pair) => pair.split('=', 2) as [string, string]));
-    if (!(current in arns)) throw new ConfigError('VAULT_KEY_CURRENT', 'names no key in VAULT_KMS_KEY_ARNS');
+    if (!e.VAULT_KMS_KEY_ARNS) fail('VAULT_KMS_KEY_ARNS', 'required when VAULT_KEYRING=kms');
+    const arns = Object.fromEntries((e.VAULT_KMS_KEY_ARNS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
+    if (e.VAULT_KMS_KEY_ARNS && !(current in arns)) fail('VAULT_KEY_CURRENT', 'names no key in VAULT_KMS_KEY_ARNS');
     return { kind: 'kms', arns, current };
   }
-  if (e.VAULT_KMS_KEY_ARNS) throw new ConfigError('VAULT_KMS_KEY_ARNS', 'set, but VAULT_KEYRING is not kms');
+  if (e.VAULT_KMS_KEY_ARNS) fail('VAULT_KMS_KEY_ARNS', 'set, but VAULT_KEYRING is not kms');
   return { kind: 'raw', dir: keyFile('VAULT_RAW_KEYS_DIR', need('VAULT_RAW_KEYS_DIR', DEV.rawKeysDir)), current };
 }
 
@@ -186,10 +208,45 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** For command-line entry points: the config, or one line naming the bad variable and exit with `status`. */
+/**
+ * Every file and folder the config names exists (and the raw key folders hold the current keys), so a typo is a
+ * configuration error naming its variable, not a stack trace from deep inside start-up.
+ */
+export function assertConfiguredFilesExist(config: VaultConfig): void {
+  const problems: ConfigProblem[] = [];
+  const must = (variable: string, file: string | null, kind: 'file' | 'folder') => {
+    if (file === null) return;
+    let ok = false;
+    try {
+      ok = kind === 'file' ? statSync(file).isFile() : statSync(file).isDirectory();
+    } catch {
+      ok = false;
+    }
+    if (!ok && !problems.some((p) => p.variable === variable)) problems.push({ variable, reason: `no such ${kind}: ${path.basename(file)}` });
+  };
+  must('VAULT_TLS_CERT_FILE', config.tls.certFile, 'file');
+  must('VAULT_TLS_KEY_FILE', config.tls.keyFile, 'file');
+  must('VAULT_TLS_CLIENT_CA_FILE', config.tls.clientCaFile, 'file');
+  must('VAULT_PUBLIC_TLS_CERT_FILE', config.tls.publicCertFile, 'file');
+  must('VAULT_PUBLIC_TLS_KEY_FILE', config.tls.publicKeyFile, 'file');
+  must('VAULT_ASSERTION_JWKS_FILE', config.identity.assertion.jwksFile, 'file');
+  must('VAULT_REDIS_CA_FILE', config.redis.caFile, 'file');
+  const wrapping = config.keys.wrapping;
+  if (wrapping.kind === 'raw') {
+    must('VAULT_RAW_KEYS_DIR', wrapping.dir, 'folder');
+    must('VAULT_RAW_KEYS_DIR', path.join(wrapping.dir, `${wrapping.current}.key`), 'file');
+  }
+  must('VAULT_FINGERPRINT_KEYS_DIR', config.keys.fingerprint.dir, 'folder');
+  must('VAULT_FINGERPRINT_KEYS_DIR', path.join(config.keys.fingerprint.dir, `fingerprint-${config.keys.fingerprint.current}.key`), 'file');
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** For command-line entry points: the config, or one line per bad variable and exit with `status`. */
 export function loadConfigOrExit(status: number, env: Readonly<Record<string, string | undefined>> = process.env): VaultConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    assertConfiguredFilesExist(config);
+    return config;
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : 'invalid configuration');
     process.exit(status);

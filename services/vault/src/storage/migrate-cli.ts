@@ -2,12 +2,20 @@
  * `npm run migrate`: applies prisma/migrations to the configured database without Prisma's engine binary,
  * recording them in `_prisma_migrations` as `prisma migrate deploy` would. See README "Migrations, offline".
  */
-import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { commandLine } from '../cli/command-line.ts';
+import { loadConfigOrExit } from '../config/load-config.ts';
 import { migrate, MigrationError } from './migrator.ts';
 import { openConfiguredDatabase } from './open-configured-database.ts';
 
+commandLine({
+  usage: [
+    'usage: npm run migrate   — applies prisma/migrations to DATABASE_URL (or the dev embedded database) with no',
+    'engine binary, recording them in _prisma_migrations as `prisma migrate deploy` does. Exit 1 on a failed or',
+    'changed migration, 78 on invalid configuration.',
+  ].join('\n'),
+});
+const config = loadConfigOrExit(78);
 try {
-  const config = loadConfig();
   const { database, description, close } = await openConfiguredDatabase(config);
   const client = await database.pool.connect();
   try {
@@ -21,7 +29,7 @@ try {
     await close();
   }
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof MigrationError) console.error(err.message);
+  if (err instanceof MigrationError) console.error(err.message);
   else console.error(`migrate: failed (${(err as Error).name}: ${(err as Error).message})`);
   process.exitCode = 1;
 }

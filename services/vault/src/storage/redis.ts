@@ -52,6 +52,26 @@ export function withinDeadline<T>(call: Promise<T>, ms = REDIS_DEADLINE_MS): Pro
   return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Says in the log when Redis becomes unreachable (at start-up too) and when it is back: while it is away the
+ * token routes answer 503 and the card routes keep working, and an operator should not have to guess why.
+ */
+export function logRedisAvailability(redis: Redis, logger: { warn(o: object, m: string): void; info(o: object, m: string): void }): void {
+  let state: 'unknown' | 'up' | 'down' = 'unknown';
+  redis.on('ready', () => {
+    if (state === 'down') logger.info({ dependency: 'redis' }, 'Redis is reachable again: payment tokens are served');
+    state = 'up';
+  });
+  const down = () => {
+    if (state === 'down') return;
+    state = 'down';
+    logger.warn({ dependency: 'redis' }, 'Redis is unreachable: payment-token routes answer 503 until it is back (card routes keep working)');
+  };
+  redis.on('error', down);
+  redis.on('end', down);
+  redis.on('close', () => state === 'up' && down());
+}
+
 /** Errors meaning "Redis is not there" (as opposed to a script or data error). */
 export function isRedisUnavailable(err: unknown): boolean {
   const e = err as { name?: string; code?: string; message?: string } | null;
