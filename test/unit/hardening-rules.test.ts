@@ -115,3 +115,14 @@ describe('refused card-session secrets', () => {
     await t.stop();
   });
 });
+
+describe('dev assertions', () => {
+  it('carry exp - iat of exactly their lifetime, whatever second the clock is in (was 301 across a tick: a 401 flake)', async () => {
+    const { decodeJwt } = await import('jose');
+    const { mintDevAssertion } = await import('../../services/vault/src/dev/dev-assertion.ts');
+    for (let i = 0; i < 20; i++) {
+      const claims = decodeJwt(await mintDevAssertion({ sub: 'u', tid: 't' }));
+      expect(claims.exp! - claims.iat!).toBe(300);
+    }
+  });
+});
