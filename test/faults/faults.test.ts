@@ -90,8 +90,7 @@ describe('faults of the vault’s own dependencies under load', () => {
 
   it('Redis killed (SIGKILL) and restarted empty after 2 s', async () => {
     const r = await underLoad(async ({ redis }) => {
-      const stopped = redis.stop();
-      await stopped;
+      await redis.stop();
       await sleep(2_000);
       await redis.restart();
     }, 'redis');

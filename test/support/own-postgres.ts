@@ -11,18 +11,24 @@ function postgresBin(tool: string): string {
   return `/usr/lib/postgresql/${versions[versions.length - 1]}/bin/${tool}`;
 }
 
-/**
- * A PostgreSQL instance of the test's own (initdb into a temp folder, run as the `postgres` user), with
- * `ssl = on` and the example server certificate, refusing any connection that is not TLS.
- */
-export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vault-pg-tls-'));
+/** A fresh cluster (initdb into a temp folder), owned and run by the `postgres` user. */
+function initCluster(prefix: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const data = path.join(dir, 'data');
   const postgresUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const postgresGid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   chownSync(dir, postgresUid, postgresGid);
   const asPostgres = (tool: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' });
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  return { dir, data, postgresUid, postgresGid, asPostgres };
+}
+
+/**
+ * A PostgreSQL instance of the test's own (initdb into a temp folder, run as the `postgres` user), with
+ * `ssl = on` and the example server certificate, refusing any connection that is not TLS.
+ */
+export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const { dir, data, postgresUid, postgresGid, asPostgres } = initCluster('vault-pg-tls-');
   for (const [from, to] of [['vault.pem', 'server.crt'], ['vault-key.pem', 'server.key']] as const) {
     copyFileSync(keysExample('tls', from), path.join(data, to));
     chownSync(path.join(data, to), postgresUid, postgresGid);
@@ -57,13 +63,7 @@ export interface OwnPostgres {
 
 /** A plain PostgreSQL of the test's own (initdb into a temp folder), for tests that stop and start it. */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vault-pg-own-'));
-  const data = path.join(dir, 'data');
-  const postgresUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const postgresGid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  chownSync(dir, postgresUid, postgresGid);
-  const asPostgres = (tool: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' });
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const { dir, data, asPostgres } = initCluster('vault-pg-own-');
   const port = await freePort();
   const startServer = () => asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   startServer();
