@@ -44,6 +44,11 @@ function step(n: number, text: string, detail: unknown): void {
   console.log(`   ${JSON.stringify(detail)}`);
 }
 
+/** A step the demo cannot go on without: stop with its status and error code, never carry on with nothing. */
+function expectStatus(n: number, res: { status: number; json: any }, expected: number): void {
+  if (res.status !== expected) throw new Error(`step ${n} answered ${res.status} ${res.json?.code ?? ''} (expected ${expected})`);
+}
+
 commandLine({ usage: 'usage: npm run demo   — one whole payment against a dev vault it starts (own ports, throw-away database), every step printed, masked' });
 
 // A vault of the demo's own: ports the OS chooses (read back from its start-up line) and a throw-away
@@ -52,7 +57,17 @@ const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'vault-demo-'));
 const vault = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
   cwd: REPO_ROOT,
-  env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata'), VAULT_LOG_LEVEL: 'info' },
+  env: {
+    ...clean,
+    VAULT_INTERNAL_PORT: '0',
+    VAULT_PUBLIC_PORT: '0',
+    VAULT_PROBE_PORT: '0',
+    VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata'),
+    VAULT_LOG_LEVEL: 'info',
+    // Every run pays with the same test card number, and the per-number limit is vault-wide and kept in Redis
+    // across runs: without this, the sixth demo within ten minutes would be (rightly) refused.
+    VAULT_RATE_LIMIT_CARD_NUMBER: '1000/60',
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let vaultOutput = '';
@@ -84,18 +99,22 @@ try {
   const invoice = { id: 'INV-2026-0042', amount: 129_900, currency: 'EUR', merchantId: 'wide-world-importers', partner: 'xero' };
 
   const session = await call(INTERNAL, 'POST', '/v1/card-sessions', { service: 'account-settings', auth: await bearerFor('account-settings'), body: {} });
+  expectStatus(1, session, 201);
   step(1, 'Settings backend (account-settings, mTLS) opens a card-entry session', { status: session.status, requestId: session.requestId, id: session.json.id, clientSecret: 'cs_…(given to the browser, never logged)', expiresAt: session.json.expiresAt });
 
   const card = await call(PUBLIC, 'POST', '/v1/cards', {
     auth: `CardSession ${session.json.clientSecret}`,
     body: { number: '4000 0000 0000 0077', expMonth: 8, expYear: new Date().getUTCFullYear() + 2, cardholderName: 'Dana Demo', billingAddress: { name: 'Dana Demo', line1: '1 Harbour St', city: 'Wellington', postalCode: '6011', country: 'NZ' } },
   });
+  expectStatus(2, card, 201);
   step(2, 'Browser posts the card straight to the vault (public listener); the vault answers masked', { status: card.status, requestId: card.requestId, id: card.json.id, brand: card.json.brand, bin: card.json.bin, last4: card.json.last4 });
 
   const list = await call(INTERNAL, 'GET', '/v1/cards', { service: 'payment-flow', auth: await bearerFor('payment-flow') });
+  expectStatus(3, list, 200);
   step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', { requestId: list.requestId, cards: list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`) });
 
   const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: await bearerFor('payment-flow'), body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
+  expectStatus(4, token, 201);
   step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, requestId: token.requestId, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
 
   const redemption = await redeemToken(INTERNAL, {
