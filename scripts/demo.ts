@@ -4,6 +4,7 @@
  * redeemed and opened by the reference processor, approved. Every step printed, masked.
  */
 import { spawn } from 'node:child_process';
+import { PGlite } from '@electric-sql/pglite';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,10 +74,30 @@ const vault = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/ma
 let vaultOutput = '';
 vault.stdout!.on('data', (d: Buffer) => (vaultOutput += d.toString()));
 vault.stderr!.on('data', (d: Buffer) => (vaultOutput += d.toString()));
+const stopped = new Promise<void>((resolve) => vault.once('exit', () => resolve()));
 const stop = () => {
-  vault.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   vault.kill('SIGTERM');
+  return stopped;
 };
+
+/**
+ * The payment's audit trail, read after the vault has stopped from its embedded database (PGlite lets one
+ * process in at a time): what the vault recorded about this user, in order, with each event's request id.
+ */
+async function printAuditTrail(tenantId: string, userId: string): Promise<void> {
+  const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
+  try {
+    const { rows } = await db.query<{ occurred_at: Date; actor_service: string; action: string; target: string | null; outcome: string; request_id: string }>(
+      `SELECT occurred_at, actor_service, action, target, outcome, request_id FROM audit_events
+        WHERE tenant_id = $1 AND (user_id = $2 OR action LIKE 'payment_token.%') ORDER BY occurred_at, id`,
+      [tenantId, userId],
+    );
+    console.log(`\nAudit trail of this payment (${rows.length} events, hash-chained; npm run audit:verify checks the chains):`);
+    for (const r of rows) console.log(`   ${r.occurred_at.toISOString()}  ${r.request_id}  ${r.actor_service.padEnd(24)} ${r.action.padEnd(22)} ${r.outcome.padEnd(7)} ${r.target ?? ''}`);
+  } finally {
+    await db.close();
+  }
+}
 let INTERNAL = '';
 let PUBLIC = '';
 
@@ -135,6 +156,9 @@ try {
 
   const again = await call(INTERNAL, 'POST', '/v1/payment-tokens/redeem', { service: 'processor-xero-payments', body: { token: token.json.token } });
   step(7, 'A second redemption of the same token is refused', { status: again.status, requestId: again.requestId, code: again.json.code });
+  await stop();
+  await printAuditTrail(user.tid, user.sub);
 } finally {
-  stop();
+  await stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }

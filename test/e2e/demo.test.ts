@@ -10,6 +10,9 @@ describe('npm run demo', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('APPROVED visa •••• 0077 for 1299.00 EUR');
     expect(run.stdout).toContain('"code":"token_not_found"');
+    expect(run.stdout).toContain('approved by the reference processor');
+    expect(run.stdout).toMatch(/Audit trail of this payment \(\d+ events/);
+    for (const action of ['card_session.create', 'card.create', 'card.decrypt', 'payment_token.issue', 'payment_token.redeem']) expect(run.stdout).toContain(action);
     expect(run.stdout + run.stderr).not.toMatch(/4000000000000077|4000 0000 0000 0077"/);
   }, 180_000);
 });
