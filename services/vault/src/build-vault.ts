@@ -61,14 +61,16 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     ...(now ? { now } : {}),
   });
   const metrics = new VaultMetrics();
+  // One keyed digest for both idempotency stores (their keys differ by a prefix).
+  const idempotencyDigest = new KeyedDigest(digestKey, 'idempotency');
   const failedSecrets = new FailedSecretThrottle(config.cardSessions.failedSecrets, uow.repos.audit, logger);
   const deps = {
     services,
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
     idempotency: {
-      redis: new IdempotencyStore(redis, new KeyedDigest(digestKey, 'idempotency'), envelope),
-      database: new WriteIdempotency(new KeyedDigest(digestKey, 'idempotency'), envelope, uow.repos.idempotency),
+      redis: new IdempotencyStore(redis, idempotencyDigest, envelope),
+      database: new WriteIdempotency(idempotencyDigest, envelope, uow.repos.idempotency),
       logger,
     },
     logger,

@@ -1,4 +1,6 @@
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import type { Owner } from '../cards/card-repository.ts';
+import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
 
 export interface CardSessionRecord {
   readonly id: string;
@@ -23,9 +25,9 @@ export interface CardSessionRepository {
   /** Marks the session used; false if another request used it first or it expired meanwhile. */
   consume(id: string, cardId: string, now: Date): Promise<boolean>;
   /** Expiry times of the owner's live (unused, unexpired) sessions, soonest first. */
-  liveExpiries(owner: { readonly tenantId: string; readonly userId: string }, now: Date): Promise<Date[]>;
+  liveExpiries(owner: Owner, now: Date): Promise<Date[]>;
   /** Serialises session creation for one owner until the transaction ends (so the cap holds). */
-  lockOwner(owner: { readonly tenantId: string; readonly userId: string }): Promise<void>;
+  lockOwner(owner: Owner): Promise<void>;
 }
 
 const SELECT = { id: true, tenantId: true, userId: true, groupId: true, billingProfileId: true, createdBy: true, expiresAt: true, usedAt: true } as const;
@@ -45,7 +47,7 @@ export class PrismaCardSessionRepository implements CardSessionRepository {
     return this.db.cardEntrySession.findFirst({ where: { secretHash, expiresAt: { gt: now } }, select: SELECT });
   }
 
-  async liveExpiries(owner: { readonly tenantId: string; readonly userId: string }, now: Date): Promise<Date[]> {
+  async liveExpiries(owner: Owner, now: Date): Promise<Date[]> {
     const rows = await this.db.cardEntrySession.findMany({
       where: { tenantId: owner.tenantId, userId: owner.userId, usedAt: null, expiresAt: { gt: now } },
       select: { expiresAt: true },
@@ -54,9 +56,8 @@ export class PrismaCardSessionRepository implements CardSessionRepository {
     return rows.map((r) => r.expiresAt);
   }
 
-  async lockOwner(owner: { readonly tenantId: string; readonly userId: string }): Promise<void> {
-    const key = `card-sessions|${owner.tenantId.length}:${owner.tenantId}|${owner.userId}`;
-    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+  lockOwner(owner: Owner): Promise<void> {
+    return lockOwnerForTransaction(this.db, 'card-sessions', owner);
   }
 
   async consume(id: string, cardId: string, now: Date): Promise<boolean> {

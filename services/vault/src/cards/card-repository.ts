@@ -1,4 +1,5 @@
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
 import type { CardRecord } from './card-record.ts';
 
 export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
@@ -55,9 +56,8 @@ export class PrismaCardRepository implements CardRepository {
     return this.db.card.count({ where: { tenantId: owner.tenantId, userId: owner.userId } });
   }
 
-  async lockOwner(owner: Owner): Promise<void> {
-    const key = `cards|${owner.tenantId.length}:${owner.tenantId}|${owner.userId}`;
-    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+  lockOwner(owner: Owner): Promise<void> {
+    return lockOwnerForTransaction(this.db, 'cards', owner);
   }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {
