@@ -128,8 +128,8 @@ describe('live updates during rotation', () => {
         batchSize: 50,
         concurrency: 1,
         dryRun: false,
-        beforeWrite: async (table, ids) => {
-          if (table !== 'cards' || !ids.includes(target.id) || patch) return;
+        beforeWrite: async (recordType, ids) => {
+          if (recordType !== 'cards' || !ids.includes(target.id) || patch) return;
           // The job has read and locked the row and is about to write it back: the vault now updates it.
           patch = db.pool
             .query(`UPDATE cards SET cardholder_name = 'Patched Mid-Rotation', exp_month = 7, version = version + 1 WHERE id = $1`, [target.id])

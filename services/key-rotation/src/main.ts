@@ -1,7 +1,8 @@
 /**
  * `npm run rotate-keys -- [--dry-run] [--batch-size N] [--concurrency N]`
- * Re-encrypts every card and billing profile under the current key (VAULT_KEY_CURRENT) and recomputes card
- * fingerprints under the current fingerprint key, while the vault keeps serving. Safe to kill and rerun, and to
+ * Re-encrypts every record of every registered encrypted record type (cards, billing profiles, live idempotency
+ * records) under the current key (VAULT_KEY_CURRENT) and recomputes card fingerprints under the current
+ * fingerprint key, while the vault keeps serving. Safe to kill and rerun, and to
  * run several at once. On a terminal it shows a progress bar; otherwise it writes JSON lines.
  * Exit status: 0 when every row is on the current keys, 1 when rows failed or remain, 2 on a usage/config error.
  */

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AuditStore } from '../../vault/src/audit/audit-store.ts';
-import { billingProfileContext } from '../../vault/src/billing-profiles/billing-profile-secret.ts';
-import { openPan, sealPan } from '../../vault/src/cards/card-secret.ts';
 import { DecryptionFailed, type Envelope } from '../../vault/src/crypto/envelope.ts';
 import type { Fingerprinter } from '../../vault/src/crypto/fingerprint.ts';
+import { encryptionContext, type EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
+import { andHoldsCiphertext, quoted, whereHoldsCiphertext } from '../../vault/src/encrypted-records/record-sql.ts';
+import { ENCRYPTED_RECORD_TYPES } from '../../vault/src/encrypted-records/registry.ts';
 import { isUniqueViolation } from '../../vault/src/storage/database-errors.ts';
 import type { RotationReport, VersionCounts } from './rotation-report.ts';
+import { rotationColumns, SqlParams, staleWhere, unchangedSince } from './rotation-sql.ts';
 
 export interface RotationDeps {
   readonly pool: pg.Pool;
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly audit: AuditStore;
+  /** The tables to rotate: every registered encrypted record type unless a test adds its own. */
+  readonly recordTypes?: readonly EncryptedRecordType[];
 }
 
 export interface RotationProgress {
@@ -29,31 +33,24 @@ export interface RotationOptions {
   readonly dryRun: boolean;
   readonly onProgress?: (progress: RotationProgress) => void;
   /** Test seam: runs after a batch is read and locked, before any row of it is written. */
-  readonly beforeWrite?: (table: Table, ids: readonly string[]) => Promise<void>;
+  readonly beforeWrite?: (recordType: string, ids: readonly string[]) => Promise<void>;
 }
 
-export type Table = 'cards' | 'billing_profiles';
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  ciphertext: Buffer;
-  key_version: string;
-  version: number;
-  fingerprint_key_version?: string;
-}
+/** A row as rotation reads it: column name → value (see `rotationColumns`). */
+type Row = Readonly<Record<string, unknown>>;
 
 /** Advisory-lock namespace for "this rotation run's process is alive". */
 const RUN_LOCK_NAMESPACE = 0x524f54; // 'ROT'
 
 /**
- * Re-encrypts every card and billing profile not yet under the current wrapping key (and recomputes card
- * fingerprints not yet under the current fingerprint key), online:
+ * Re-encrypts every row of every registered encrypted record type (cards, billing profiles, live idempotency
+ * records, …) not yet under the current wrapping key, and recomputes keyed digests (card fingerprints) not yet
+ * under the current fingerprint key, online:
  * - each batch is one transaction that claims its rows with FOR UPDATE SKIP LOCKED, so several workers and several
  *   job processes never take the same row, and live requests wait on a claimed row instead of losing an update;
  * - each row is written back only if its version is still the one read (optimistic check; a row whose version
- *   moved is re-read and retried), with version + 1 so live writers see the change;
+ *   moved is re-read and retried), with version + 1 so live writers see the change (a table with no row version:
+ *   only if its key versions are still the ones read);
  * - the run's counts are updated in the batch's own transaction, so a killed run leaves exactly its committed
  *   batches done, and a rerun picks up every row still on an old key;
  * - plaintext never leaves process memory; failures are audited by row id only.
@@ -62,8 +59,9 @@ export async function rotateKeys(deps: RotationDeps, options: RotationOptions): 
   const started = Date.now();
   const targetKey = deps.envelope.currentKeyVersion;
   const targetFp = deps.fingerprinter.keyVersion;
-  const before = await countVersions(deps.pool);
-  const pending = await countPending(deps.pool, targetKey, targetFp);
+  const recordTypes = deps.recordTypes ?? ENCRYPTED_RECORD_TYPES;
+  const before = await countVersions(deps.pool, recordTypes);
+  const pending = await countPending(deps.pool, recordTypes, targetKey, targetFp);
   const base = { dryRun: options.dryRun, targetKeyVersion: targetKey, targetFingerprintVersion: targetFp, pending, before };
   if (options.dryRun) {
     return { ...base, runId: null, after: before, changed: 0, retried: 0, failed: 0, remaining: pending, abandonedRuns: [], durationMs: Date.now() - started, rowsPerSecond: 0 };
@@ -82,28 +80,28 @@ export async function rotateKeys(deps: RotationDeps, options: RotationOptions): 
     const runEvent = { actorService: 'key-rotation', requestId: runId, target: runId } as const;
     await deps.audit.append({ ...runEvent, action: 'key_rotation.start', outcome: 'success', reason: `to=${targetKey} fingerprint=${targetFp} pending=${pending}` });
 
-    const failedIds = new Set<string>();
     const report = () => options.onProgress?.({ done: totals.changed + totals.failed, total: pending, ...totals });
-    const worker = async (table: Table, skipLocked: boolean) => {
-      let cursor = '';
-      for (;;) {
-        const batch = await rotateBatch(deps, table, { cursor, skipLocked, batchSize: options.batchSize, targetKey, targetFp, runId, failedIds, beforeWrite: options.beforeWrite });
-        if (!batch) return;
-        cursor = batch.cursor;
-        totals.changed += batch.changed;
-        totals.retried += batch.retried;
-        totals.failed += batch.failed;
-        report();
-      }
-    };
-    for (const table of ['cards', 'billing_profiles'] as const) {
-      await Promise.all(Array.from({ length: options.concurrency }, () => worker(table, true)));
+    for (const type of recordTypes) {
+      const failedIds = new Set<string>();
+      const worker = async (skipLocked: boolean) => {
+        let cursor = '';
+        for (;;) {
+          const batch = await rotateBatch(deps, type, { cursor, skipLocked, batchSize: options.batchSize, targetKey, targetFp, runId, failedIds, beforeWrite: options.beforeWrite });
+          if (!batch) return;
+          cursor = batch.cursor;
+          totals.changed += batch.changed;
+          totals.retried += batch.retried;
+          totals.failed += batch.failed;
+          report();
+        }
+      };
+      await Promise.all(Array.from({ length: options.concurrency }, () => worker(true)));
       // One last pass that waits for rows live traffic held during the parallel pass.
-      await worker(table, false);
+      await worker(false);
     }
 
-    const after = await countVersions(deps.pool);
-    const remaining = await countPending(deps.pool, targetKey, targetFp);
+    const after = await countVersions(deps.pool, recordTypes);
+    const remaining = await countPending(deps.pool, recordTypes, targetKey, targetFp);
     const durationMs = Date.now() - started;
     await deps.pool.query(`UPDATE rotation_runs SET status = 'finished', finished_at = now() WHERE id = $1`, [runId]);
     await deps.audit.append({
@@ -130,38 +128,38 @@ interface BatchArgs {
   readonly beforeWrite?: RotationOptions['beforeWrite'];
 }
 
-async function rotateBatch(deps: RotationDeps, table: Table, a: BatchArgs): Promise<{ cursor: string; changed: number; retried: number; failed: number } | null> {
+async function rotateBatch(deps: RotationDeps, type: EncryptedRecordType, a: BatchArgs): Promise<{ cursor: string; changed: number; retried: number; failed: number } | null> {
   const client = await deps.pool.connect();
   const out = { changed: 0, retried: 0, failed: 0 };
+  const [table, id, columns] = [quoted(type.table), quoted(type.idColumn), rotationColumns(type)];
   try {
     await client.query('BEGIN');
-    const cards = table === 'cards';
-    const stale = cards ? `(key_version <> $4 OR fingerprint_key_version <> $5)` : `key_version <> $4`;
-    const columns = `id, tenant_id, user_id, ciphertext, key_version, version${cards ? ', fingerprint_key_version' : ''}`;
+    const p = new SqlParams();
     const { rows } = await client.query<Row>(
       `SELECT ${columns} FROM ${table}
-        WHERE id > $1 AND ${stale} AND NOT (id = ANY($3::text[]))
-        ORDER BY id LIMIT $2 FOR UPDATE${a.skipLocked ? ' SKIP LOCKED' : ''}`,
-      [a.cursor, a.batchSize, [...a.failedIds], a.targetKey, ...(cards ? [a.targetFp] : [])],
+        WHERE ${id} > ${p.add(a.cursor)} AND ${staleWhere(type, p, a.targetKey, a.targetFp)} AND NOT (${id} = ANY(${p.add([...a.failedIds])}::text[]))
+        ORDER BY ${id} LIMIT ${p.add(a.batchSize)} FOR UPDATE${a.skipLocked ? ' SKIP LOCKED' : ''}`,
+      p.values,
     );
     if (rows.length === 0) {
       await client.query('COMMIT');
       return null;
     }
-    await a.beforeWrite?.(table, rows.map((r) => r.id));
+    const idOf = (row: Row) => String(row[type.idColumn]);
+    await a.beforeWrite?.(type.name, rows.map(idOf));
     for (let row of rows) {
       for (let attempt = 1; ; attempt++) {
-        const result = await rewriteRow(deps, client, table, row, a);
+        const result = await rewriteRow(deps, client, type, row, a);
         if (result === 'changed') out.changed++;
         if (result === 'failed') {
           out.failed++;
-          a.failedIds.add(row.id);
-          await deps.audit.append({ action: 'key_rotation.row_failed', outcome: 'failed', actorService: 'key-rotation', requestId: a.runId, target: row.id, reason: 'decryption_failed' });
+          a.failedIds.add(idOf(row));
+          await deps.audit.append({ action: 'key_rotation.row_failed', outcome: 'failed', actorService: 'key-rotation', requestId: a.runId, target: idOf(row), reason: 'decryption_failed' });
         }
         if (result !== 'version_moved') break;
         // The vault changed the row since it was read: re-read it and try again.
         out.retried++;
-        const reread = await client.query<Row>(`SELECT ${columns} FROM ${table} WHERE id = $1 FOR UPDATE`, [row.id]);
+        const reread = await client.query<Row>(`SELECT ${columns} FROM ${table} WHERE ${id} = $1${andHoldsCiphertext(type)} FOR UPDATE`, [idOf(row)]);
         if (!reread.rows[0] || attempt >= 3) break;
         row = reread.rows[0];
       }
@@ -173,7 +171,7 @@ async function rotateBatch(deps: RotationDeps, table: Table, a: BatchArgs): Prom
       out.failed,
     ]);
     await client.query('COMMIT');
-    return { cursor: rows[rows.length - 1]!.id, ...out };
+    return { cursor: idOf(rows[rows.length - 1]!), ...out };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -182,65 +180,76 @@ async function rotateBatch(deps: RotationDeps, table: Table, a: BatchArgs): Prom
   }
 }
 
-async function rewriteRow(deps: RotationDeps, client: pg.PoolClient, table: Table, row: Row, a: BatchArgs): Promise<'changed' | 'version_moved' | 'failed'> {
-  const place = { id: row.id, tenantId: row.tenant_id, userId: row.user_id, ciphertext: row.ciphertext };
+/**
+ * Opens the row's ciphertext with the context the type binds it to, re-seals it under the current key and
+ * recomputes each keyed digest not under the current fingerprint key; writes back only if the row is unchanged.
+ */
+async function rewriteRow(deps: RotationDeps, client: pg.PoolClient, type: EncryptedRecordType, row: Row, a: BatchArgs): Promise<'changed' | 'version_moved' | 'failed'> {
+  const context = encryptionContext(type, row);
+  let plaintext: Uint8Array;
   try {
-    if (table === 'billing_profiles') {
-      const context = billingProfileContext(place);
-      const plaintext = await deps.envelope.decrypt(row.ciphertext, context);
-      const sealed = await deps.envelope.encrypt(plaintext, context);
-      plaintext.fill(0);
-      const res = await client.query(
-        `UPDATE billing_profiles SET ciphertext = $3, key_version = $4, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`,
-        [row.id, row.version, Buffer.from(sealed.ciphertext), sealed.keyVersion],
-      );
-      return res.rowCount === 1 ? 'changed' : 'version_moved';
-    }
-    const pan = await openPan(deps.envelope, place);
-    const sealed = row.key_version === a.targetKey ? null : await sealPan(deps.envelope, place, pan);
-    const fingerprint = row.fingerprint_key_version === a.targetFp ? null : deps.fingerprinter.fingerprint(row.tenant_id, pan);
-    await client.query('SAVEPOINT row_write');
-    try {
-      const res = await client.query(
-        `UPDATE cards SET
-           ciphertext = COALESCE($3, ciphertext), key_version = COALESCE($4, key_version),
-           fingerprint = COALESCE($5, fingerprint), fingerprint_key_version = COALESCE($6, fingerprint_key_version),
-           version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2`,
-        [row.id, row.version, sealed ? Buffer.from(sealed.ciphertext) : null, sealed?.keyVersion ?? null, fingerprint, fingerprint ? a.targetFp : null],
-      );
-      await client.query('RELEASE SAVEPOINT row_write');
-      return res.rowCount === 1 ? 'changed' : 'version_moved';
-    } catch (err) {
-      await client.query('ROLLBACK TO SAVEPOINT row_write');
-      // The owner already holds this PAN under the new fingerprint (a duplicate stored before rotation).
-      if (isUniqueViolation(err)) return 'failed';
-      throw err;
-    }
+    plaintext = await deps.envelope.decrypt(row[type.ciphertextColumn] as Uint8Array, context);
   } catch (err) {
     if (err instanceof DecryptionFailed) return 'failed';
     throw err;
   }
+  const p = new SqlParams();
+  const assignments: string[] = [];
+  let writesDigest = false;
+  try {
+    if (row[type.keyVersionColumn] !== a.targetKey) {
+      const sealed = await deps.envelope.encrypt(plaintext, context);
+      assignments.push(`${quoted(type.ciphertextColumn)} = ${p.add(Buffer.from(sealed.ciphertext))}`, `${quoted(type.keyVersionColumn)} = ${p.add(sealed.keyVersion)}`);
+    }
+    for (const digest of type.digests ?? []) {
+      if (row[digest.keyVersionColumn] === a.targetFp) continue;
+      assignments.push(`${quoted(digest.column)} = ${p.add(digest.compute(deps.fingerprinter, context, plaintext))}`, `${quoted(digest.keyVersionColumn)} = ${p.add(a.targetFp)}`);
+      writesDigest = true;
+    }
+  } finally {
+    plaintext.fill(0);
+  }
+  if (type.rowVersionColumn) assignments.push(`${quoted(type.rowVersionColumn)} = ${quoted(type.rowVersionColumn)} + 1`);
+  if (type.updatedAtColumn) assignments.push(`${quoted(type.updatedAtColumn)} = now()`);
+  // Already on the current keys (moved by someone else since it was read) and nothing to bump: nothing to write.
+  if (assignments.length === 0) return 'changed';
+  const update = `UPDATE ${quoted(type.table)} SET ${assignments.join(', ')} WHERE ${quoted(type.idColumn)} = ${p.add(row[type.idColumn])} AND ${unchangedSince(type, p, row)}`;
+  // A digest may collide with one the owner already holds (a duplicate stored before rotation): only that row fails.
+  if (writesDigest) await client.query('SAVEPOINT row_write');
+  try {
+    const res = await client.query(update, p.values);
+    if (writesDigest) await client.query('RELEASE SAVEPOINT row_write');
+    return res.rowCount === 1 ? 'changed' : 'version_moved';
+  } catch (err) {
+    if (!writesDigest) throw err;
+    await client.query('ROLLBACK TO SAVEPOINT row_write');
+    if (isUniqueViolation(err)) return 'failed';
+    throw err;
+  }
 }
 
-async function countPending(pool: pg.Pool, targetKey: string, targetFp: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM cards WHERE key_version <> $1 OR fingerprint_key_version <> $2)::int
-          + (SELECT count(*) FROM billing_profiles WHERE key_version <> $1)::int AS n`,
-    [targetKey, targetFp],
+async function countPending(pool: pg.Pool, recordTypes: readonly EncryptedRecordType[], targetKey: string, targetFp: string): Promise<number> {
+  const counts = await Promise.all(
+    recordTypes.map(async (type) => {
+      const p = new SqlParams();
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoted(type.table)} WHERE ${staleWhere(type, p, targetKey, targetFp)}`, p.values);
+      return rows[0]!.n;
+    }),
   );
-  return rows[0]!.n;
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
-export async function countVersions(pool: pg.Pool): Promise<VersionCounts> {
-  const group = async (sql: string) =>
-    Object.fromEntries((await pool.query<{ v: string; n: number }>(sql)).rows.map((r) => [r.v, r.n])) as Record<string, number>;
-  const [cards, cardFingerprints, billingProfiles] = await Promise.all([
-    group('SELECT key_version AS v, count(*)::int AS n FROM cards GROUP BY 1 ORDER BY 1'),
-    group('SELECT fingerprint_key_version AS v, count(*)::int AS n FROM cards GROUP BY 1 ORDER BY 1'),
-    group('SELECT key_version AS v, count(*)::int AS n FROM billing_profiles GROUP BY 1 ORDER BY 1'),
+/** Rows per key version, per registered type (its `name`) and per keyed digest (the digest's `name`). */
+export async function countVersions(pool: pg.Pool, recordTypes: readonly EncryptedRecordType[] = ENCRYPTED_RECORD_TYPES): Promise<VersionCounts> {
+  const group = async (type: EncryptedRecordType, keyVersionColumn: string) => {
+    const sql = `SELECT ${quoted(keyVersionColumn)} AS v, count(*)::int AS n FROM ${quoted(type.table)}${whereHoldsCiphertext(type)} GROUP BY 1 ORDER BY 1`;
+    return Object.fromEntries((await pool.query<{ v: string; n: number }>(sql)).rows.map((r) => [r.v, r.n])) as Record<string, number>;
+  };
+  const counted = recordTypes.flatMap((type) => [
+    { name: type.name, counts: group(type, type.keyVersionColumn) },
+    ...(type.digests ?? []).map((digest) => ({ name: digest.name, counts: group(type, digest.keyVersionColumn) })),
   ]);
-  return { cards, cardFingerprints, billingProfiles };
+  return Object.fromEntries(await Promise.all(counted.map(async ({ name, counts }) => [name, await counts] as const)));
 }
 
 /** Runs still marked running whose process is gone (its advisory lock is free) become `abandoned`. */

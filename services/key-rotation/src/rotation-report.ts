@@ -1,9 +1,8 @@
-/** Rows per key version, per table. */
-export interface VersionCounts {
-  readonly cards: Readonly<Record<string, number>>;
-  readonly cardFingerprints: Readonly<Record<string, number>>;
-  readonly billingProfiles: Readonly<Record<string, number>>;
-}
+/**
+ * Rows per key version, keyed by each registered encrypted record type's name (`cards`, `billingProfiles`,
+ * `idempotencyRecords`, …) and each keyed digest's (`cardFingerprints`): `{ cards: { v1: 10, v2: 3 }, … }`.
+ */
+export type VersionCounts = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
 export interface RotationReport {
   readonly runId: string | null;
@@ -26,7 +25,9 @@ export interface RotationReport {
 
 export function formatReport(r: RotationReport): string {
   const counts = (c: VersionCounts) =>
-    `cards ${JSON.stringify(c.cards)}, card fingerprints ${JSON.stringify(c.cardFingerprints)}, billing profiles ${JSON.stringify(c.billingProfiles)}`;
+    Object.entries(c)
+      .map(([name, versions]) => `${name} ${JSON.stringify(versions)}`)
+      .join(', ');
   return [
     `key rotation ${r.dryRun ? '(dry run) ' : ''}to key ${r.targetKeyVersion}, fingerprint key ${r.targetFingerprintVersion}${r.runId ? ` — run ${r.runId}` : ''}`,
     `  before:  ${counts(r.before)}`,

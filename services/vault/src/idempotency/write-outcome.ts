@@ -1,4 +1,5 @@
-import type { Envelope } from '../crypto/envelope.ts';
+import type { EncryptionContext, Envelope } from '../crypto/envelope.ts';
+import { encryptionContext, type EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { IdempotencyRecordRepository } from './idempotency-record-repository.ts';
 
@@ -23,9 +24,27 @@ export interface WriteOutcomeTarget {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * Remembered responses: sealed in `response`, bound to the record key. A reservation (status 0) holds no
+ * ciphertext, and an expired record is never read again (it is purged within a minute): only filled, unexpired
+ * rows are rotated and keep a key from being retired.
+ */
+export const IDEMPOTENCY_OUTCOME_RECORDS: EncryptedRecordType = {
+  name: 'idempotencyRecords',
+  table: 'idempotency_records',
+  idColumn: 'key',
+  ciphertextColumn: 'response',
+  keyVersionColumn: 'key_version',
+  rowVersionColumn: null,
+  updatedAtColumn: null,
+  purpose: 'idempotency',
+  contextColumns: { record: 'key' },
+  holdsCiphertextWhere: `"status" > 0 AND "expires_at" > now()`,
+};
+
 /** Encryption context of a remembered response: bound to its record key. */
-export function outcomeContext(key: string) {
-  return { purpose: 'idempotency', record: key } as const;
+export function outcomeContext(key: string): EncryptionContext {
+  return encryptionContext(IDEMPOTENCY_OUTCOME_RECORDS, { key });
 }
 
 /** A WriteOutcome that stores the result as a JSON response with `statusOf(result)`, ESDK-encrypted. */

@@ -1,6 +1,9 @@
 import type { Envelope } from '../crypto/envelope.ts';
 import { DecryptionFailed } from '../crypto/envelope.ts';
 import type { Fingerprinter } from '../crypto/fingerprint.ts';
+import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
+import { distinctVersionsSql } from '../encrypted-records/record-sql.ts';
+import { ENCRYPTED_RECORD_TYPES } from '../encrypted-records/registry.ts';
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
 
 /** The loaded keys are not the ones the data was written with: the vault must not start. */
@@ -22,6 +25,8 @@ export interface KeyCheckDeps {
   /** Where the wrapping keys come from, and where the fingerprint keys do: named in a refusal. */
   readonly wrappingVariable: string;
   readonly fingerprintVariable: string;
+  /** The tables whose key versions are checked; every registered one unless a test adds its own. */
+  readonly recordTypes?: readonly EncryptedRecordType[];
 }
 
 const CANARY_TEXT = 'payment-vault key canary v1';
@@ -29,8 +34,8 @@ const canaryContext = (version: string) => ({ purpose: 'key-canary', version });
 
 /**
  * At start-up, before any listener opens:
- * 1. every key version the data was written with (cards, billing profiles, live idempotency records; card
- *    fingerprints) is loaded;
+ * 1. every key version the data was written with (every registered encrypted record type — cards, billing
+ *    profiles, live idempotency records — and their keyed digests, card fingerprints) is loaded;
  * 2. every loaded key opens (or, for fingerprint keys, reproduces) the canary written when it became current —
  *    the same version number with other key material (`keys:example` run again, a wrong KMS ARN) is caught here;
  * 3. the current versions get a canary if they have none yet.
@@ -38,16 +43,20 @@ const canaryContext = (version: string) => ({ purpose: 'key-canary', version });
  */
 export async function checkKeysMatchData(deps: KeyCheckDeps): Promise<void> {
   const { db, envelope, fingerprinter } = deps;
-  const wrappingInData = await db.$queryRaw<Array<{ v: string }>>`
-    SELECT DISTINCT key_version AS v FROM cards
-    UNION SELECT DISTINCT key_version FROM billing_profiles
-    UNION SELECT DISTINCT key_version FROM idempotency_records WHERE status > 0 AND expires_at > now()`;
-  for (const { v } of wrappingInData) {
-    if (!envelope.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.wrappingVariable, `data is encrypted under key ${v}, which is not loaded`);
+  const versionsIn = async (type: EncryptedRecordType, keyVersionColumn: string) =>
+    (await db.$queryRawUnsafe<Array<{ v: string }>>(distinctVersionsSql(type, keyVersionColumn))).map((r) => r.v);
+  const recordTypes = deps.recordTypes ?? ENCRYPTED_RECORD_TYPES;
+  for (const type of recordTypes) {
+    for (const v of await versionsIn(type, type.keyVersionColumn)) {
+      if (!envelope.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.wrappingVariable, `data is encrypted under key ${v}, which is not loaded`);
+    }
   }
-  const fingerprintsInData = await db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT fingerprint_key_version AS v FROM cards`;
-  for (const { v } of fingerprintsInData) {
-    if (!fingerprinter.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.fingerprintVariable, `card fingerprints use key ${v}, which is not loaded`);
+  for (const type of recordTypes) {
+    for (const digest of type.digests ?? []) {
+      for (const v of await versionsIn(type, digest.keyVersionColumn)) {
+        if (!fingerprinter.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.fingerprintVariable, `${digest.label} use key ${v}, which is not loaded`);
+      }
+    }
   }
 
   const canaries = await db.keyCanary.findMany();

@@ -1,4 +1,7 @@
 import type { RetiredKeys } from '../crypto/build-crypto.ts';
+import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
+import { countUsingSql, keyVersionColumns } from '../encrypted-records/record-sql.ts';
+import { ENCRYPTED_RECORD_TYPES } from '../encrypted-records/registry.ts';
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
 
 export type KeyPurpose = 'wrapping' | 'fingerprint';
@@ -24,16 +27,16 @@ export class KeyVersionRepository {
   }
 
   /**
-   * Rows still written under `version`: a key with any cannot be retired. Idempotency records are not
-   * re-encrypted by the rotation job (they live at most 24 h): a key is retirable once the live ones expire.
+   * Rows still written under `version` (a ciphertext, or a keyed digest for a fingerprint key), over every
+   * registered encrypted record type: a key with any cannot be retired. The rotation job moves them all,
+   * idempotency records included (only live ones count: an expired record is never opened again).
    */
-  async rowsUsing(purpose: KeyPurpose, version: string): Promise<number> {
-    if (purpose === 'fingerprint') return this.db.card.count({ where: { fingerprintKeyVersion: version } });
-    const [cards, profiles, outcomes] = await Promise.all([
-      this.db.card.count({ where: { keyVersion: version } }),
-      this.db.billingProfile.count({ where: { keyVersion: version } }),
-      this.db.idempotencyRecord.count({ where: { keyVersion: version, expiresAt: { gt: new Date() } } }),
-    ]);
-    return cards + profiles + outcomes;
+  async rowsUsing(purpose: KeyPurpose, version: string, recordTypes: readonly EncryptedRecordType[] = ENCRYPTED_RECORD_TYPES): Promise<number> {
+    const counts = await Promise.all(
+      recordTypes.flatMap((type) =>
+        keyVersionColumns(type, purpose).map(async (column) => (await this.db.$queryRawUnsafe<Array<{ n: number }>>(countUsingSql(type, column), version))[0]?.n ?? 0),
+      ),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 }
