@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { listeningPorts } from '../../services/vault/src/dev/listening-ports.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
+import { TEST_DATABASE_URL } from '../support/test-database.ts';
 
 /** A second vault, or one pointed at a taken port, refuses at once with one line naming what to change. */
 const dirs: string[] = [];
@@ -75,7 +76,9 @@ describe('start-up refusals', () => {
   it('says when Redis is unreachable at start-up, and when it is back', async () => {
     const redis = await startOwnRedis();
     await redis.stop();
-    const vault = spawn(process.execPath, main, { cwd: REPO_ROOT, env: devEnv(path.join(tempDir(), 'pgdata'), { VAULT_REDIS_URL: redis.url }), stdio: ['ignore', 'pipe', 'pipe'] });
+    // On the run's PostgreSQL, not an embedded one: what is under test is Redis, and an embedded database's
+    // first start (initdb in WebAssembly) costs seconds of CPU.
+    const vault = spawn(process.execPath, main, { cwd: REPO_ROOT, env: devEnv(path.join(tempDir(), 'pgdata'), { VAULT_REDIS_URL: redis.url, DATABASE_URL: TEST_DATABASE_URL }), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     vault.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     vault.stderr!.on('data', (d: Buffer) => (output += d.toString()));

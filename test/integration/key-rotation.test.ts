@@ -13,7 +13,7 @@ import { cryptoAt, seedUnderV1, type SeededCard } from '../support/rotation-fixt
 import { scratchDatabase } from '../support/test-database.ts';
 
 /** Enough for many batches on both workers; the rotation rate is measured by `npm run bench -- rotation`, not here. */
-const N = 3_000;
+const N = 1_200;
 let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let db: Database;
 let cards: SeededCard[];
@@ -29,12 +29,12 @@ afterAll(async () => {
   await scratch.drop();
 });
 
-describe('rotating 3,000 cards from v1 to v2', () => {
+describe('rotating 1,200 cards from v1 to v2', () => {
   const v2 = cryptoAt('v2');
   const deps = () => ({ pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new PrismaAuditStore(db.prisma, 2) });
 
   it('a dry run counts and writes nothing', async () => {
-    const report = await rotateKeys(deps(), { batchSize: 500, concurrency: 2, dryRun: true });
+    const report = await rotateKeys(deps(), { batchSize: 100, concurrency: 2, dryRun: true });
     expect(report).toMatchObject({ dryRun: true, pending: N + profiles, changed: 0, runId: null });
     expect(report.before.cards).toEqual({ v1: N });
     expect(report.after).toEqual(report.before);
@@ -43,7 +43,7 @@ describe('rotating 3,000 cards from v1 to v2', () => {
   });
 
   it('re-encrypts every card and profile; each decrypts to its original; the report adds up', async () => {
-    const report = await rotateKeys(deps(), { batchSize: 500, concurrency: 2, dryRun: false });
+    const report = await rotateKeys(deps(), { batchSize: 100, concurrency: 2, dryRun: false });
     expect(report.before).toEqual({ cards: { v1: N }, cardFingerprints: { v1: N }, billingProfiles: { v1: profiles }, idempotencyRecords: {} });
     expect(report.after).toEqual({ cards: { v2: N }, cardFingerprints: { v2: N }, billingProfiles: { v2: profiles }, idempotencyRecords: {} });
     expect(report).toMatchObject({ pending: N + profiles, changed: N + profiles, failed: 0, remaining: 0 });
@@ -75,7 +75,7 @@ describe('rotating 3,000 cards from v1 to v2', () => {
   }, 180_000);
 
   it('a second run finds nothing to do', async () => {
-    const report = await rotateKeys(deps(), { batchSize: 500, concurrency: 2, dryRun: false });
+    const report = await rotateKeys(deps(), { batchSize: 100, concurrency: 2, dryRun: false });
     expect(report).toMatchObject({ pending: 0, changed: 0, remaining: 0 });
   });
 });

@@ -16,12 +16,22 @@ export interface ClientIdentity {
 
 const CA = readFileSync(keysExample('tls', 'ca.pem'));
 
-/** The example client certificate of a service (`payment-flow`, `account-settings`, `processor-xero-payments`, …). */
+const identities = new Map<string, ClientIdentity>();
+
+/**
+ * The example client certificate of a service (`payment-flow`, `account-settings`, `processor-xero-payments`, …),
+ * read from disk once per test file: the same objects every time, so a keep-alive agent reuses its connections.
+ */
 export function clientCert(file: string): ClientIdentity {
-  return {
-    cert: readFileSync(keysExample('tls', 'clients', `${file}.pem`)),
-    key: readFileSync(keysExample('tls', 'clients', `${file}-key.pem`)),
-  };
+  let identity = identities.get(file);
+  if (!identity) {
+    identity = {
+      cert: readFileSync(keysExample('tls', 'clients', `${file}.pem`)),
+      key: readFileSync(keysExample('tls', 'clients', `${file}-key.pem`)),
+    };
+    identities.set(file, identity);
+  }
+  return identity;
 }
 
 export interface RequestOptions {

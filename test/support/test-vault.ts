@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { buildVault, type Vault } from '../../services/vault/src/build-vault.ts';
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import type { VaultConfig } from '../../services/vault/src/config/vault-config.ts';
@@ -49,6 +50,22 @@ export function visa(overrides: Record<string, unknown> = {}): Record<string, un
   return { number: '4242424242424242', expMonth: 12, expYear: FUTURE_YEAR, cardholderName: 'Ada Lovelace', ...overrides };
 }
 
+/**
+ * Signed user assertions, reused for a minute (they live 300 s): signing one per request made the suite pay an
+ * ES256 signature and a key import for every call. A test that needs a particular assertion passes its own.
+ */
+class AssertionCache {
+  private readonly minted = new Map<string, { token: string; at: number }>();
+  async for(claims: AssertionClaims): Promise<string> {
+    const key = JSON.stringify([claims.sub, claims.tid, claims.gid ?? null, claims.azp ?? null]);
+    const hit = this.minted.get(key);
+    if (hit && Date.now() - hit.at < 60_000) return hit.token;
+    const token = await mintDevAssertion(claims);
+    this.minted.set(key, { token, at: Date.now() });
+    return token;
+  }
+}
+
 /** The vault built by its own composition root, on the real test PostgreSQL, listening on ephemeral ports. */
 export async function startTestVault(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestVault> {
   const config = loadConfig({
@@ -75,11 +92,16 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
   publicUrl = `https://localhost:${listeners[1]!.port}`;
 
+  // One keep-alive agent per test vault: a test's requests reuse their TLS connections (per client certificate)
+  // instead of a full mutual-TLS handshake each. Tests about connections pass an agent (or none) of their own.
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  const assertions = new AssertionCache();
   const internal: TestVault['internal'] = async (path, opts = {}) => {
     const headers = { ...opts.headers };
     // As an identity provider would: the assertion is bound (azp) to the service that presents it.
-    if (opts.user) headers['authorization'] ??= `Bearer ${typeof opts.user === 'string' ? opts.user : await mintDevAssertion({ azp: serviceOf(opts.as ?? 'account-settings'), ...opts.user })}`;
+    if (opts.user) headers['authorization'] ??= `Bearer ${typeof opts.user === 'string' ? opts.user : await assertions.for({ azp: serviceOf(opts.as ?? 'account-settings'), ...opts.user })}`;
     return request(internalUrl, path, {
+      agent,
       ...opts,
       headers,
       identity: opts.identity === null ? null : (opts.identity ?? clientCert(opts.as ?? 'account-settings')),
@@ -99,14 +121,15 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     publicUrl,
     logs,
     internal,
-    public: (path, opts = {}) => request(publicUrl, path, opts),
+    public: (path, opts = {}) => request(publicUrl, path, { agent, ...opts }),
     reloadTls: () => listeners.forEach((l) => l.reloadTls()),
     cardSession,
     async addCard(user, card) {
       const secret = await cardSession(user);
-      return request(publicUrl, '/v1/cards', { body: card, headers: { authorization: `CardSession ${secret}` } });
+      return request(publicUrl, '/v1/cards', { agent, body: card, headers: { authorization: `CardSession ${secret}` } });
     },
     async close() {
+      agent.destroy();
       await Promise.all(listeners.map((l) => l.close()));
       await vault.failedSecrets.stop();
       redis.disconnect();

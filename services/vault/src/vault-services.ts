@@ -6,11 +6,11 @@ import type { KeyedDigest } from './crypto/keyed-digest.ts';
 import type { Fingerprinter } from './crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './storage/repositories.ts';
 import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
-import { RedisRevocationEpochs } from './payment-policy/revocation-epochs.ts';
+import { RedisRevocationEpochs, type RevocationEpochs } from './payment-policy/revocation-epochs.ts';
 import { PaymentTokenService } from './payment-tokens/payment-token-service.ts';
 import type { PaymentsConfig } from './payment-tokens/payments-config.ts';
-import { RedisRateLimiter } from './payment-tokens/rate-limiter.ts';
-import { RedisTokenStore } from './payment-tokens/token-store.ts';
+import { RedisRateLimiter, type RateLimiter } from './payment-tokens/rate-limiter.ts';
+import { RedisTokenStore, type TokenStore } from './payment-tokens/token-store.ts';
 import { ProcessorService } from './processors/processor-service.ts';
 import type { Redis } from './storage/redis.ts';
 
@@ -24,11 +24,28 @@ export interface VaultServices {
   readonly paymentTokens: PaymentTokenService;
 }
 
-export interface ServiceDeps {
+/** What the payment path keeps in Redis: tokens, rate-limit counters and revocation epochs. */
+export interface PaymentStores {
+  readonly tokens: TokenStore;
+  readonly rateLimiter: RateLimiter;
+  readonly epochs: RevocationEpochs;
+}
+
+/** The Redis-backed stores, shared by every vault instance (what production runs on). */
+export function redisPaymentStores(redis: Redis): PaymentStores {
+  return { tokens: new RedisTokenStore(redis), rateLimiter: new RedisRateLimiter(redis), epochs: new RedisRevocationEpochs(redis) };
+}
+
+/**
+ * Either `redis`, on which the payment stores are built (the composition root), or the `stores` themselves
+ * (the service tests pass in-memory fakes) — never both, so no store can silently go to the wrong one.
+ */
+export type ServiceDeps = ServiceDepsBase & ({ readonly redis: Redis; readonly stores?: never } | { readonly stores: PaymentStores; readonly redis?: never });
+
+interface ServiceDepsBase {
   readonly uow: VaultUnitOfWork;
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
-  readonly redis: Redis;
   readonly cardSessions: { readonly ttlSeconds: number; readonly publicBaseUrl: () => string };
   readonly payments: PaymentsConfig;
   readonly cardNumberDigest: KeyedDigest;
@@ -39,7 +56,7 @@ export interface ServiceDeps {
 export function buildServices(deps: ServiceDeps): VaultServices {
   const now = deps.now ?? (() => new Date());
   const billingProfiles = new BillingProfileService(deps.uow, deps.envelope);
-  const epochs = new RedisRevocationEpochs(deps.redis);
+  const { tokens, rateLimiter, epochs } = deps.stores ?? redisPaymentStores(deps.redis);
   const cards = new CardService({
     uow: deps.uow,
     envelope: deps.envelope,
@@ -62,8 +79,8 @@ export function buildServices(deps: ServiceDeps): VaultServices {
       billingProfiles,
       processors,
       epochs,
-      tokens: new RedisTokenStore(deps.redis),
-      rateLimiter: new RedisRateLimiter(deps.redis),
+      tokens,
+      rateLimiter,
       cardNumberDigest: deps.cardNumberDigest,
       config: deps.payments,
       now,

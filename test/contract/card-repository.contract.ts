@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { CardRecord } from '../../services/vault/src/cards/card-record.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../services/vault/src/storage/database-errors.ts';
+import { hex, newCard, newOwner, newProfile, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+
+const byCreation = (a: CardRecord, b: CardRecord) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** What the card service relies on from `CardRepository`, for any implementation. */
+export function describeCardRepositoryContract(name: string, subject: Subject<DatabaseSubject>): void {
+  describe(`CardRepository contract (${name})`, () => {
+    const cards = () => subject().uow.repos.cards;
+
+    it('stores a new card as given, version 1, and shows it to its owner only', async () => {
+      const owner = newOwner();
+      const card = newCard(owner);
+      const { card: stored, created } = await cards().insertOrUpdateDuplicate(card, {});
+      expect(created).toBe(true);
+      expect({ ...stored, ciphertext: Buffer.from(stored.ciphertext) }).toMatchObject({ ...card, ciphertext: Buffer.from(card.ciphertext), version: 1 });
+      expect(stored.createdAt).toBeInstanceOf(Date);
+      expect(stored.updatedAt.getTime()).toBeGreaterThanOrEqual(stored.createdAt.getTime());
+      expect(await cards().findOwned(owner, card.id)).toEqual(stored);
+      expect(await cards().findByAnyFingerprint(owner, ['fp_other', card.fingerprint])).toEqual(stored);
+      expect(await cards().findByAnyFingerprint(owner, [])).toBeNull();
+
+      for (const intruder of [newOwner(owner.tenantId), { tenantId: `t-${hex()}`, userId: owner.userId }]) {
+        expect(await cards().findOwned(intruder, card.id)).toBeNull();
+        expect(await cards().findByAnyFingerprint(intruder, [card.fingerprint])).toBeNull();
+        expect(await cards().updateOwned(intruder, card.id, { cardholderName: 'Mallory' })).toBeNull();
+        expect(await cards().deleteOwned(intruder, card.id)).toBe(false);
+        expect(await cards().listOwned(intruder, { limit: 10 })).toEqual([]);
+        expect(await cards().countOwned(intruder)).toBe(0);
+      }
+      expect(await cards().findOwned(owner, card.id)).toEqual(stored);
+    });
+
+    it('keeps one card per owner and fingerprint: the same fingerprint again updates that card', async () => {
+      const owner = newOwner();
+      const first = (await cards().insertOrUpdateDuplicate(newCard(owner), {})).card;
+      const again = newCard(owner, { fingerprint: first.fingerprint, expMonth: 3 });
+      const result = await cards().insertOrUpdateDuplicate(again, { expMonth: 3, cardholderName: 'A. Lovelace', expYear: undefined });
+      expect(result.created).toBe(false);
+      expect(result.card).toMatchObject({ id: first.id, expMonth: 3, expYear: first.expYear, cardholderName: 'A. Lovelace', version: 2 });
+      expect(result.card.createdAt).toEqual(first.createdAt);
+      expect(await cards().findOwned(owner, again.id)).toBeNull();
+      expect(await cards().countOwned(owner)).toBe(1);
+
+      // Another user of the same tenant holding the same card gets a card of their own.
+      const other = newOwner(owner.tenantId);
+      const theirs = await cards().insertOrUpdateDuplicate(newCard(other, { fingerprint: first.fingerprint }), {});
+      expect(theirs.created).toBe(true);
+      expect(theirs.card.id).not.toBe(first.id);
+      expect(await cards().countOwned(owner)).toBe(1);
+    });
+
+    it('lists the owner’s cards in creation order (then id), a page at a time after a cursor', async () => {
+      const owner = newOwner();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await cards().insertOrUpdateDuplicate(newCard(owner), {})).card.id);
+      await cards().insertOrUpdateDuplicate(newCard(newOwner(owner.tenantId)), {});
+      const all = await cards().listOwned(owner, { limit: 100 });
+      expect(all.map((c) => c.id).sort()).toEqual([...ids].sort());
+      expect([...all].sort(byCreation)).toEqual(all);
+
+      const pages: string[][] = [];
+      let after: CardRecord | undefined;
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await cards().listOwned(owner, { limit: 2, ...(after ? { after } : {}) });
+        if (page.length === 0) break;
+        pages.push(page.map((c) => c.id));
+        after = page.at(-1);
+      }
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(all.map((c) => c.id));
+      expect(await cards().listOwned(owner, { limit: 3, after: all[1]! })).toEqual(all.slice(2, 5));
+    });
+
+    it('updates the owner’s card: members left undefined stay, the version counts, fingerprints stay unique', async () => {
+      const owner = newOwner();
+      const card = (await cards().insertOrUpdateDuplicate(newCard(owner), {})).card;
+      const other = (await cards().insertOrUpdateDuplicate(newCard(owner), {})).card;
+      const updated = await cards().updateOwned(owner, card.id, { cardholderName: 'Augusta Ada King', expMonth: undefined });
+      expect(updated).toMatchObject({ id: card.id, cardholderName: 'Augusta Ada King', expMonth: card.expMonth, version: 2 });
+      expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(card.updatedAt.getTime());
+      expect(await cards().findOwned(owner, card.id)).toEqual(updated);
+      expect(await cards().updateOwned(owner, `card_${hex(11)}`, { cardholderName: 'x' })).toBeNull();
+
+      const clash = await cards().updateOwned(owner, card.id, { fingerprint: other.fingerprint }).catch((err: unknown) => err);
+      expect(isUniqueViolation(clash)).toBe(true);
+    });
+
+    it('deletes the owner’s card once', async () => {
+      const owner = newOwner();
+      const card = (await cards().insertOrUpdateDuplicate(newCard(owner), {})).card;
+      expect(await cards().deleteOwned(owner, card.id)).toBe(true);
+      expect(await cards().findOwned(owner, card.id)).toBeNull();
+      expect(await cards().deleteOwned(owner, card.id)).toBe(false);
+      expect(await cards().countOwned(owner)).toBe(0);
+    });
+
+    it('refers only to billing profiles that exist, and counts the cards using one', async () => {
+      const owner = newOwner();
+      const missing = await cards().insertOrUpdateDuplicate(newCard(owner, { billingProfileId: `bp_${hex(11)}` }), {}).catch((err: unknown) => err);
+      expect(isForeignKeyViolation(missing)).toBe(true);
+      expect(await cards().countOwned(owner)).toBe(0);
+
+      const profile = await subject().uow.repos.billingProfiles.insert(newProfile(owner));
+      const card = (await cards().insertOrUpdateDuplicate(newCard(owner, { billingProfileId: profile.id }), {})).card;
+      expect(await cards().countUsingBillingProfile(profile.id)).toBe(1);
+      const inUse = await subject().uow.repos.billingProfiles.deleteOwned(owner, profile.id).catch((err: unknown) => err);
+      expect(isForeignKeyViolation(inUse)).toBe(true);
+      await cards().updateOwned(owner, card.id, { billingProfileId: null });
+      expect(await cards().countUsingBillingProfile(profile.id)).toBe(0);
+      expect(await subject().uow.repos.billingProfiles.deleteOwned(owner, profile.id)).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll } from 'vitest';
+import { redisPaymentStores } from '../../services/vault/src/vault-services.ts';
+import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
+import { FakeClock } from '../support/fakes/fake-clock.ts';
+import { InMemoryRateLimiter } from '../support/fakes/in-memory-rate-limiter.ts';
+import { InMemoryRedis } from '../support/fakes/in-memory-redis.ts';
+import { InMemoryRevocationEpochs } from '../support/fakes/in-memory-revocation-epochs.ts';
+import { InMemoryTokenStore } from '../support/fakes/in-memory-token-store.ts';
+import type { RedisSubject, Subject } from './contract-subjects.ts';
+import { describeRateLimiterContract } from './rate-limiter.contract.ts';
+import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
+import { describeTokenStoreContract } from './token-store.contract.ts';
+
+/**
+ * The token store, rate limiter and revocation epochs, each contract run against the in-memory fakes (one
+ * in-memory Redis on a fake clock: time passes at once) and against the Redis-backed stores on the local Redis
+ * (time passes for real, so those few tests wait a moment). Keys are built from random ids: parallel runs
+ * sharing the Redis never meet.
+ */
+function inMemory(): RedisSubject {
+  const clock = new FakeClock();
+  const redis = new InMemoryRedis(clock);
+  return {
+    tokens: new InMemoryTokenStore(redis),
+    rateLimiter: new InMemoryRateLimiter(redis),
+    epochs: new InMemoryRevocationEpochs(redis),
+    now: () => clock.nowMs(),
+    elapse: async (ms) => clock.advance(ms),
+  };
+}
+
+let redis: Redis;
+function onRedis(): RedisSubject {
+  // The local Redis the integration tests use (the vault's dev default).
+  redis = openRedis('redis://127.0.0.1:6379');
+  const { tokens, rateLimiter, epochs } = redisPaymentStores(redis);
+  return { tokens, rateLimiter, epochs, now: () => Date.now(), elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+}
+
+const subjects: Record<string, RedisSubject> = {};
+beforeAll(async () => {
+  subjects['in-memory fake'] = inMemory();
+  subjects['Redis'] = onRedis();
+  // The client queues nothing while connecting (it fails closed): wait until it is ready.
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+});
+afterAll(() => {
+  redis?.disconnect();
+});
+
+for (const name of ['in-memory fake', 'Redis']) {
+  const subject: Subject<RedisSubject> = () => subjects[name]!;
+  describeTokenStoreContract(name, subject);
+  describeRateLimiterContract(name, subject);
+  describeRevocationEpochsContract(name, subject);
+}

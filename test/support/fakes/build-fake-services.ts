@@ -1,0 +1,80 @@
+import type { AuditRecord } from '../../../services/vault/src/audit/audit-event.ts';
+import { loadConfig } from '../../../services/vault/src/config/load-config.ts';
+import type { VaultConfig } from '../../../services/vault/src/config/vault-config.ts';
+import { buildCrypto } from '../../../services/vault/src/crypto/build-crypto.ts';
+import { KeyedDigest } from '../../../services/vault/src/crypto/keyed-digest.ts';
+import { buildServices, type PaymentStores, type VaultServices } from '../../../services/vault/src/vault-services.ts';
+import { auditEventsOf } from './in-memory-audit-store.ts';
+import { FakeClock } from './fake-clock.ts';
+import { InMemoryRateLimiter } from './in-memory-rate-limiter.ts';
+import { InMemoryRedis } from './in-memory-redis.ts';
+import { InMemoryRevocationEpochs } from './in-memory-revocation-epochs.ts';
+import { InMemoryDatabase } from './in-memory-tables.ts';
+import { InMemoryTokenStore } from './in-memory-token-store.ts';
+import { InMemoryUnitOfWork } from './in-memory-unit-of-work.ts';
+
+export interface FakeVault {
+  readonly services: VaultServices;
+  readonly config: VaultConfig;
+  readonly clock: FakeClock;
+  readonly uow: InMemoryUnitOfWork;
+  readonly db: InMemoryDatabase;
+  readonly redis: InMemoryRedis;
+  readonly stores: PaymentStores;
+  /** Every audit event written so far, in order. */
+  readonly auditEvents: readonly AuditRecord[];
+  /** The audit events of one request. */
+  eventsOf(requestId: string): AuditRecord[];
+}
+
+type Crypto = ReturnType<typeof buildCrypto>;
+const cryptoByKeys = new Map<string, Crypto>();
+
+/** The example keys' crypto, built once per key configuration (reading key files is the slow part). */
+function cryptoFor(keys: VaultConfig['keys']): Crypto {
+  const id = JSON.stringify(keys);
+  let crypto = cryptoByKeys.get(id);
+  if (!crypto) cryptoByKeys.set(id, (crypto = buildCrypto(keys)));
+  return crypto;
+}
+
+/**
+ * The vault's services, wired by the real `buildServices` the way `buildVault` wires them from config, on
+ * in-memory fakes: repositories and unit of work, token store, rate limiter and revocation epochs (one
+ * in-memory Redis), all on one `FakeClock`. The crypto is real (example keys, in-process). `env` is read like
+ * the vault's environment (VAULT_MAX_CARDS_PER_USER, VAULT_RATE_LIMIT_CARD, VAULT_MISSING_GROUP_POLICY, …).
+ */
+export function buildFakeServices(options: { env?: Record<string, string>; clock?: FakeClock } = {}): FakeVault {
+  const config = loadConfig({ VAULT_KEY_CURRENT: 'v1', VAULT_FINGERPRINT_KEY_CURRENT: 'v1', ...options.env });
+  const clock = options.clock ?? new FakeClock();
+  const { envelope, fingerprinter, digestKey } = cryptoFor(config.keys);
+  const db = new InMemoryDatabase();
+  const uow = new InMemoryUnitOfWork(db, clock.now);
+  const redis = new InMemoryRedis(clock);
+  const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis), epochs: new InMemoryRevocationEpochs(redis) };
+  // As in build-vault.ts: keep the two in step.
+  const services = buildServices({
+    uow,
+    envelope,
+    fingerprinter,
+    stores,
+    cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: () => 'https://localhost' },
+    payments: { ...config.payments, missingGroup: config.identity.missingGroup },
+    cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
+    limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
+    now: clock.now,
+  });
+  return {
+    services,
+    config,
+    clock,
+    uow,
+    db,
+    redis,
+    stores,
+    get auditEvents() {
+      return db.auditEvents.entries;
+    },
+    eventsOf: (requestId) => auditEventsOf(db.auditEvents.entries, requestId),
+  };
+}

@@ -1,0 +1,88 @@
+import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
+import type { CardChanges, CardRepository, NewCard, Owner } from '../../../services/vault/src/cards/card-repository.ts';
+import { byCreation, foreignKeyViolation, uniqueViolation, type Binding } from './in-memory-tables.ts';
+
+const owns = (owner: Owner) => (card: CardRecord) => card.tenantId === owner.tenantId && card.userId === owner.userId;
+
+/** Prisma ignores a member set to `undefined` in `data`; so must the fake. */
+function defined<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * `cards` in memory: owner-scoped lookups, one fingerprint per owner (the unique index), the billing-profile
+ * foreign key, and `version`/`updatedAt` moved by every update. `lockOwner` has nothing to do: the unit of
+ * work runs one transaction at a time.
+ */
+export class InMemoryCardRepository implements CardRepository {
+  constructor(private readonly b: Binding) {}
+
+  async findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
+    const card = this.b.db.cards.get(id);
+    return card && owns(owner)(card) ? { ...card } : null;
+  }
+
+  async findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null> {
+    const card = this.owned(owner).find((c) => fingerprints.includes(c.fingerprint));
+    return card ? { ...card } : null;
+  }
+
+  async listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]> {
+    const { after } = page;
+    return this.owned(owner)
+      .filter((c) => !after || byCreation(c, after) > 0)
+      .sort(byCreation)
+      .slice(0, page.limit)
+      .map((c) => ({ ...c }));
+  }
+
+  async countOwned(owner: Owner): Promise<number> {
+    return this.owned(owner).length;
+  }
+
+  async lockOwner(): Promise<void> {}
+
+  async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {
+    const existing = this.owned(card).find((c) => c.fingerprint === card.fingerprint);
+    if (existing) return { card: this.update(existing, onDuplicate), created: false };
+    if (this.b.db.cards.get(card.id)) throw uniqueViolation('cards_pkey');
+    this.checkBillingProfile(card.billingProfileId);
+    const now = this.b.now();
+    const row: CardRecord = { ...card, ciphertext: new Uint8Array(card.ciphertext), version: 1, createdAt: now, updatedAt: now };
+    this.b.db.cards.put(row.id, row, this.b.journal);
+    return { card: { ...row }, created: true };
+  }
+
+  async updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null> {
+    const card = this.b.db.cards.get(id);
+    return card && owns(owner)(card) ? this.update(card, changes) : null;
+  }
+
+  async deleteOwned(owner: Owner, id: string): Promise<boolean> {
+    const card = this.b.db.cards.get(id);
+    return card !== undefined && owns(owner)(card) && this.b.db.cards.delete(id, this.b.journal);
+  }
+
+  async countUsingBillingProfile(billingProfileId: string): Promise<number> {
+    return this.b.db.cards.rows().filter((c) => c.billingProfileId === billingProfileId).length;
+  }
+
+  private owned(owner: Owner): CardRecord[] {
+    return this.b.db.cards.rows().filter(owns(owner));
+  }
+
+  private update(card: CardRecord, changes: CardChanges): CardRecord {
+    const set = defined(changes);
+    if (set.fingerprint !== undefined && this.owned(card).some((c) => c.id !== card.id && c.fingerprint === set.fingerprint)) {
+      throw uniqueViolation('cards_tenant_id_user_id_fingerprint_key');
+    }
+    if (set.billingProfileId !== undefined) this.checkBillingProfile(set.billingProfileId);
+    const row: CardRecord = { ...card, ...set, version: card.version + 1, updatedAt: this.b.now() };
+    this.b.db.cards.put(row.id, row, this.b.journal);
+    return { ...row };
+  }
+
+  private checkBillingProfile(id: string | null): void {
+    if (id !== null && !this.b.db.billingProfiles.get(id)) throw foreignKeyViolation('cards_billing_profile_id_fkey');
+  }
+}

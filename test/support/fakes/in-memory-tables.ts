@@ -1,0 +1,129 @@
+import type { AuditRecord } from '../../../services/vault/src/audit/audit-event.ts';
+import type { BillingProfileRecord } from '../../../services/vault/src/billing-profiles/billing-profile-record.ts';
+import type { CardSessionRecord } from '../../../services/vault/src/card-sessions/card-session-repository.ts';
+import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
+import type { IdempotencyRecord } from '../../../services/vault/src/idempotency/idempotency-record-repository.ts';
+import type { ProcessorRecord } from '../../../services/vault/src/processors/processor-repository.ts';
+
+/**
+ * The storage under the in-memory repositories: tables of rows by primary key, and an undo journal per
+ * transaction. A write inside a transaction records how to undo itself; a rollback replays the journal
+ * backwards. Writes outside a transaction (the `repos` of the unit of work) record nothing and stay, as an
+ * autocommitted statement on another connection does — so a denial audited outside a transaction survives the
+ * transaction's rollback, here as in PostgreSQL.
+ */
+export class Journal {
+  readonly #undo: Array<() => void> = [];
+  #open = true;
+
+  record(undo: () => void): void {
+    this.assertOpen();
+    this.#undo.push(undo);
+  }
+
+  rollback(): void {
+    for (const undo of this.#undo.reverse()) undo();
+    this.#undo.length = 0;
+    this.#open = false;
+  }
+
+  commit(): void {
+    this.#undo.length = 0;
+    this.#open = false;
+  }
+
+  /** Prisma refuses a query on a transaction that has ended; so do the fakes. */
+  assertOpen(): void {
+    if (!this.#open) throw new Error('Transaction already closed: a query was made after the transaction ended');
+  }
+}
+
+/** What a repository is bound to: the tables, the transaction's journal (null: autocommit), and the clock. */
+export interface Binding {
+  readonly db: InMemoryDatabase;
+  readonly journal: Journal | null;
+  readonly now: () => Date;
+}
+
+/** One table: rows by primary key, in insertion order (what PostgreSQL returns for a query without ORDER BY, roughly). */
+export class Table<Row> {
+  readonly #rows = new Map<string, Row>();
+
+  get(key: string): Row | undefined {
+    return this.#rows.get(key);
+  }
+
+  rows(): Row[] {
+    return [...this.#rows.values()];
+  }
+
+  put(key: string, row: Row, journal: Journal | null): void {
+    journal?.assertOpen();
+    const had = this.#rows.has(key);
+    const before = this.#rows.get(key);
+    this.#rows.set(key, row);
+    journal?.record(() => (had ? this.#rows.set(key, before as Row) : this.#rows.delete(key)));
+  }
+
+  delete(key: string, journal: Journal | null): boolean {
+    journal?.assertOpen();
+    if (!this.#rows.has(key)) return false;
+    const before = this.#rows.get(key) as Row;
+    this.#rows.delete(key);
+    journal?.record(() => this.#rows.set(key, before));
+    return true;
+  }
+}
+
+/** An append-only list (the audit log): a rolled-back append disappears, nothing else ever does. */
+export class AppendLog<Entry> {
+  readonly #entries: Entry[] = [];
+
+  get entries(): readonly Entry[] {
+    return this.#entries;
+  }
+
+  append(entry: Entry, journal: Journal | null): void {
+    journal?.assertOpen();
+    this.#entries.push(entry);
+    journal?.record(() => this.#entries.splice(this.#entries.lastIndexOf(entry), 1));
+  }
+}
+
+/** The error shapes the services classify (`storage/database-errors.ts`), as Prisma raises them. */
+export function uniqueViolation(constraint: string): Error {
+  return Object.assign(new Error(`Unique constraint failed on ${constraint}`), { code: 'P2002' });
+}
+
+export function foreignKeyViolation(constraint: string): Error {
+  return Object.assign(new Error(`Foreign key constraint violated: ${constraint}`), { code: 'P2003' });
+}
+
+export function recordNotFound(what: string): Error {
+  return Object.assign(new Error(`No record was found for an update (${what})`), { code: 'P2025' });
+}
+
+/** PostgreSQL's text order under the C collation the test database uses: by code point. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Creation order, ties broken by id: the ORDER BY of every paged list. */
+export function byCreation(a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || byText(a.id, b.id);
+}
+
+export type StoredCardSession = CardSessionRecord & { readonly secretHash: string; readonly cardId: string | null };
+export type StoredIdempotencyRecord = IdempotencyRecord & { readonly key: string; readonly expiresAt: Date };
+
+/** Every table the vault's repositories touch, in memory. */
+export class InMemoryDatabase {
+  readonly cards = new Table<CardRecord>();
+  readonly billingProfiles = new Table<BillingProfileRecord>();
+  readonly cardSessions = new Table<StoredCardSession>();
+  readonly processors = new Table<ProcessorRecord>();
+  readonly tenants = new Table<{ readonly id: string; readonly paymentsEnabled: boolean }>();
+  readonly tenantGroups = new Table<{ readonly tenantId: string; readonly id: string; readonly paymentsEnabled: boolean }>();
+  readonly idempotencyRecords = new Table<StoredIdempotencyRecord>();
+  readonly auditEvents = new AppendLog<AuditRecord>();
+}

@@ -1,0 +1,76 @@
+import type { Repositories, VaultUnitOfWork } from '../../../services/vault/src/storage/repositories.ts';
+import type { TransactionOutcome } from '../../../services/vault/src/storage/unit-of-work.ts';
+import { InMemoryAuditStore } from './in-memory-audit-store.ts';
+import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
+import { InMemoryCardRepository } from './in-memory-card-repository.ts';
+import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
+import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-record-repository.ts';
+import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
+import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
+import { InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
+
+/** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
+export function inMemoryRepositories(binding: Binding): Repositories {
+  return {
+    cards: new InMemoryCardRepository(binding),
+    billingProfiles: new InMemoryBillingProfileRepository(binding),
+    cardSessions: new InMemoryCardSessionRepository(binding),
+    processors: new InMemoryProcessorRepository(binding),
+    paymentSettings: new InMemoryPaymentSettingsRepository(binding),
+    audit: new InMemoryAuditStore(binding),
+    idempotency: new InMemoryIdempotencyRecordRepository(binding),
+  };
+}
+
+/** One transaction at a time: what the advisory locks (`lockOwner`) and the idempotency key's row lock give in PostgreSQL. */
+class AsyncMutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => held);
+    return acquired;
+  }
+}
+
+/**
+ * The vault's unit of work over in-memory tables. `transaction` is all or nothing: its writes (audit events
+ * included) are journaled and undone if `fn` or the outcome throws; transactions run one after another, so a
+ * per-owner cap checked under `lockOwner` holds under concurrency as it does with PostgreSQL's advisory lock.
+ * Unlike PostgreSQL: a transaction's uncommitted writes are visible to `repos` while it runs; a transaction
+ * started inside another waits for it forever (PostgreSQL would run it beside, on another connection); and an
+ * audit event appended through `repos` while an open transaction has appended one never waits (in PostgreSQL
+ * it may pick the chain whose head row that transaction holds, and wait for it). No service relies on any of
+ * these.
+ */
+export class InMemoryUnitOfWork implements VaultUnitOfWork {
+  readonly repos: Repositories;
+  readonly #mutex = new AsyncMutex();
+
+  constructor(
+    readonly db: InMemoryDatabase,
+    private readonly now: () => Date,
+  ) {
+    this.repos = inMemoryRepositories({ db, journal: null, now });
+  }
+
+  async transaction<T>(fn: (repos: Repositories) => Promise<T>, outcome?: TransactionOutcome<Repositories, T>): Promise<T> {
+    const release = await this.#mutex.lock();
+    const journal = new Journal();
+    const repos = inMemoryRepositories({ db: this.db, journal, now: this.now });
+    try {
+      await outcome?.reserve(repos);
+      const result = await fn(repos);
+      await outcome?.record(repos, result);
+      journal.commit();
+      return result;
+    } catch (err) {
+      journal.rollback();
+      throw err;
+    } finally {
+      release();
+    }
+  }
+}
