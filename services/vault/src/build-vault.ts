@@ -14,7 +14,7 @@ import { IdempotencyStore } from './idempotency/idempotency-store.ts';
 import { WriteIdempotency } from './idempotency/write-idempotency.ts';
 import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
-import { buildServices, type VaultServices } from './vault-services.ts';
+import { buildServices, serviceSettings, type VaultServices } from './vault-services.ts';
 import { FailedSecretThrottle } from './http/failed-secret-throttle.ts';
 
 export interface Vault {
@@ -51,13 +51,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     envelope,
     fingerprinter,
     redis,
-    cardSessions: {
-      ttlSeconds: config.cardSessions.ttlSeconds,
-      publicBaseUrl: () => config.listeners.publicBaseUrl ?? boundPublicBaseUrl?.() ?? 'https://localhost',
-    },
-    payments: { ...config.payments, missingGroup: config.identity.missingGroup },
-    cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
-    limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
+    ...serviceSettings(config, digestKey, () => boundPublicBaseUrl?.() ?? 'https://localhost'),
     ...(now ? { now } : {}),
   });
   const metrics = new VaultMetrics();

@@ -2,7 +2,9 @@ import { BillingProfileService } from './billing-profiles/billing-profile-servic
 import { CardSessionService } from './card-sessions/card-session-service.ts';
 import { CardService } from './cards/card-service.ts';
 import type { Envelope } from './crypto/envelope.ts';
-import type { KeyedDigest } from './crypto/keyed-digest.ts';
+import { KeyedDigest } from './crypto/keyed-digest.ts';
+import type { VaultConfig } from './config/vault-config.ts';
+import type { Secret } from './crypto/secret.ts';
 import type { Fingerprinter } from './crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './storage/repositories.ts';
 import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
@@ -51,6 +53,19 @@ interface ServiceDepsBase {
   readonly cardNumberDigest: KeyedDigest;
   readonly limits: { readonly maxCardsPerUser: number; readonly maxLiveCardSessions: number };
   readonly now?: () => Date;
+}
+
+/**
+ * The part of the service deps that comes from configuration: one mapping, used by the composition root and by
+ * the service tests' fake vault, so the two cannot wire the services differently.
+ */
+export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Array>, publicBaseUrl: () => string): Pick<ServiceDepsBase, 'cardSessions' | 'payments' | 'cardNumberDigest' | 'limits'> {
+  return {
+    cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: () => config.listeners.publicBaseUrl ?? publicBaseUrl() },
+    payments: { ...config.payments, missingGroup: config.identity.missingGroup },
+    cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
+    limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
+  };
 }
 
 export function buildServices(deps: ServiceDeps): VaultServices {

@@ -2,8 +2,7 @@ import type { AuditRecord } from '../../../services/vault/src/audit/audit-event.
 import { loadConfig } from '../../../services/vault/src/config/load-config.ts';
 import type { VaultConfig } from '../../../services/vault/src/config/vault-config.ts';
 import { buildCrypto } from '../../../services/vault/src/crypto/build-crypto.ts';
-import { KeyedDigest } from '../../../services/vault/src/crypto/keyed-digest.ts';
-import { buildServices, type PaymentStores, type VaultServices } from '../../../services/vault/src/vault-services.ts';
+import { buildServices, serviceSettings, type PaymentStores, type VaultServices } from '../../../services/vault/src/vault-services.ts';
 import { auditEventsOf } from './in-memory-audit-store.ts';
 import { FakeClock } from './fake-clock.ts';
 import { InMemoryRateLimiter } from './in-memory-rate-limiter.ts';
@@ -52,16 +51,12 @@ export function buildFakeServices(options: { env?: Record<string, string>; clock
   const uow = new InMemoryUnitOfWork(db, clock.now);
   const redis = new InMemoryRedis(clock);
   const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis), epochs: new InMemoryRevocationEpochs(redis) };
-  // As in build-vault.ts: keep the two in step.
   const services = buildServices({
     uow,
     envelope,
     fingerprinter,
     stores,
-    cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: () => 'https://localhost' },
-    payments: { ...config.payments, missingGroup: config.identity.missingGroup },
-    cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
-    limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
+    ...serviceSettings(config, digestKey, () => 'https://localhost'),
     now: clock.now,
   });
   return {
