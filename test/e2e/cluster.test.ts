@@ -5,6 +5,7 @@ import { TEST_DATABASE_URL } from '../support/test-database.ts';
 import { FUTURE_YEAR, newUser } from '../support/test-vault.ts';
 import { startVaultProcess } from '../support/vault-process.ts';
 
+/** Slow on purpose: node:cluster needs a real primary and two worker processes, each loading the whole vault. */
 describe('VAULT_WORKERS=2 (node:cluster)', () => {
   it('serves the card flow from two workers and stops on SIGTERM', async () => {
     const vault = await startVaultProcess({

@@ -10,6 +10,7 @@ import { dropDatabase, ensureDatabase, TEST_DATABASE_URL, withDatabase } from '.
  * Every command behaves like a Unix tool: `--help` prints its usage and exits 0 with no side effect (checked
  * against an empty database that must stay empty, and the example keys that must stay as they are); an unknown
  * option is one line on stderr and exit 2.
+ * Slow on purpose: each command is run as an operator runs it, through npm with its pre-steps (≈20 processes).
  */
 const COMMANDS = [
   'start', 'migrate', 'audit:verify', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',

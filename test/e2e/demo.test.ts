@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
 
+/** Slow on purpose (≈10 s of CPU): the demo is what a new user runs — npm, an embedded database's first start, a
+ * vault and the reference processor as processes — so it is run whole, as they would. */
 describe('npm run demo', () => {
   it('runs a whole payment through a dev vault and the reference processor (node-jose), masked', () => {
     const env = envWithoutVaultSettings();

@@ -16,6 +16,7 @@ import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts'
  * A vault must not serve with keys that cannot open its own data: at start-up every key version the data uses
  * must be loaded, and every loaded key must open the canary written when it became current. Otherwise: exit 78
  * and one line naming the key version and the variable to fix.
+ * Slow on purpose: a refusal at start-up can only be seen on a real vault process (four starts).
  */
 let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 const dirs: string[] = [];

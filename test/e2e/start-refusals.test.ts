@@ -10,7 +10,11 @@ import { envWithoutVaultSettings } from '../support/run-script.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
 
-/** A second vault, or one pointed at a taken port, refuses at once with one line naming what to change. */
+/**
+ * A second vault, or one pointed at a taken port, refuses at once with one line naming what to change.
+ * Slow on purpose: real vault processes, one of them on an embedded database started from nothing (the lock is
+ * that database's).
+ */
 const dirs: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vault-refusal-'));
