@@ -5,16 +5,9 @@
  * fingerprint key, while the vault keeps serving. Safe to kill and rerun, and to
  * run several at once. On a terminal it shows a progress bar; otherwise it writes JSON lines.
  * Exit status: 0 when every row is on the current keys, 1 when rows failed or remain, 2 on a usage/config error.
+ * This file only parses the command line (so `--help` loads nothing of the vault); rotate-keys-run.ts does the work.
  */
-import cliProgress from 'cli-progress';
-import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
-import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
-import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
-import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
-import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
-import { formatReport } from './rotation-report.ts';
-import { rotateKeys, type RotationProgress } from './rotate-keys.ts';
 
 const USAGE = [
   'usage: npm run rotate-keys -- [--dry-run] [--batch-size 200] [--concurrency 2]',
@@ -35,40 +28,5 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000 || !Numb
   usageError(USAGE, '--batch-size must be 1–10000 and --concurrency 1–32');
 }
 
-const config = loadConfigOrExit(2);
-
-const db = await openConfiguredDatabase({ ...config, database: { ...config.database, poolMax: Math.max(config.database.poolMax, concurrency + 3) } });
-const tty = process.stdout.isTTY === true;
-const bar = tty ? new cliProgress.SingleBar({ format: 'rotating [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic) : null;
-const started = Date.now();
-let lastLine = 0;
-const onProgress = (p: RotationProgress) => {
-  const rate = Math.round(p.done / Math.max(0.001, (Date.now() - started) / 1000));
-  if (bar) {
-    if (bar.getTotal() !== p.total) bar.start(p.total, 0, { rate });
-    bar.update(p.done, { rate });
-  } else if (Date.now() - lastLine > 1_000 || p.done === p.total) {
-    lastLine = Date.now();
-    const secondsLeft = rate > 0 ? Math.round((p.total - p.done) / rate) : null;
-    console.log(JSON.stringify({ event: 'key_rotation.progress', ...p, rowsPerSecond: rate, secondsLeft }));
-  }
-};
-
-try {
-  const retired = await new KeyVersionRepository(db.database.prisma).retired();
-  const { envelope, fingerprinter } = buildCrypto(config.keys, retired);
-  const report = await rotateKeys(
-    { pool: db.database.pool, envelope, fingerprinter, audit: new PrismaAuditStore(db.database.prisma, config.audit.chains) },
-    { batchSize, concurrency, dryRun: values['dry-run'], onProgress },
-  );
-  bar?.stop();
-  if (tty) console.log(formatReport(report));
-  else console.log(JSON.stringify({ event: 'key_rotation.report', ...report }));
-  process.exitCode = report.failed > 0 || (!report.dryRun && report.remaining > 0) ? 1 : 0;
-} catch (err) {
-  bar?.stop();
-  console.error(`rotate-keys: failed (${(err as Error).name}: ${(err as Error).message}); rerun to resume`);
-  process.exitCode = 1;
-} finally {
-  await db.close();
-}
+const { runRotateKeys } = await import('./rotate-keys-run.ts');
+await runRotateKeys({ dryRun: values['dry-run'], batchSize, concurrency });

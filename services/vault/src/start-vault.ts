@@ -1,0 +1,197 @@
+/**
+ * The vault's start, loaded by main.ts once the command line is parsed: config → database (embedded in dev) →
+ * keys → listeners, in one process or as a node:cluster primary and its workers (VAULT_WORKERS).
+ */
+import cluster from 'node:cluster';
+import { unwatchFile, watchFile } from 'node:fs';
+import { buildVault } from './build-vault.ts';
+import { loadConfigOrExit } from './config/load-config.ts';
+import type { VaultConfig } from './config/vault-config.ts';
+import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
+import { listenInternal, listenProbe, listenPublic, type Listening } from './http/listeners.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { migrate, readMigrations } from './storage/migrator.ts';
+import { openConfiguredDatabase } from './storage/open-configured-database.ts';
+import { pendingMigrations } from './storage/pending-migrations.ts';
+import { logRedisAvailability, openRedis } from './storage/redis.ts';
+import { seedExampleProcessors } from './dev/seed-processors.ts';
+import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
+import { checkKeysMatchData, KeysDoNotMatchData } from './key-versions/key-check.ts';
+import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from './http/port-check.ts';
+import { DataFolderInUse } from './storage/data-folder-lock.ts';
+import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
+
+/**
+ * Runs the vault as configured by the environment; exit 78 on invalid configuration, keys that do not match the
+ * data, a taken port or data folder, 1 on any other failed start. Also the body of every cluster worker.
+ */
+export function startVault(): void {
+  const config: VaultConfig = loadConfigOrExit(78);
+  const logger = createLogger(config.log.level);
+  /** Only one process may open the embedded dev database. */
+  const workers = config.database.url ? config.workers : 1;
+
+  /** The listener ports as configured, each with the variable that sets it. */
+  const { internal: internalListener, public: publicListener, probe: probeListener } = config.listeners;
+  const configuredPorts: ConfiguredPort[] = [
+    { variable: 'VAULT_INTERNAL_PORT', host: internalListener.host, port: internalListener.port },
+    { variable: 'VAULT_PUBLIC_PORT', host: publicListener.host, port: publicListener.port },
+    ...(probeListener ? [{ variable: 'VAULT_PROBE_PORT', host: '127.0.0.1', port: probeListener.port }] : []),
+  ];
+
+  if (cluster.isPrimary && workers > 1) {
+    assertPortsFree(configuredPorts).then(() => runPrimary(workers, logger), refusedStart);
+  } else {
+    start(config, logger, configuredPorts).catch((err: unknown) => {
+      if (err instanceof PortInUse || err instanceof DataFolderInUse) refusedStart(err);
+      logger.fatal({ err }, 'vault failed to start');
+      console.error(`vault failed to start: ${err instanceof Error ? err.message : 'unknown error'}`);
+      process.exit(1);
+    });
+  }
+}
+
+async function start(config: VaultConfig, logger: Logger, configuredPorts: readonly ConfiguredPort[]): Promise<void> {
+  const dev = config.mode === 'dev';
+  /** The process that prints banners and seeds dev data: the only one, or cluster worker 1. */
+  const first = cluster.isPrimary || cluster.worker?.id === 1;
+  // A taken port fails the start before the database is opened or migrated (cluster workers share the
+  // primary's, which checked them).
+  if (cluster.isPrimary) await assertPortsFree(configuredPorts);
+  const db = await openConfiguredDatabase(config);
+  if (dev && first) console.error(devModeWarning(db.description));
+  const client = await db.database.pool.connect();
+  try {
+    if (dev) {
+      const report = await migrate(client);
+      if (report.applied.length) logger.info({ applied: report.applied }, 'dev mode applied migrations');
+    } else {
+      const pending = await pendingMigrations(client, readMigrations());
+      /* Precondition: production never changes its own schema; it refuses to run on an old one. */
+      if (pending.length) throw new Error(`database is missing migrations (${pending.join(', ')}); run npm run migrate`);
+    }
+  } finally {
+    client.release();
+  }
+
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
+  logRedisAvailability(redis, logger);
+  // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
+  redis.once('ready', () => {
+    redis.config('GET', 'maxmemory-policy').then(
+      (reply) => {
+        const policy = (reply as string[])[1];
+        if (policy && policy !== 'noeviction') logger.warn({ policy }, 'Redis may evict keys; the vault needs maxmemory-policy noeviction');
+      },
+      () => {},
+    );
+  });
+  const retired = await new KeyVersionRepository(db.database.prisma).retired();
+  let boundPublicBaseUrl = 'https://localhost';
+  const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
+  try {
+    await checkKeysMatchData({
+      db: db.database.prisma,
+      envelope: vault.envelope,
+      fingerprinter: vault.fingerprinter,
+      wrappingVariable: config.keys.wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
+      fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR',
+    });
+  } catch (err) {
+    /* Precondition: a vault whose keys cannot open its own data must not serve (it would answer 500s). */
+    if (err instanceof KeysDoNotMatchData) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  if (dev && first) await seedExampleProcessors(vault.services.processors);
+  const { internal, public: pub, probe } = config.listeners;
+  const listeners: Listening[] = [
+    await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[0]!))),
+    await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[1]!))),
+  ];
+  boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
+  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[2]!))));
+  if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
+  logger.info(
+    { mode: config.mode, worker: cluster.worker?.id ?? 0, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
+    'payment vault listening',
+  );
+
+  // Certificate rotation without a restart: on SIGHUP, and when a certificate or key file changes on disk.
+  const reloadTls = (why: string) => {
+    try {
+      for (const l of listeners) l.reloadTls();
+      logger.info({ why }, 'TLS certificates reloaded');
+    } catch (err) {
+      logger.error({ why, err }, 'TLS reload failed; still serving the previous certificates');
+    }
+  };
+  process.on('SIGHUP', () => reloadTls('SIGHUP'));
+  const tlsFiles = [...new Set([config.tls.certFile, config.tls.keyFile, config.tls.clientCaFile, config.tls.publicCertFile, config.tls.publicKeyFile])];
+  for (const file of tlsFiles) watchFile(file, { interval: 5_000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadTls(`changed: ${file}`));
+
+  // Expired idempotency records (a card add's hold a keyed digest of its request) are deleted within a minute.
+  const purge = setInterval(() => {
+    purgeExpiredIdempotency(vault.uow.repos.idempotency).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+  }, 60_000);
+  purge.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    for (const file of tlsFiles) unwatchFile(file);
+    clearInterval(purge);
+    await Promise.all(listeners.map((l) => l.close()));
+    await vault.failedSecrets.stop();
+    redis.disconnect();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * Several workers (VAULT_WORKERS) share the listeners through node:cluster: one Node process keeps about one
+ * core busy, and a vault process is stateless. The primary only forks, forwards signals and replaces a worker
+ * that dies.
+ */
+function runPrimary(count: number, logger: Logger): void {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    // A configuration a worker refused (exit 78: bad config, keys that do not match the data) is no crash:
+    // starting another worker would only refuse again.
+    if (code === 78) {
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exit(78);
+    }
+    logger.error({ worker: worker.id, code, signal }, 'vault worker exited; starting another');
+    setTimeout(fork, 1_000).unref();
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGHUP', () => forward('SIGHUP'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      forward(signal);
+      setTimeout(() => process.exit(0), 10_000).unref();
+      cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    });
+  }
+}
+
+/** A start the operator must fix in the configuration (a taken port, a data folder in use): exit 78, one line. */
+function refusedStart(err: unknown): never {
+  console.error(`vault refused to start: ${(err as Error).message}`);
+  process.exit(78);
+}
