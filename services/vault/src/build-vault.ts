@@ -10,7 +10,9 @@ import { VaultMetrics } from './observability/metrics.ts';
 import { readinessCheck } from './observability/readiness.ts';
 import type { Database } from './storage/database.ts';
 import type { Redis } from './storage/redis.ts';
-import { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { IDEMPOTENCY_TTL_SECONDS, IdempotencyStore } from './idempotency/idempotency-store.ts';
+import { Admission } from './operations/admission.ts';
+import { IdempotentCalls } from './operations/idempotent-calls.ts';
 import { WriteIdempotency } from './idempotency/write-idempotency.ts';
 import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
@@ -62,19 +64,18 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     services,
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
-    idempotency: {
+    idempotency: new IdempotentCalls({
       redis: new IdempotencyStore(redis, idempotencyDigest, envelope),
       database: new WriteIdempotency(idempotencyDigest, envelope, uow.repos.idempotency),
       logger,
-    },
+      lifeSeconds: { 'card-session': config.cardSessions.ttlSeconds, 'payment-token': services.paymentTokens.tokenTtlSeconds, day: IDEMPOTENCY_TTL_SECONDS },
+    }),
     logger,
     metrics,
     ready: readinessCheck({ pingDatabase: () => database.ping(), pingRedis: async () => void (await redis.ping()), envelope }),
     auth: {
       trustDomain: config.identity.trustDomain,
-      serviceScopes: config.identity.serviceScopes,
-      verifier: new UserAssertionVerifier(config.identity.assertion),
-      audit: uow.repos.audit,
+      admission: new Admission({ serviceScopes: config.identity.serviceScopes, verifier: new UserAssertionVerifier(config.identity.assertion), audit: uow.repos.audit }),
     },
   };
   return {

@@ -16,14 +16,15 @@ import { errorHandler, notFound } from './problem.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { requestContext, state } from './request-context.ts';
 import { cardFormRoutes } from '../card-form/card-form-routes.ts';
-import { idempotency, type IdempotencyDeps } from './idempotency.ts';
+import { idempotency } from './idempotency.ts';
+import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { FailedSecretThrottle } from './failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
-  readonly idempotency: IdempotencyDeps;
+  readonly idempotency: IdempotentCalls;
   /** Throttles and aggregates refused card-session secrets on the public listener. */
   readonly failedSecrets: FailedSecretThrottle;
   readonly cardFormOrigins: readonly string[];
@@ -61,12 +62,7 @@ export function buildInternalApp(deps: AppDeps): Express {
     ...deps.auth,
     afterAdmit: idempotency(deps.idempotency, (_req, res) => {
       const s = state(res);
-      const declared = s.guard?.idempotency ?? 'never';
-      if (declared === 'never') return null;
-      // The whole caller: service, and the user with tenant and group (a retry under another group is another request).
-      const user = s.actor?.user;
-      const scope = user ? `${s.service}|${user.tenantId}|${user.userId}|${user.groupId ?? ''}` : `${s.service}`;
-      return { scope, ...declared };
+      return s.operation && s.serviceActor ? deps.idempotency.scopeOf(s.operation, { serviceActor: s.serviceActor, ...(s.actor ? { actor: s.actor } : {}) }) : null;
     }),
   });
   app.use(probeRoutes(deps.ready, deps.metrics));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
-import type { GuardOptions } from './route-kit.ts';
+import type { OperationPolicy } from '../operations/operation-table.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 
 /** Per-request state the HTTP layer keeps in `res.locals`. */
@@ -15,10 +15,10 @@ export interface RequestState {
   serviceActor?: ServiceActor;
   /** The route pattern that matched (for logs and metrics), never the raw path. */
   route?: string;
-  /** What the matched route declared to its guard. */
-  guard?: GuardOptions;
+  /** The operation the matched route is bound to (its policy). */
+  operation?: OperationPolicy;
   /** Set when the request carries an Idempotency-Key for a database write: makes the write's outcome. */
-  writeOutcome?: (statusOf: (result: never) => number) => WriteOutcome<never>;
+  writeOutcome?: (statusOf: (result: never) => number) => WriteOutcome<never> | undefined;
 }
 
 /** A caller's request id is kept only if it is a UUID: anything else could carry data (a PAN) into logs and audit. */
