@@ -79,6 +79,7 @@ export async function runDemo(): Promise<void> {
       VAULT_INTERNAL_PORT: '0',
       VAULT_PUBLIC_PORT: '0',
       VAULT_PROBE_PORT: '0',
+      VAULT_GRPC_PORT: '0',
       VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata'),
       VAULT_LOG_LEVEL: 'info',
       // Every run pays with the same test card number, and the per-number limit is vault-wide and kept in Redis

@@ -14,7 +14,7 @@ import { dropDatabase, ensureDatabase, TEST_DATABASE_URL, withDatabase } from '.
  */
 const COMMANDS = [
   'start', 'migrate', 'audit:verify', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',
-  'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'generate',
+  'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'generate', 'grpc:generate',
 ];
 const emptyUrl = withDatabase(TEST_DATABASE_URL, `vault_empty_${process.pid}_${Date.now()}`);
 beforeAll(async () => {

@@ -26,7 +26,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'vault-dev-e2e-'));
 
 beforeAll(async () => {
   probePort = await freePort();
-  const env = { ...envWithoutVaultSettings(), VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: String(probePort), VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata') };
+  const env = { ...envWithoutVaultSettings(), VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: String(probePort), VAULT_GRPC_PORT: '0', VAULT_DEV_DATA_DIR: path.join(dataDir, 'pgdata') };
   child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -54,7 +54,7 @@ function keyFolder(options: { fresh?: string[]; omit?: string[] } = {}): string 
 function startVault(env: Record<string, string>) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...envWithoutVaultSettings(), DATABASE_URL: scratch.url, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', ...env },
+    env: { ...envWithoutVaultSettings(), DATABASE_URL: scratch.url, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', VAULT_GRPC_PORT: '0', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

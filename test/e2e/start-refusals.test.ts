@@ -30,6 +30,7 @@ const devEnv = (dataDir: string, env: Record<string, string> = {}) => ({
   VAULT_INTERNAL_PORT: '0',
   VAULT_PUBLIC_PORT: '0',
   VAULT_PROBE_PORT: '0',
+  VAULT_GRPC_PORT: '0',
   VAULT_DEV_DATA_DIR: dataDir,
   ...env,
 });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import type { VaultConfig } from '../../services/vault/src/config/vault-config.ts';
 import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src/dev/dev-assertion.ts';
 import { listenInternal, listenPublic, type Listening } from '../../services/vault/src/http/listeners.ts';
+import { listenGrpc } from '../../services/vault/src/grpc/grpc-server.ts';
 import { createLogger } from '../../services/vault/src/observability/logger.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
@@ -18,6 +19,8 @@ export interface TestVault {
   readonly redis: Redis;
   readonly internalUrl: string;
   readonly publicUrl: string;
+  /** `localhost:<port>` of the gRPC listener (same mutual TLS as the internal one). */
+  readonly grpcTarget: string;
   /** Every log line the vault wrote, as JSON text. */
   readonly logs: string[];
   /** A request to the internal listener as `service` (example client certificate), for `user` if given. */
@@ -73,6 +76,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     VAULT_INTERNAL_PORT: '0',
     VAULT_PUBLIC_PORT: '0',
     VAULT_PROBE_PORT: '0',
+    VAULT_GRPC_PORT: '0',
     VAULT_LOG_LEVEL: 'info',
     // The suite's files run in parallel on one Redis and reuse a few test PANs (4242…): a vault-wide per-number
     // limit would make them throttle each other. Tests of that limit set it, with PANs of their own.
@@ -89,6 +93,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0, config.connections),
     await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0, config.connections),
   ];
+  const grpc = await listenGrpc(vault.services, vault.grpc, config.tls, '127.0.0.1', 0, vault.ready);
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
   publicUrl = `https://localhost:${listeners[1]!.port}`;
 
@@ -119,6 +124,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     redis,
     internalUrl,
     publicUrl,
+    grpcTarget: `localhost:${grpc.port}`,
     logs,
     internal,
     public: (path, opts = {}) => request(publicUrl, path, { agent, ...opts }),
@@ -130,6 +136,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     },
     async close() {
       agent.destroy();
+      await grpc.close();
       await Promise.all(listeners.map((l) => l.close()));
       await vault.failedSecrets.stop();
       redis.disconnect();

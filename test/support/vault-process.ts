@@ -24,7 +24,7 @@ export async function startVaultProcess(env: Record<string, string>): Promise<Va
   const clean = envWithoutVaultSettings();
   const child: ChildProcess = spawn(process.execPath, [...(process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', ...env },
+    env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', VAULT_GRPC_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Keeps the start-up output whole and then only the last 64 KiB (a benchmark's request log is large).

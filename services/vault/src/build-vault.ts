@@ -18,6 +18,8 @@ import { KeyedDigest } from './crypto/keyed-digest.ts';
 import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
 import { buildServices, serviceSettings, type VaultServices } from './vault-services.ts';
 import { FailedSecretThrottle } from './http/failed-secret-throttle.ts';
+import type { GrpcCallDeps } from './grpc/grpc-call.ts';
+import type { ReadinessReport } from './observability/readiness.ts';
 
 export interface Vault {
   readonly internalApp: Express;
@@ -30,6 +32,10 @@ export interface Vault {
   readonly metrics: VaultMetrics;
   /** The public listener's throttle of refused card-session secrets; `stop()` it at shutdown. */
   readonly failedSecrets: FailedSecretThrottle;
+  /** What the gRPC front end needs: the same admission, idempotency runner, logger and metrics as HTTP. */
+  readonly grpc: GrpcCallDeps;
+  /** Readiness of PostgreSQL, Redis and the keyring (probes, gRPC health). */
+  readonly ready: () => Promise<ReadinessReport>;
 }
 
 export interface VaultDeps {
@@ -78,6 +84,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
       admission: new Admission({ serviceScopes: config.identity.serviceScopes, verifier: new UserAssertionVerifier(config.identity.assertion), audit: uow.repos.audit }),
     },
   };
+  const grpc: GrpcCallDeps = { admission: deps.auth.admission, calls: deps.idempotency, trustDomain: config.identity.trustDomain, logger, metrics };
   return {
     internalApp: buildInternalApp(deps),
     publicApp: buildPublicApp(deps),
@@ -88,5 +95,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     fingerprinter,
     metrics,
     failedSecrets,
+    grpc,
+    ready: deps.ready,
   };
 }

@@ -9,6 +9,7 @@ import { loadConfigOrExit } from './config/load-config.ts';
 import type { VaultConfig } from './config/vault-config.ts';
 import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
 import { listenInternal, listenProbe, listenPublic, type Listening } from './http/listeners.ts';
+import { listenGrpc } from './grpc/grpc-server.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { migrate, readMigrations } from './storage/migrator.ts';
 import { openConfiguredDatabase } from './storage/open-configured-database.ts';
@@ -32,10 +33,11 @@ export function startVault(): void {
   const workers = config.database.url ? config.workers : 1;
 
   /** The listener ports as configured, each with the variable that sets it. */
-  const { internal: internalListener, public: publicListener, probe: probeListener } = config.listeners;
+  const { internal: internalListener, public: publicListener, probe: probeListener, grpc: grpcListener } = config.listeners;
   const configuredPorts: ConfiguredPort[] = [
     { variable: 'VAULT_INTERNAL_PORT', host: internalListener.host, port: internalListener.port },
     { variable: 'VAULT_PUBLIC_PORT', host: publicListener.host, port: publicListener.port },
+    { variable: 'VAULT_GRPC_PORT', host: grpcListener.host, port: grpcListener.port },
     ...(probeListener ? [{ variable: 'VAULT_PROBE_PORT', host: '127.0.0.1', port: probeListener.port }] : []),
   ];
 
@@ -106,16 +108,20 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
     throw err;
   }
   if (dev && first) await seedExampleProcessors(vault.services.processors);
-  const { internal, public: pub, probe } = config.listeners;
+  const { internal, public: pub, probe, grpc } = config.listeners;
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[0]!))),
     await listenPublic(vault.publicApp, config.tls, pub.host, pub.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[1]!))),
   ];
   boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
-  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[2]!))));
+  const portOf = (variable: string) => configuredPorts.find((p) => p.variable === variable)!;
+  const grpcListening = await listenGrpc(vault.services, vault.grpc, config.tls, grpc.host, grpc.port, vault.ready).catch((err: unknown) =>
+    Promise.reject(listenError(err, portOf('VAULT_GRPC_PORT'))),
+  );
+  if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, portOf('VAULT_PROBE_PORT')))));
   if (dev && first) console.error(devCurlCommands(listeners[0]!.port, listeners[1]!.port));
   logger.info(
-    { mode: config.mode, worker: cluster.worker?.id ?? 0, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
+    { mode: config.mode, worker: cluster.worker?.id ?? 0, internal: `${internal.host}:${listeners[0]!.port}`, public: `${pub.host}:${listeners[1]!.port}`, grpc: `${grpc.host}:${grpcListening.port}`, probe: probe ? `127.0.0.1:${probe.port}` : 'off' },
     'payment vault listening',
   );
 
@@ -145,7 +151,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
     logger.info({ signal }, 'stopping');
     for (const file of tlsFiles) unwatchFile(file);
     clearInterval(purge);
-    await Promise.all(listeners.map((l) => l.close()));
+    await Promise.all([...listeners.map((l) => l.close()), grpcListening.close()]);
     await vault.failedSecrets.stop();
     redis.disconnect();
     await db.close();

@@ -26,6 +26,7 @@ export const envSchema = z.object({
   VAULT_PUBLIC_HOST: z.string().min(1).optional(),
   VAULT_PUBLIC_PORT: listenerPort.default(8444),
   VAULT_PROBE_PORT: portOrOff.default(9464),
+  VAULT_GRPC_PORT: listenerPort.default(8445),
   VAULT_PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
 
   VAULT_TLS_CERT_FILE: file.optional(),

@@ -100,6 +100,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       internal: { host: e.VAULT_INTERNAL_HOST ?? loopback, port: e.VAULT_INTERNAL_PORT },
       public: { host: e.VAULT_PUBLIC_HOST ?? loopback, port: publicPort },
       probe: e.VAULT_PROBE_PORT === 0 ? null : { host: '127.0.0.1', port: e.VAULT_PROBE_PORT },
+      grpc: { host: e.VAULT_INTERNAL_HOST ?? loopback, port: e.VAULT_GRPC_PORT },
       // With VAULT_PUBLIC_PORT=0 the origin is known only once the listener is bound (null until then).
       publicBaseUrl: publicPort === 0 && !e.VAULT_PUBLIC_BASE_URL && !production ? null : need('VAULT_PUBLIC_BASE_URL', `https://localhost:${publicPort}`).replace(/\/+$/, ''),
     },

@@ -20,6 +20,8 @@ export interface VaultConfig {
     readonly public: { readonly host: string; readonly port: number };
     /** Plain HTTP on loopback for liveness/readiness probes and metrics; null when off. */
     readonly probe: { readonly host: '127.0.0.1'; readonly port: number } | null;
+    /** `vault.v1.Vault` over gRPC, on the internal listener's host, with its mutual TLS. */
+    readonly grpc: { readonly host: string; readonly port: number };
     /** Origin of the public listener for `formUrl`; null: `https://localhost:<the port the OS chose>`. */
     readonly publicBaseUrl: string | null;
   };

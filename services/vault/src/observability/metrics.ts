@@ -17,6 +17,20 @@ export class VaultMetrics {
     registers: [this.registry],
   });
 
+  readonly grpcRequests = new Counter({
+    name: 'vault_grpc_requests_total',
+    help: 'gRPC calls by method and status code name.',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly grpcLatency = new Histogram({
+    name: 'vault_grpc_request_duration_seconds',
+    help: 'gRPC call latency by method.',
+    labelNames: ['method'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

@@ -1,0 +1,23 @@
+// Original file: services/vault/proto/vault/v1/vault.proto
+
+import type { Jwks as _vault_v1_Jwks, Jwks__Output as _vault_v1_Jwks__Output } from '../../vault/v1/Jwks';
+
+export interface Processor {
+  'id'?: (string);
+  'name'?: (string);
+  'enabled'?: (boolean);
+  'currentKid'?: (string);
+  'jwks'?: (_vault_v1_Jwks | null);
+  'updatedAt'?: (string);
+  '_currentKid'?: "currentKid";
+}
+
+export interface Processor__Output {
+  'id'?: (string);
+  'name'?: (string);
+  'enabled'?: (boolean);
+  'currentKid'?: (string);
+  'jwks'?: (_vault_v1_Jwks__Output);
+  'updatedAt'?: (string);
+  '_currentKid'?: "currentKid";
+}

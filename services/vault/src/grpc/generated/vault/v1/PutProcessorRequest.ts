@@ -1,0 +1,19 @@
+// Original file: services/vault/proto/vault/v1/vault.proto
+
+import type { Jwks as _vault_v1_Jwks, Jwks__Output as _vault_v1_Jwks__Output } from '../../vault/v1/Jwks';
+
+export interface PutProcessorRequest {
+  'id'?: (string);
+  'name'?: (string);
+  'enabled'?: (boolean);
+  'jwks'?: (_vault_v1_Jwks | null);
+  '_enabled'?: "enabled";
+}
+
+export interface PutProcessorRequest__Output {
+  'id'?: (string);
+  'name'?: (string);
+  'enabled'?: (boolean);
+  'jwks'?: (_vault_v1_Jwks__Output);
+  '_enabled'?: "enabled";
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { VaultConfig } from '../config/vault-config.ts';
+import type { ReadinessReport } from '../observability/readiness.ts';
+import type { VaultServices } from '../vault-services.ts';
+import type { GrpcCallDeps } from './grpc-call.ts';
+import { loadVaultProto } from './proto-definition.ts';
+import { vaultHandlers } from './vault-handlers.ts';
+
+export interface GrpcListening {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The service name health checks ask about (and '' for the whole server). */
+export const VAULT_SERVICE_NAME = 'vault.v1.Vault';
+
+/**
+ * Limits on every connection: a request message is small (the largest is a processor's JWKS), a client gets a
+ * bounded number of concurrent calls, idle and overlong connections are closed, and pings are answered but not
+ * allowed to flood.
+ */
+const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': 64 * 1024,
+  'grpc.max_send_message_length': 1024 * 1024,
+  'grpc.max_concurrent_streams': 100,
+  'grpc.max_connection_idle_ms': 5 * 60_000,
+  'grpc.max_connection_age_ms': 30 * 60_000,
+  'grpc.max_connection_age_grace_ms': 30_000,
+  'grpc.keepalive_time_ms': 2 * 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  'grpc.http2.max_ping_strikes': 2,
+};
+
+/**
+ * `vault.v1.Vault` on its own port with the internal listener's mutual TLS: the same certificate and key, only
+ * clients with a certificate from the internal CA (the SPIFFE URI in it names the service), plus standard health
+ * checking (`grpc.health.v1`, following readiness) and server reflection.
+ */
+export async function listenGrpc(
+  services: VaultServices,
+  deps: GrpcCallDeps,
+  tls: VaultConfig['tls'],
+  host: string,
+  port: number,
+  ready: () => Promise<ReadinessReport>,
+): Promise<GrpcListening> {
+  const { definition, service } = loadVaultProto();
+  const server = new grpc.Server(SERVER_OPTIONS);
+  server.addService(service, vaultHandlers(services, deps) as unknown as grpc.UntypedServiceImplementation);
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [VAULT_SERVICE_NAME]: 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(definition).addToServer(server);
+
+  // Serving status follows readiness (PostgreSQL, Redis, keyring), checked every second.
+  const follow = async () => {
+    const report = await ready().catch(() => null);
+    const status = report?.ready ? 'SERVING' : 'NOT_SERVING';
+    health.setStatus('', status);
+    health.setStatus(VAULT_SERVICE_NAME, status);
+  };
+  await follow();
+  const timer = setInterval(() => void follow(), 1_000);
+  timer.unref();
+
+  const credentials = grpc.ServerCredentials.createSsl(readFileSync(tls.clientCaFile), [{ cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) }], true);
+  const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        server.tryShutdown(() => resolve());
+        // Calls still running after a grace period are cut off.
+        setTimeout(() => server.forceShutdown(), 5_000).unref();
+      }),
+  };
+}
