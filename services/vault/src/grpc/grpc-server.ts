@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProto } from 'grpc-health-check';
 import type { VaultConfig } from '../config/vault-config.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 import type { VaultServices } from '../vault-services.ts';
@@ -53,7 +54,8 @@ export async function listenGrpc(
   server.addService(service, vaultHandlers(services, deps) as unknown as grpc.UntypedServiceImplementation);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [VAULT_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  // Reflection describes every service the port serves: the vault's and the health service.
+  new ReflectionService({ ...definition, ...protoLoader.loadSync(healthProto) }).addToServer(server);
 
   // Serving status follows readiness (PostgreSQL, Redis, keyring), checked every second.
   const follow = async () => {
