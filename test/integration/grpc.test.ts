@@ -5,6 +5,7 @@ import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { call, vaultClient } from '../support/grpc-client.ts';
+import { rogueClientCert } from '../support/rogue-ca.ts';
 import { INVOICE, openWithNodeJose, registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
@@ -126,11 +127,13 @@ describe('gRPC', () => {
     flow.close();
   });
 
-  it('without a client certificate the connection fails', async () => {
-    const anonymous = vaultClient(v.grpcTarget, null);
-    const res = await call(anonymous, 'ListProcessors', {}, {}, { deadline: Date.now() + 5_000 });
-    expect(res.error?.code).toBe(grpc.status.UNAVAILABLE);
-    anonymous.close();
+  it('without a client certificate, or with one from another CA naming a real service, the connection fails', async () => {
+    for (const identity of [null, rogueClientCert('admin')]) {
+      const client = vaultClient(v.grpcTarget, identity);
+      const res = await call(client, 'ListProcessors', {}, {}, { deadline: Date.now() + 5_000 });
+      expect(res.error?.code).toBe(grpc.status.UNAVAILABLE);
+      client.close();
+    }
   });
 
   it('standard health checking: vault.v1.Vault is SERVING once readiness is', async () => {

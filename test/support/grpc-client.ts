@@ -17,12 +17,18 @@ export interface GrpcResult<T> {
 
 const loaded = grpc.loadPackageDefinition(protoLoader.loadSync(VAULT_PROTO, LOADER_OPTIONS)) as unknown as ProtoGrpcType;
 
-/** A `vault.v1.Vault` client presenting the example certificate of `service` (or none: `null`). */
-export function vaultClient(target: string, service: string | null): VaultClient {
+/**
+ * A `vault.v1.Vault` client presenting the example certificate of `service`, none (`null`), or a given identity
+ * (a certificate from another CA).
+ */
+export function vaultClient(target: string, service: string | null | { readonly cert: Buffer; readonly key: Buffer }): VaultClient {
   const ca = readFileSync(keysExample('tls', 'ca.pem'));
-  const credentials = service
-    ? grpc.credentials.createSsl(ca, readFileSync(keysExample('tls', 'clients', `${service}-key.pem`)), readFileSync(keysExample('tls', 'clients', `${service}.pem`)))
-    : grpc.credentials.createSsl(ca);
+  const credentials =
+    service === null
+      ? grpc.credentials.createSsl(ca)
+      : typeof service === 'string'
+        ? grpc.credentials.createSsl(ca, readFileSync(keysExample('tls', 'clients', `${service}-key.pem`)), readFileSync(keysExample('tls', 'clients', `${service}.pem`)))
+        : grpc.credentials.createSsl(ca, service.key, service.cert);
   return new loaded.vault.v1.Vault(target, credentials);
 }
 
