@@ -12,6 +12,7 @@ import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts'
 import { validateJwks } from '../../services/vault/src/processors/processor-keys.ts';
 import { benchDatabase, drive, formatResult, httpsClient, startVaultProcess } from './bench-kit.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
+import { call, vaultClient } from '../support/grpc-client.ts';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const ISSUES = Number(process.env['BENCH_TOKEN_ISSUES'] ?? 2_000);
@@ -87,12 +88,31 @@ export async function benchTokens(): Promise<void> {
       return res.status === 200;
     });
 
-    console.log(`\npayment tokens (${ISSUES} issues, then each redeemed once)`);
+    // The same over gRPC (vault.v1.Vault), same process, same cards, one channel per client as a service keeps.
+    const grpcFlow = vaultClient(vault.grpcTarget, 'payment-flow');
+    const grpcProcessor = vaultClient(vault.grpcTarget, 'processor-xero-payments');
+    const grpcTokens: string[] = [];
+    const grpcIssues = await drive(`gRPC IssuePaymentToken (mTLS, c=${CONCURRENCY})`, ISSUES, CONCURRENCY, async (i) => {
+      const card = cards[i % cards.length]!;
+      const res = await call<{ token: string }>(grpcFlow, 'IssuePaymentToken', { cardId: card.id, cvc: '123', processorId: 'xero-payments', invoice }, { authorization: bearers[card.user]! });
+      grpcTokens[i] = res.value?.token ?? '';
+      return res.error === null;
+    });
+    const grpcRedeems = await drive(`gRPC RedeemPaymentToken (mTLS, c=${CONCURRENCY})`, ISSUES, CONCURRENCY, async (i) => {
+      const res = await call(grpcProcessor, 'RedeemPaymentToken', { token: grpcTokens[i] });
+      return res.error === null;
+    });
+    grpcFlow.close();
+    grpcProcessor.close();
+
+    console.log(`\npayment tokens (${ISSUES} issues, then each redeemed once; over HTTPS, then over gRPC)`);
     console.log(`${'floor: ESDK decrypt + JWE (RSA-OAEP-256) + SET'.padEnd(44)} ${(1000 / floorMs).toFixed(0).padStart(7)}/s   ${floorMs.toFixed(3)} ms each`);
     console.log(formatResult(issues));
     console.log(formatResult(redeems));
-    console.log(`ratio: issues/s ÷ floor/s = ${(issues.perSecond / (1000 / floorMs)).toFixed(3)}`);
-    if (issues.errors || redeems.errors) throw new Error('benchmark requests failed');
+    console.log(formatResult(grpcIssues));
+    console.log(formatResult(grpcRedeems));
+    console.log(`ratio: issues/s ÷ floor/s = ${(issues.perSecond / (1000 / floorMs)).toFixed(3)}; gRPC ÷ HTTPS: issue ${(grpcIssues.perSecond / issues.perSecond).toFixed(2)}, redeem ${(grpcRedeems.perSecond / redeems.perSecond).toFixed(2)}`);
+    if (issues.errors || redeems.errors || grpcIssues.errors || grpcRedeems.errors) throw new Error('benchmark requests failed');
   } finally {
     await vault.stop();
   }

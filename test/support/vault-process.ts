@@ -10,6 +10,8 @@ export interface VaultProcess {
   readonly publicPort: number;
   readonly internalUrl: string;
   readonly publicUrl: string;
+  /** `localhost:<port>` of its gRPC listener. */
+  readonly grpcTarget: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startVaultProcess(env: Record<string, string>): Promise<Va
         publicPort: ports.public,
         internalUrl: `https://localhost:${ports.internal}`,
         publicUrl: `https://localhost:${ports.public}`,
+        grpcTarget: `localhost:${ports.grpc ?? 0}`,
         output: () => output,
         stop: () =>
           new Promise<void>((resolve) => {
