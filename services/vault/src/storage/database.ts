@@ -32,6 +32,10 @@ export function openDatabase(options: DatabaseOptions): Database {
   });
   // An idle client that dies (database restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor one that dies while checked out between two statements (a transaction waiting on the vault's own work
+  // when its backend is terminated): the pool listens only to idle clients, and an 'error' nobody listens to is
+  // an uncaught exception. The statement that next uses it fails on its own, and the request answers 503.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
