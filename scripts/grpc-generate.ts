@@ -20,7 +20,7 @@ const { values } = commandLine({
 const PROTO = 'services/vault/proto/vault/v1/vault.proto';
 const OUT = path.join(REPO_ROOT, 'services/vault/src/grpc/generated');
 /** Must match LOADER_OPTIONS in services/vault/src/grpc/proto-definition.ts. */
-const OPTIONS = ['--keepCase=false', '--longs=Number', '--enums=String', '--defaults=false', '--oneofs', '--grpcLib=@grpc/grpc-js'];
+const OPTIONS = ['--keepCase=false', '--longs=Number', '--enums=String', '--defaults=false', '--grpcLib=@grpc/grpc-js'];
 
 function generate(into: string): void {
   execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/proto-loader-gen-types'), [...OPTIONS, `--outDir=${into}`, PROTO], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

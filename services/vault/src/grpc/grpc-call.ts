@@ -11,6 +11,7 @@ import type { Admission, Admitted } from '../operations/admission.ts';
 import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { OperationPolicy } from '../operations/operation-table.ts';
 import { grpcStatusOf, toServiceError } from './grpc-status.ts';
+import { isUnreadable, UNREADABLE } from './proto-definition.ts';
 
 export interface GrpcCallDeps {
   readonly admission: Admission;
@@ -79,6 +80,8 @@ export function unary<Req, Res>(
     const run = async () => {
       checkDeadline(call);
       const admitted = await deps.admission.admit(operation, { service, authorization: text(call.metadata, 'authorization'), requestId });
+      // As HTTP reads JSON: a value of the wrong type is bad input (which field, protobuf cannot tell).
+      if (isUnreadable(call.request)) throw new ClientError('invalid_request', [{ path: '', code: call.request[UNREADABLE] }]);
       const key = text(call.metadata, 'idempotency-key');
       const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, `grpc ${operation.name} ${JSON.stringify(call.request ?? null)}`, requestId);
       if (start.kind === 'replay') {
@@ -89,8 +92,9 @@ export function unary<Req, Res>(
           return callback(null, JSON.parse(stored.body) as Res);
         }
         const problem = JSON.parse(stored.body) as Problem;
-        const replayed = new ClientError(problem.code as never, problem.errors ?? []);
-        return fail(problem.code, toServiceError(replayed, titleOf(problem.code), requestId));
+        const replayed = toServiceError(new ClientError(problem.code as never, problem.errors ?? []), titleOf(problem.code), requestId);
+        replayed.metadata!.set('idempotent-replayed', 'true');
+        return fail(problem.code, replayed);
       }
       checkDeadline(call);
       let result: Res;

@@ -18,9 +18,11 @@ function replay(res: Response, response: StoredResponse): void {
 export function idempotency(calls: IdempotentCalls, scopeOf: (req: Request, res: Response) => Promise<IdempotencyScope | null> | IdempotencyScope | null) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || key === undefined) return next();
-    const s = state(res);
+    if (key === undefined) return next();
+    // A malformed key is refused on any request, as over gRPC; only POSTs are ever replayed.
     calls.checkKey(key);
+    if (req.method !== 'POST') return next();
+    const s = state(res);
     const call = await calls.start(await scopeOf(req, res), key, `${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`, s.requestId);
     if (call.kind === 'replay') return replay(res, call.response);
     s.writeOutcome = (statusOf) => call.writeOutcome(statusOf);

@@ -27,8 +27,4 @@ export interface BillingAddress__Output {
   'country'?: (string);
   'email'?: (string);
   'phone'?: (string);
-  '_line2'?: "line2";
-  '_region'?: "region";
-  '_email'?: "email";
-  '_phone'?: "phone";
 }

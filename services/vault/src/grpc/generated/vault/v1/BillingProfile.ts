@@ -33,8 +33,4 @@ export interface BillingProfile__Output {
   'phone'?: (string);
   'createdAt'?: (string);
   'updatedAt'?: (string);
-  '_line2'?: "line2";
-  '_region'?: "region";
-  '_email'?: "email";
-  '_phone'?: "phone";
 }

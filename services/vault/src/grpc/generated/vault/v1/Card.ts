@@ -28,5 +28,4 @@ export interface Card__Output {
   'fingerprint'?: (string);
   'createdAt'?: (string);
   'updatedAt'?: (string);
-  '_billingProfileId'?: "billingProfileId";
 }

@@ -8,5 +8,4 @@ export interface CreateCardSessionRequest {
 
 export interface CreateCardSessionRequest__Output {
   'billingProfileId'?: (string);
-  '_billingProfileId'?: "billingProfileId";
 }

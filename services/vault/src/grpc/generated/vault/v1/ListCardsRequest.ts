@@ -11,6 +11,4 @@ export interface ListCardsRequest {
 export interface ListCardsRequest__Output {
   'limit'?: (number);
   'startingAfter'?: (string);
-  '_limit'?: "limit";
-  '_startingAfter'?: "startingAfter";
 }

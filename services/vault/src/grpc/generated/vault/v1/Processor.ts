@@ -19,5 +19,4 @@ export interface Processor__Output {
   'currentKid'?: (string);
   'jwks'?: (_vault_v1_Jwks__Output);
   'updatedAt'?: (string);
-  '_currentKid'?: "currentKid";
 }

@@ -15,5 +15,4 @@ export interface PutProcessorRequest__Output {
   'name'?: (string);
   'enabled'?: (boolean);
   'jwks'?: (_vault_v1_Jwks__Output);
-  '_enabled'?: "enabled";
 }

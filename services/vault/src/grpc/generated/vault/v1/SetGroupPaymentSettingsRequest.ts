@@ -12,5 +12,4 @@ export interface SetGroupPaymentSettingsRequest__Output {
   'tenantId'?: (string);
   'groupId'?: (string);
   'enabled'?: (boolean);
-  '_enabled'?: "enabled";
 }

@@ -10,5 +10,4 @@ export interface SetTenantPaymentSettingsRequest {
 export interface SetTenantPaymentSettingsRequest__Output {
   'tenantId'?: (string);
   'enabled'?: (boolean);
-  '_enabled'?: "enabled";
 }

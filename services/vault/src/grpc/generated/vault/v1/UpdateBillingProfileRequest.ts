@@ -34,13 +34,4 @@ export interface UpdateBillingProfileRequest__Output {
   'country'?: (string);
   'email'?: (string);
   'phone'?: (string);
-  '_name'?: "name";
-  '_line1'?: "line1";
-  '_line2'?: "line2";
-  '_city'?: "city";
-  '_region'?: "region";
-  '_postalCode'?: "postalCode";
-  '_country'?: "country";
-  '_email'?: "email";
-  '_phone'?: "phone";
 }

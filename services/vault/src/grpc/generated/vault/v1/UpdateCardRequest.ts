@@ -19,8 +19,4 @@ export interface UpdateCardRequest__Output {
   'expYear'?: (number);
   'cardholderName'?: (string);
   'billingProfileId'?: (string);
-  '_expMonth'?: "expMonth";
-  '_expYear'?: "expYear";
-  '_cardholderName'?: "cardholderName";
-  '_billingProfileId'?: "billingProfileId";
 }
