@@ -22,25 +22,29 @@ describe('the vault process', () => {
     });
     try {
       const client = { cert: readFileSync(keysExample('tls', 'clients', 'admin.pem')), key: readFileSync(keysExample('tls', 'clients', 'admin-key.pem')) };
-      const before = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort)];
+      const grpcPort = Number(vault.grpcTarget.split(':').pop());
+      const h2 = { ...client, ALPNProtocols: ['h2'] };
+      const before = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort), await presentedCertificate(grpcPort, h2)];
       issueServerCertificate(dir, 'new.pem', 'new-key.pem');
       copyFileSync(path.join(dir, 'new-key.pem'), path.join(dir, 'vault-key.pem'));
       copyFileSync(path.join(dir, 'new.pem'), path.join(dir, 'vault.pem'));
       process.kill(vault.pid, 'SIGHUP');
       await expect.poll(() => vault.output(), { timeout: 10_000 }).toContain('TLS certificates reloaded');
-      const after = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort)];
+      const after = [await presentedCertificate(vault.internalPort, client), await presentedCertificate(vault.publicPort), await presentedCertificate(grpcPort, h2)];
       expect(after[0]).not.toBe(before[0]);
       expect(after[1]).not.toBe(before[1]);
+      expect(after[2]).not.toBe(before[2]); // the gRPC listener too
+      expect(after[2]).toBe(after[0]);
       expect((await request(vault.internalUrl, '/healthz', { identity: client })).status).toBe(200);
     } finally {
       await vault.stop();
     }
   }, 90_000);
 
-  it('refuses `openssl s_client -tls1_1` on both listeners', async () => {
+  it('refuses `openssl s_client -tls1_1` on every listener (internal, public, gRPC)', async () => {
     const vault = await startVaultProcess({ DATABASE_URL: TEST_DATABASE_URL });
     try {
-      for (const port of [vault.internalPort, vault.publicPort]) {
+      for (const port of [vault.internalPort, vault.publicPort, Number(vault.grpcTarget.split(':').pop())]) {
         const old = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'], { input: '', encoding: 'utf8', timeout: 10_000 });
         expect(old.status).not.toBe(0);
         expect(old.stdout + old.stderr).toMatch(/alert protocol version|no protocols available|wrong version number|unsupported protocol/i);

@@ -129,6 +129,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   const reloadTls = (why: string) => {
     try {
       for (const l of listeners) l.reloadTls();
+      grpcListening.reloadTls();
       logger.info({ why }, 'TLS certificates reloaded');
     } catch (err) {
       logger.error({ why, err }, 'TLS reload failed; still serving the previous certificates');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import * as protoLoader from '@grpc/proto-loader';
@@ -9,9 +8,12 @@ import type { VaultServices } from '../vault-services.ts';
 import type { GrpcCallDeps } from './grpc-call.ts';
 import { loadVaultProto } from './proto-definition.ts';
 import { vaultHandlers } from './vault-handlers.ts';
+import { ReloadableServerCredentials } from './reloadable-credentials.ts';
 
 export interface GrpcListening {
   readonly port: number;
+  /** Re-reads the certificate, key and CA from disk (what SIGHUP does); new handshakes use them. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -68,10 +70,11 @@ export async function listenGrpc(
   const timer = setInterval(() => void follow(), 1_000);
   timer.unref();
 
-  const credentials = grpc.ServerCredentials.createSsl(readFileSync(tls.clientCaFile), [{ cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) }], true);
+  const credentials = new ReloadableServerCredentials(tls);
   const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
   return {
     port: bound,
+    reloadTls: () => credentials.reload(),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
