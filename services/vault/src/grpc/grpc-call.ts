@@ -80,8 +80,8 @@ export function unary<Req, Res>(
     const run = async () => {
       checkDeadline(call);
       const admitted = await deps.admission.admit(operation, { service, authorization: text(call.metadata, 'authorization'), requestId });
-      // As HTTP reads JSON: a value of the wrong type is bad input (which field, protobuf cannot tell).
-      if (isUnreadable(call.request)) throw new ClientError('invalid_request', [{ path: '', code: call.request[UNREADABLE] }]);
+      // As HTTP reads JSON: a value of the wrong type is bad input, named by its field's path.
+      if (isUnreadable(call.request)) throw new ClientError('invalid_request', [call.request[UNREADABLE]]);
       const key = text(call.metadata, 'idempotency-key');
       const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, `grpc ${operation.name} ${JSON.stringify(call.request ?? null)}`, requestId);
       if (start.kind === 'replay') {
