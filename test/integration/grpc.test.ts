@@ -116,6 +116,29 @@ describe('gRPC', () => {
     flow.close();
   });
 
+  it('a request larger than 64 KiB is refused by the transport (RESOURCE_EXHAUSTED) before anything runs', async () => {
+    const admin = vaultClient(v.grpcTarget, 'admin');
+    const res = await call(admin, 'PutProcessor', { id: 'big', name: 'x'.repeat(70 * 1024), enabled: true, jwks: { keys: [] } });
+    expect(res.error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    admin.close();
+  });
+
+  it('each call: one request log line (no input in it) and a metrics sample by method and status, as over HTTP', async () => {
+    const { user } = await userWithCard();
+    const client = vaultClient(v.grpcTarget, 'account-settings');
+    const requestId = crypto.randomUUID();
+    await call(client, 'ListCards', { limit: 5 }, { ...(await bearer(user, 'account-settings')), 'x-request-id': requestId });
+    await call(client, 'GetCard', { id: 'card_does_not_exist' }, await bearer(user, 'account-settings'));
+    const line = v.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === requestId && l.msg === 'request');
+    expect(line).toMatchObject({ listener: 'grpc', caller: 'account-settings', method: 'ListCards', status: 'OK' });
+    // Only these members: never the request's fields or metadata.
+    for (const key of Object.keys(line)) expect(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'requestId', 'listener', 'caller', 'method', 'status', 'ms']).toContain(key);
+    const metrics = await v.vault.metrics.registry.metrics();
+    expect(metrics).toMatch(/vault_grpc_requests_total\{method="ListCards",status="OK"\} [1-9]/);
+    expect(metrics).toMatch(/vault_grpc_requests_total\{method="GetCard",status="NOT_FOUND"\} [1-9]/);
+    client.close();
+  });
+
   it('a deadline already past: DEADLINE_EXCEEDED and nothing written', async () => {
     const { user, cardId } = await userWithCard();
     const flow = vaultClient(v.grpcTarget, 'payment-flow');
