@@ -35,6 +35,9 @@ describe('the vault process', () => {
       expect(after[1]).not.toBe(before[1]);
       expect(after[2]).not.toBe(before[2]); // the gRPC listener too
       expect(after[2]).toBe(after[0]);
+      // The reload kept the policy: a CBC suite is still refused on the gRPC port (Node resets what it is not given).
+      const cbc = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${grpcPort}`, '-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-SHA', '-cert', keysExample('tls', 'clients', 'admin.pem'), '-key', keysExample('tls', 'clients', 'admin-key.pem')], { input: '', encoding: 'utf8', timeout: 10_000 });
+      expect(cbc.stdout).not.toMatch(/Cipher is ECDHE-ECDSA-AES128-SHA\b/);
       expect((await request(vault.internalUrl, '/healthz', { identity: client })).status).toBe(200);
     } finally {
       await vault.stop();

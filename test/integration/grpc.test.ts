@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
@@ -170,3 +171,27 @@ describe('gRPC', () => {
     health.close();
   });
 });
+
+describe('gRPC listener hygiene (the HTTPS listeners’ limits)', () => {
+  it('closes sockets that never start TLS, and drops connections past VAULT_MAX_CONNECTIONS', async () => {
+    const small = await startTestVault({ env: { VAULT_TLS_HANDSHAKE_TIMEOUT_MS: '300', VAULT_IDLE_SOCKET_TIMEOUT_MS: '1000', VAULT_MAX_CONNECTIONS: '5' } });
+    const port = Number(small.grpcTarget.split(':').pop());
+    const sockets = await Promise.all(
+      Array.from({ length: 8 }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => resolve(s));
+        s.on('error', () => {});
+      })),
+    );
+    try {
+      // Past the cap the server drops new connections at once; the others go when their handshake times out.
+      await expect.poll(() => sockets.filter((s) => !s.destroyed && !s.readableEnded).length, { timeout: 5_000, interval: 100 }).toBe(0);
+      const client = vaultClient(small.grpcTarget, 'admin');
+      expect((await call(client, 'ListProcessors', {}, {}, { deadline: Date.now() + 5_000 })).error).toBeNull();
+      client.close();
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await small.close();
+    }
+  });
+});
+

@@ -93,7 +93,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0, config.connections),
     await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0, config.connections),
   ];
-  const grpc = await listenGrpc(vault.services, vault.grpc, config.tls, '127.0.0.1', 0, vault.ready);
+  const grpc = await listenGrpc(vault.services, vault.grpc, config.tls, '127.0.0.1', 0, vault.ready, config.connections);
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
   publicUrl = `https://localhost:${listeners[1]!.port}`;
 

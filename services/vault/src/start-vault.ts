@@ -115,7 +115,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   ];
   boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
   const portOf = (variable: string) => configuredPorts.find((p) => p.variable === variable)!;
-  const grpcListening = await listenGrpc(vault.services, vault.grpc, config.tls, grpc.host, grpc.port, vault.ready).catch((err: unknown) =>
+  const grpcListening = await listenGrpc(vault.services, vault.grpc, config.tls, grpc.host, grpc.port, vault.ready, config.connections).catch((err: unknown) =>
     Promise.reject(listenError(err, portOf('VAULT_GRPC_PORT'))),
   );
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, portOf('VAULT_PROBE_PORT')))));

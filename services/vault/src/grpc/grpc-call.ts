@@ -82,6 +82,8 @@ export function unary<Req, Res>(
       const admitted = await deps.admission.admit(operation, { service, authorization: text(call.metadata, 'authorization'), requestId });
       // As HTTP reads JSON: a value of the wrong type is bad input, named by its field's path.
       if (isUnreadable(call.request)) throw new ClientError('invalid_request', [call.request[UNREADABLE]]);
+      // Before any claim is taken: a call past its deadline must not hold its key for a retry.
+      checkDeadline(call);
       const key = text(call.metadata, 'idempotency-key');
       const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, `grpc ${operation.name} ${JSON.stringify(call.request ?? null)}`, requestId);
       if (start.kind === 'replay') {

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProto } from 'grpc-health-check';
-import type { VaultConfig } from '../config/vault-config.ts';
+import net, { type AddressInfo } from 'node:net';
+import type { ConnectionLimits, VaultConfig } from '../config/vault-config.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 import type { VaultServices } from '../vault-services.ts';
 import type { GrpcCallDeps } from './grpc-call.ts';
@@ -50,6 +51,7 @@ export async function listenGrpc(
   host: string,
   port: number,
   ready: () => Promise<ReadinessReport>,
+  limits: ConnectionLimits,
 ): Promise<GrpcListening> {
   const { definition, service } = loadVaultProto();
   const server = new grpc.Server(SERVER_OPTIONS);
@@ -70,17 +72,37 @@ export async function listenGrpc(
   const timer = setInterval(() => void follow(), 1_000);
   timer.unref();
 
-  const credentials = new ReloadableServerCredentials(tls);
-  const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  const credentials = new ReloadableServerCredentials(tls, limits.tlsHandshakeTimeoutMs);
+  // The vault owns the listening socket, as for HTTPS: past maxConnections new connections are dropped at once,
+  // a socket with no traffic (one that never starts TLS, or a call that stops half-sent) is closed, and a TLS
+  // handshake must finish in time — nobody holds file descriptors open. grpc-js gets each accepted socket.
+  const injector = server.createConnectionInjector(credentials);
+  const listener = net.createServer((socket) => {
+    socket.setTimeout(limits.idleSocketTimeoutMs, () => socket.destroy());
+    injector.injectConnection(socket);
+  });
+  listener.maxConnections = limits.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
   return {
-    port: bound,
+    port: (listener.address() as AddressInfo).port,
     reloadTls: () => credentials.reload(),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        listener.close();
+        injector.drain(5_000);
         server.tryShutdown(() => resolve());
         // Calls still running after a grace period are cut off.
-        setTimeout(() => server.forceShutdown(), 5_000).unref();
+        setTimeout(() => {
+          injector.destroy();
+          server.forceShutdown();
+        }, 5_000).unref();
       }),
   };
 }

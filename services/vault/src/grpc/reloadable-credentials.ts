@@ -4,6 +4,8 @@ import type { SecureContextOptions } from 'node:tls';
 import type { VaultConfig } from '../config/vault-config.ts';
 import { TLS12_CIPHERS } from '../http/listeners.ts';
 
+const POLICY = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: TLS12_CIPHERS, honorCipherOrder: true } as const satisfies SecureContextOptions;
+
 /**
  * The gRPC listener's mutual TLS, re-readable like the HTTPS listeners' (SIGHUP, a changed file): the internal
  * certificate and key, client certificates required and checked against the internal CA, TLS 1.2+ with the same
@@ -11,12 +13,19 @@ import { TLS12_CIPHERS } from '../http/listeners.ts';
  * connections carry on.
  */
 export class ReloadableServerCredentials extends grpc.ServerCredentials {
-  constructor(private readonly files: VaultConfig['tls']) {
-    super({ requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: TLS12_CIPHERS, honorCipherOrder: true }, ReloadableServerCredentials.read(files));
+  constructor(
+    private readonly files: VaultConfig['tls'],
+    handshakeTimeoutMs: number,
+  ) {
+    super({ requestCert: true, rejectUnauthorized: true, handshakeTimeout: handshakeTimeoutMs, ...POLICY }, ReloadableServerCredentials.read(files));
   }
 
+  /**
+   * The files and the policy together: Node's setSecureContext resets every option it is not given, so a reload
+   * that passed only the files would drop the cipher list and protocol floor.
+   */
   private static read(files: VaultConfig['tls']): SecureContextOptions {
-    return { ca: readFileSync(files.clientCaFile), cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) };
+    return { ...POLICY, ca: readFileSync(files.clientCaFile), cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) };
   }
 
   /** Re-reads the files; throws (and keeps the previous ones) if one cannot be read. */
