@@ -80,12 +80,18 @@ export function unary<Req, Res>(
     const run = async () => {
       checkDeadline(call);
       const admitted = await deps.admission.admit(operation, { service, authorization: text(call.metadata, 'authorization'), requestId });
-      // As HTTP reads JSON: a value of the wrong type is bad input, named by its field's path.
-      if (isUnreadable(call.request)) throw new ClientError('invalid_request', [call.request[UNREADABLE]]);
+      // As HTTP reads JSON: an unknown field or a value of the wrong type is bad input, named by its path — except
+      // on redeem, whose every malformed request gets the service's one 404: the service is handed a body it
+      // refuses as it refuses any malformed one (and audits that refusal).
+      let request: Req = call.request;
+      if (isUnreadable(call.request)) {
+        if (operation.name !== 'payment_tokens.redeem') throw new ClientError('invalid_request', [call.request[UNREADABLE]]);
+        request = { malformed: true } as Req;
+      }
       // Before any claim is taken: a call past its deadline must not hold its key for a retry.
       checkDeadline(call);
       const key = text(call.metadata, 'idempotency-key');
-      const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, `grpc ${operation.name} ${JSON.stringify(call.request ?? null)}`, requestId);
+      const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, `grpc ${operation.name} ${JSON.stringify(request ?? null)}`, requestId);
       if (start.kind === 'replay') {
         header.set('idempotent-replayed', 'true');
         const stored = start.response;
@@ -101,7 +107,7 @@ export function unary<Req, Res>(
       checkDeadline(call);
       let result: Res;
       try {
-        result = await handler({ admitted, request: call.request, writeOutcome: start.writeOutcome });
+        result = await handler({ admitted, request, writeOutcome: start.writeOutcome });
       } catch (err) {
         const error = toVaultError(err);
         await start.finish({ status: statusOf(error.code), contentType: 'application/problem+json', body: JSON.stringify(problemOf(error, requestId)) });

@@ -3,7 +3,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import path from 'node:path';
 import { REPO_ROOT } from '../config/repo-paths.ts';
 import type { ProtoGrpcType } from './generated/vault.ts';
-import { messageDescriptors, wireTypeMismatch } from './wire-types.ts';
+import { messageDescriptors, wireProblem, type WireProblem } from './wire-types.ts';
 
 export const VAULT_PROTO = path.join(REPO_ROOT, 'services/vault/proto/vault/v1/vault.proto');
 
@@ -16,27 +16,23 @@ export const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Num
 // (oneofs: false — proto3 `optional` fields are synthetic oneofs; with `true` each set one also arrives as a
 // `_name` member, which the strict input schemas rightly refuse as an unknown field.)
 
-/** A request in the wrong wire type, which cannot be read as its message at all (see `strictRequests`). */
+/**
+ * A request whose bytes are not a well-formed instance of its message (see `strictRequests`): the handler never
+ * sees it; the call answers `invalid_request` with this problem (a redeem: the service's one 404, audited).
+ */
 export const UNREADABLE = Symbol('unreadable request');
-export type Unreadable = { readonly [UNREADABLE]: { readonly path: string; readonly code: 'invalid_type' } };
+export type Unreadable = { readonly [UNREADABLE]: WireProblem };
 
 export function isUnreadable(request: unknown): request is Unreadable {
   return typeof request === 'object' && request !== null && UNREADABLE in request;
 }
 
 /**
- * The member a request carrying fields its message does not declare gets, so the service refuses it exactly as it
- * refuses an unknown JSON member (`invalid_request` with an `unknown_field` error; a redeem: `token_not_found`).
- */
-export const UNKNOWN_FIELDS_MEMBER = '(fields this message does not declare)';
-
-/**
- * Requests are read as strictly as the HTTP API reads JSON: fields the message does not declare (protobuf would
- * skip them) reach the service as one unknown member, which it refuses like any unknown JSON member; a value in
- * the wrong wire type (protobuf would misread it, or fail the call with INTERNAL before the vault sees it) becomes
- * a marker the call answers `invalid_request` with `invalid_type` at that field's path — with the vault's code,
- * request id and log line. Unknown fields are found by re-encoding: what the vault understood must be every byte
- * that was sent.
+ * Requests are read as strictly as the HTTP API reads JSON, before protobuf.js reads them: a field number the
+ * message does not declare (protobuf would skip it in silence) or a value in a wire type its field does not allow
+ * (protobuf would misread it, or fail the call with INTERNAL before the vault sees it) is found by walking the
+ * bytes against the message's descriptor, nested messages included, and answered with the vault's code, request
+ * id and log line — `invalid_request` with `unknown_field` or `invalid_type` at the path, as over HTTP.
  */
 function strictRequests(service: grpc.ServiceDefinition, definition: protoLoader.PackageDefinition): grpc.ServiceDefinition {
   const descriptors = messageDescriptors(definition);
@@ -47,15 +43,13 @@ function strictRequests(service: grpc.ServiceDefinition, definition: protoLoader
     strict[name] = {
       ...method,
       requestDeserialize: (bytes: Buffer) => {
-        const mismatch = wireTypeMismatch(bytes, requestName, descriptors);
-        if (mismatch !== null) return { [UNREADABLE]: { path: mismatch, code: 'invalid_type' } } satisfies Unreadable;
-        let request: unknown;
+        const problem = wireProblem(bytes, requestName, descriptors);
+        if (problem) return { [UNREADABLE]: problem } satisfies Unreadable;
         try {
-          request = method.requestDeserialize(bytes);
+          return method.requestDeserialize(bytes);
         } catch {
           return { [UNREADABLE]: { path: '', code: 'invalid_type' } } satisfies Unreadable;
         }
-        return method.requestSerialize(request).length === bytes.length ? request : { ...(request as object), [UNKNOWN_FIELDS_MEMBER]: true };
       },
     };
   }

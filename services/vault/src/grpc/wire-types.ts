@@ -41,15 +41,23 @@ export function messageDescriptors(definition: PackageDefinition): Descriptors {
   return out;
 }
 
+/** What is wrong with a request's bytes, at which path — in the terms the JSON API reports. */
+export interface WireProblem {
+  readonly path: string;
+  readonly code: 'invalid_type' | 'unknown_field';
+}
+
 /**
- * The path of the first field that did not arrive in the wire type its declaration requires (`cvc`,
- * `invoice.amount`; '' for bytes that are no message at all), or null when every field did — what protobuf.js
- * does not check (it reads a varint sent for a string as a short string). Unknown field numbers are skipped here
- * (the re-encoding check finds them); nested messages are checked too.
+ * The first problem of a request's bytes against its message, or null: a field in a wire type its declaration
+ * does not allow (`invalid_type` at `cvc`, `invoice.amount`; at '' for bytes that are no message at all) — what
+ * protobuf.js does not check (it reads a varint sent for a string as a short string) — or a field number the
+ * message does not declare (`unknown_field` at the message's path) — which protobuf.js would skip in silence.
+ * Nested messages are checked too.
  */
-export function wireTypeMismatch(bytes: Uint8Array, messageName: string, descriptors: Descriptors, prefix = ''): string | null {
+export function wireProblem(bytes: Uint8Array, messageName: string, descriptors: Descriptors, prefix = ''): WireProblem | null {
   const fields = descriptors.get(messageName);
-  if (!fields) return prefix;
+  const bad = (path: string): WireProblem => ({ path, code: 'invalid_type' });
+  if (!fields) return bad(prefix);
   const at = (field: FieldDescriptor) => (prefix ? `${prefix}.${field.name}` : field.name);
   const pkg = messageName.slice(0, messageName.lastIndexOf('.'));
   let i = 0;
@@ -65,31 +73,30 @@ export function wireTypeMismatch(bytes: Uint8Array, messageName: string, descrip
   };
   while (i < bytes.length) {
     const key = varint();
-    if (key === null) return prefix;
+    if (key === null) return bad(prefix);
     const number = Math.floor(key / 8);
     const wire = key % 8;
     const field = fields.find((f) => f.number === number);
-    if (field) {
-      const expected = WIRE_TYPE[field.type];
-      const packed = field.label === 'LABEL_REPEATED' && expected !== 2 && wire === 2;
-      if (wire !== expected && !packed) return at(field);
-    }
+    if (!field) return { path: prefix, code: 'unknown_field' };
+    const expected = WIRE_TYPE[field.type];
+    const packed = field.label === 'LABEL_REPEATED' && expected !== 2 && wire === 2;
+    if (wire !== expected && !packed) return bad(at(field));
     if (wire === 0) {
-      if (varint() === null) return field ? at(field) : prefix;
+      if (varint() === null) return bad(at(field));
     } else if (wire === 1 || wire === 5) {
       i += wire === 1 ? 8 : 4;
-      if (i > bytes.length) return field ? at(field) : prefix;
+      if (i > bytes.length) return bad(at(field));
     } else if (wire === 2) {
       const length = varint();
-      if (length === null || i + length > bytes.length) return field ? at(field) : prefix;
-      if (field?.type === 'TYPE_MESSAGE') {
+      if (length === null || i + length > bytes.length) return bad(at(field));
+      if (field.type === 'TYPE_MESSAGE') {
         const nested = field.typeName.startsWith('.') ? field.typeName.slice(1) : `${pkg}.${field.typeName}`;
-        const inner = wireTypeMismatch(bytes.subarray(i, i + length), nested, descriptors, at(field));
+        const inner = wireProblem(bytes.subarray(i, i + length), nested, descriptors, at(field));
         if (inner !== null) return inner;
       }
       i += length;
     } else {
-      return prefix; // groups (3, 4) are not used by proto3; 6 and 7 do not exist
+      return bad(at(field)); // groups (3, 4) are not used by proto3; 6 and 7 do not exist
     }
   }
   return null;
