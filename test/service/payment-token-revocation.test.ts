@@ -78,6 +78,15 @@ describe('redeeming a payment token', () => {
     await expect(redeem(v, token)).rejects.toThrow('database down');
     await expect(redeem(v, token)).resolves.toBeDefined();
   });
+
+  it('a caller gone by the time the token is taken (deadline passed, hung up): put back, audited as undelivered, redeemable on retry', async () => {
+    const v = await vaultWithProcessors();
+    const { token } = await outstandingToken(v);
+    const late = processor('xero-payments');
+    expect(await refusal(v.services.paymentTokens.redeem(late, { token }, () => false))).toMatchObject({ code: 'token_not_found' });
+    expect(auditTrail(v, late.requestId)).toEqual([expect.objectContaining({ action: 'payment_token.redeem', outcome: 'failed', reason: 'caller_gone' })]);
+    await expect(redeem(v, token)).resolves.toMatchObject({ kid: 'xero-payments-example-1' });
+  });
 });
 
 describe('revocation: a token issued before a change cannot be redeemed after it; one issued after can', () => {

@@ -26,6 +26,8 @@ export interface CallContext<Req> {
   readonly admitted: Admitted;
   readonly request: Req;
   writeOutcome<T>(statusOf: (result: T) => number): WriteOutcome<T> | undefined;
+  /** Whether the caller can still receive the answer: its deadline has not passed and it has not cancelled. */
+  stillWanted(): boolean;
 }
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -107,7 +109,19 @@ export function unary<Req, Res>(
       checkDeadline(call);
       let result: Res;
       try {
-        result = await handler({ admitted, request, writeOutcome: start.writeOutcome });
+        result = await handler({
+          admitted,
+          request,
+          writeOutcome: start.writeOutcome,
+          stillWanted: () => {
+            try {
+              checkDeadline(call);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+        });
       } catch (err) {
         const error = toVaultError(err);
         await start.finish({ status: statusOf(error.code), contentType: 'application/problem+json', body: JSON.stringify(problemOf(error, requestId)) });

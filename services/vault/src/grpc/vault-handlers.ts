@@ -56,7 +56,7 @@ export function vaultHandlers(services: VaultServices, deps: GrpcCallDeps): Vaul
     ),
     DeleteBillingProfile: unary(deps, 'DeleteBillingProfile', OPERATIONS['billing_profiles.delete'], async (ctx) => (await billingProfiles.delete(actorOf(ctx), ctx.request.id ?? ''), {})),
     IssuePaymentToken: unary(deps, 'IssuePaymentToken', OPERATIONS['payment_tokens.issue'], (ctx) => paymentTokens.issue(actorOf(ctx), ctx.request), 201),
-    RedeemPaymentToken: unary(deps, 'RedeemPaymentToken', OPERATIONS['payment_tokens.redeem'], (ctx) => paymentTokens.redeem(ctx.admitted.serviceActor, ctx.request)),
+    RedeemPaymentToken: unary(deps, 'RedeemPaymentToken', OPERATIONS['payment_tokens.redeem'], (ctx) => paymentTokens.redeem(ctx.admitted.serviceActor, ctx.request, ctx.stillWanted)),
     SetTenantPaymentSettings: unary(deps, 'SetTenantPaymentSettings', OPERATIONS['payment_settings.set_tenant'], (ctx) => {
       const { tenantId, ...body } = ctx.request;
       return paymentSettings.setTenant(ctx.admitted.serviceActor, tenantId ?? '', body);

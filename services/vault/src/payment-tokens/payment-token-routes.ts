@@ -10,7 +10,8 @@ export function paymentTokenRoutes(tokens: PaymentTokenService, guard: Guard): R
     res.status(201).json(await tokens.issue(actorOf(res), req.body));
   });
   router.post('/v1/payment-tokens/redeem', guard(OPERATIONS['payment_tokens.redeem']), async (req, res) => {
-    res.json(await tokens.redeem(serviceActorOf(res), req.body));
+    // A processor that hung up gets nothing; its token is put back for its retry.
+    res.json(await tokens.redeem(serviceActorOf(res), req.body, () => !req.socket.destroyed));
   });
   return router;
 }

@@ -140,7 +140,12 @@ export class PaymentTokenService {
    * Redeems a token for the calling processor. Unknown, expired, used, revoked, malformed and another
    * processor's tokens all answer the same 404; another processor's attempt leaves the token in place.
    */
-  async redeem(actor: ServiceActor, body: unknown): Promise<RedeemedToken> {
+  /**
+   * `stillWanted`: whether the caller can still receive the answer (its deadline has not passed, it has not gone).
+   * When it can no longer, a token just taken is put back — the card is not released to nobody — and the redeem
+   * is audited as undelivered, so the processor's retry can still redeem it.
+   */
+  async redeem(actor: ServiceActor, body: unknown, stillWanted: () => boolean = () => true): Promise<RedeemedToken> {
     const { uow } = this.deps;
     const token = (body as { token?: unknown } | undefined)?.token;
     const processorId = actor.service.startsWith('processor/') ? actor.service.slice('processor/'.length) : null;
@@ -152,12 +157,24 @@ export class PaymentTokenService {
     const outcome = await this.deps.tokens.redeem(tokenHash, processorId);
     if (outcome.kind === 'redeemed') {
       const t = outcome.token;
+      if (!stillWanted()) {
+        await this.deps.tokens.restore(tokenHash, t);
+        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' });
+        throw new ClientError('token_not_found');
+      }
       try {
         await uow.repos.audit.append(serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId }));
       } catch (err) {
         // Unaudited, the card must not leave: put the token back so a retry can redeem it, and answer 503.
         await this.deps.tokens.restore(tokenHash, t).catch(() => {});
         throw err;
+      }
+      // The caller may have gone while the release was audited: then it was not delivered either. From here to the
+      // answer no timer can run (no I/O is awaited), so a caller still there now gets it.
+      if (!stillWanted()) {
+        await this.deps.tokens.restore(tokenHash, t);
+        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' });
+        throw new ClientError('token_not_found');
       }
       return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
     }
