@@ -685,6 +685,20 @@ describe('across the transports', () => {
     }
   });
 
+  it('one idempotency key across the transports: the same request is a replay, another is a conflict', async () => {
+    for (const [first, second] of [[transports.http, transports.grpc], [transports.grpc, transports.http]] as const) {
+      const ctx = await withCard();
+      const idempotencyKey = `x-${randomUUID()}`;
+      const issued = ok(await first.issueToken({ user: ctx.user, idempotencyKey }, issueBody(ctx)), `issue over ${first.name}`);
+      // Members in another order than the first client wrote them: still the same request.
+      const { invoice, ...rest } = issueBody(ctx) as Record<string, unknown>;
+      const again = await second.issueToken({ user: ctx.user, idempotencyKey }, { invoice, ...rest });
+      expect([again.code, again.replayed, again.body?.token], `${first.name} → ${second.name}`).toEqual(['ok', true, issued.body.token]);
+      const other = await second.issueToken({ user: ctx.user, idempotencyKey }, issueBody(ctx, { cvc: '124' }));
+      expect(other.code).toBe('idempotency_key_reused');
+    }
+  });
+
   it('a card-entry session made over gRPC adds a card through the hosted form', async () => {
     const ctx = await withCard();
     const session = ok(await transports.grpc.createCardSession({ user: ctx.user }), 'session');

@@ -6,6 +6,24 @@ import type { Logger } from '../observability/logger.ts';
 import type { Admitted } from './admission.ts';
 import type { OperationPolicy, OutcomeLife } from './operation-table.ts';
 
+/** JSON with every object's members in sorted order: the same input, whichever order a client wrote it in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * What a repeat must match to be answered from the record: the operation and its input, transport-neutral — the
+ * same request sent with the same key over HTTP and then over gRPC is a replay, not a conflict.
+ */
+export function requestFingerprint(operation: string, input: unknown): string {
+  return `${operation} ${canonicalJson(input)}`;
+}
+
 /** What an idempotency key looks like (documented in README "Idempotency protocol"). */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
