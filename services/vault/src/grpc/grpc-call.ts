@@ -106,7 +106,13 @@ export function unary<Req, Res>(
         replayed.metadata!.set('idempotent-replayed', 'true');
         return fail(problem.code, replayed);
       }
-      checkDeadline(call);
+      try {
+        checkDeadline(call);
+      } catch (err) {
+        // Past its deadline with a claim taken: nothing ran, so the claim is released for the retry (as on a 503).
+        await start.finish({ status: 503, contentType: 'application/problem+json', body: '' });
+        throw err;
+      }
       let result: Res;
       try {
         result = await handler({
