@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { problemOf, type Problem } from '../errors/problem-document.ts';
 import { toVaultError } from '../errors/to-vault-error.ts';
@@ -7,6 +6,7 @@ import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { serviceFromCertificate } from '../identity/service-identity.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { VaultMetrics } from '../observability/metrics.ts';
+import { requestIdFrom } from '../observability/request-id.ts';
 import type { Admission, Admitted } from '../operations/admission.ts';
 import { requestFingerprint, type IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { OperationPolicy } from '../operations/operation-table.ts';
@@ -30,7 +30,6 @@ export interface CallContext<Req> {
   stillWanted(): boolean;
 }
 
-const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 const text = (metadata: grpc.Metadata, key: string): string | undefined => {
@@ -63,8 +62,7 @@ export function unary<Req, Res>(
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = process.hrtime.bigint();
-    const given = text(call.metadata, 'x-request-id')?.toLowerCase();
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(text(call.metadata, 'x-request-id'));
     const service = serviceFromCertificate(call.getAuthContext()?.sslPeerCertificate, deps.trustDomain);
     const header = new grpc.Metadata();
     header.set('x-request-id', requestId);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { requestIdFrom } from '../observability/request-id.ts';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
 import type { OperationPolicy } from '../operations/operation-table.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
@@ -21,9 +21,6 @@ export interface RequestState {
   writeOutcome?: (statusOf: (result: never) => number) => WriteOutcome<never> | undefined;
 }
 
-/** A caller's request id is kept only if it is a UUID: anything else could carry data (a PAN) into logs and audit. */
-const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export function state(res: Response): RequestState {
   return res.locals as RequestState;
 }
@@ -31,8 +28,7 @@ export function state(res: Response): RequestState {
 /** Accepts a UUID X-Request-Id (or makes one) and echoes it on every response. */
 export function requestContext(listener: RequestState['listener']) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.get('x-request-id');
-    const requestId = given && REQUEST_ID.test(given.toLowerCase()) ? given.toLowerCase() : randomUUID();
+    const requestId = requestIdFrom(req.get('x-request-id'));
     Object.assign(res.locals, { requestId, listener, service: null } satisfies RequestState);
     res.setHeader('X-Request-Id', requestId);
     next();
