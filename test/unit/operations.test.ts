@@ -123,6 +123,6 @@ describe('idempotency scope of an admitted call', () => {
   it('refuses a malformed key before anything is looked up; no key runs without a record', async () => {
     for (const bad of ['k1', 'short', 'has space in it', 'x'.repeat(129), 'emoji🙂emoji']) expect(() => calls.checkKey(bad), bad).toThrow(ClientError);
     expect(() => calls.checkKey('a-good_key:1.2')).not.toThrow();
-    await expect(calls.start(null, undefined, 'any', 'r')).resolves.toMatchObject({ kind: 'run' });
+    await expect(calls.start(null, undefined, 'any', {}, 'r')).resolves.toMatchObject({ kind: 'run' });
   });
 });

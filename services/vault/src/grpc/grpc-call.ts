@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { VaultMetrics } from '../observability/metrics.ts';
 import { requestIdFrom } from '../observability/request-id.ts';
 import type { Admission, Admitted } from '../operations/admission.ts';
-import { requestFingerprint, type IdempotentCalls } from '../operations/idempotent-calls.ts';
+import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { OperationPolicy } from '../operations/operation-table.ts';
 import { grpcStatusOf, toServiceError } from './grpc-status.ts';
 import { isUnreadable, UNREADABLE } from './proto-definition.ts';
@@ -91,7 +91,7 @@ export function unary<Req, Res>(
       // Before any claim is taken: a call past its deadline must not hold its key for a retry.
       checkDeadline(call);
       const key = text(call.metadata, 'idempotency-key');
-      const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, requestFingerprint(operation.name, request ?? null), requestId);
+      const start = await deps.calls.start(deps.calls.scopeOf(operation, admitted), key, operation.name, request, requestId);
       if (start.kind === 'replay') {
         header.set('idempotent-replayed', 'true');
         const stored = start.response;

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { StoredResponse } from '../idempotency/idempotency-store.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
-import { requestFingerprint, type IdempotencyScope, type IdempotentCalls } from '../operations/idempotent-calls.ts';
+import type { IdempotencyScope, IdempotentCalls } from '../operations/idempotent-calls.ts';
 import { state } from './request-context.ts';
 
 function replay(res: Response, response: StoredResponse): void {
@@ -23,9 +23,8 @@ export function idempotency(calls: IdempotentCalls, scopeOf: (req: Request, res:
     calls.checkKey(key);
     if (req.method !== 'POST') return next();
     const s = state(res);
-    // An operation's fingerprint is the one gRPC computes too; the public form's card add has its own.
-    const request = requestFingerprint(s.operation?.name ?? `${req.method} ${req.path}`, req.body ?? null);
-    const call = await calls.start(await scopeOf(req, res), key, request, s.requestId);
+    // Named by its operation, as over gRPC; the public form's card add, outside the table, by its route.
+    const call = await calls.start(await scopeOf(req, res), key, s.operation?.name ?? `${req.method} ${req.path}`, req.body, s.requestId);
     if (call.kind === 'replay') return replay(res, call.response);
     s.writeOutcome = (statusOf) => call.writeOutcome(statusOf);
     const send = res.send.bind(res);

@@ -20,7 +20,7 @@ function canonicalJson(value: unknown): string {
  * What a repeat must match to be answered from the record: the operation and its input, transport-neutral — the
  * same request sent with the same key over HTTP and then over gRPC is a replay, not a conflict.
  */
-export function requestFingerprint(operation: string, input: unknown): string {
+function requestFingerprint(operation: string, input: unknown): string {
   return `${operation} ${canonicalJson(input)}`;
 }
 
@@ -84,13 +84,15 @@ export class IdempotentCalls {
   }
 
   /**
-   * Starts a call carrying `key` (undefined: none sent) for `request` (a canonical description of the operation
-   * and its input). A malformed key is refused before anything is looked up.
+   * Starts a call of `operation` (its name, or what names it for a caller outside the table) with `input`,
+   * carrying `key` (undefined: none sent). A malformed key is refused before anything is looked up; the request's
+   * fingerprint is computed only when there is a record to match it against.
    */
-  async start(scope: IdempotencyScope | null, key: string | undefined, request: string, requestId: string): Promise<CallStart> {
+  async start(scope: IdempotencyScope | null, key: string | undefined, operation: string, input: unknown, requestId: string): Promise<CallStart> {
     if (key === undefined) return RUN_WITHOUT_RECORD;
     this.checkKey(key);
     if (!scope) return RUN_WITHOUT_RECORD;
+    const request = requestFingerprint(operation, input ?? null);
     return scope.store === 'database' ? this.inDatabase(scope, key, request) : this.inRedis(scope, key, request, requestId);
   }
 
