@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { problemOf, type Problem } from '../errors/problem-document.ts';
 import { toVaultError } from '../errors/to-vault-error.ts';
-import { ClientError, ServerError, statusOf, titleOf, type ErrorCode } from '../errors/vault-error.ts';
+import { ClientError, ServerError, statusOf } from '../errors/vault-error.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { serviceFromCertificate } from '../identity/service-identity.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -10,7 +10,7 @@ import { requestIdFrom } from '../observability/request-id.ts';
 import type { Admission, Admitted } from '../operations/admission.ts';
 import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { OperationPolicy } from '../operations/operation-table.ts';
-import { grpcStatusOf, toServiceError } from './grpc-status.ts';
+import { toServiceError } from './grpc-status.ts';
 import { isUnreadable, UNREADABLE } from './proto-definition.ts';
 
 export interface GrpcCallDeps {
@@ -40,10 +40,15 @@ const text = (metadata: grpc.Metadata, key: string): string | undefined => {
 /** A call whose deadline has passed does no work: it is answered DEADLINE_EXCEEDED before anything runs. */
 class DeadlinePassed extends Error {}
 
-function checkDeadline(call: grpc.ServerUnaryCall<unknown, unknown>): void {
+/** Whether the caller can no longer receive an answer: it cancelled, or its deadline has passed. */
+function isLate(call: grpc.ServerUnaryCall<unknown, unknown>): boolean {
   const deadline = call.getDeadline();
   const at = deadline instanceof Date ? deadline.getTime() : deadline;
-  if (call.cancelled || (Number.isFinite(at) && at <= Date.now())) throw new DeadlinePassed();
+  return call.cancelled || (Number.isFinite(at) && at <= Date.now());
+}
+
+function checkDeadline(call: grpc.ServerUnaryCall<unknown, unknown>): void {
+  if (isLate(call)) throw new DeadlinePassed();
 }
 
 /**
@@ -73,9 +78,9 @@ export function unary<Req, Res>(
       deps.metrics.grpcLatency.observe({ method }, seconds);
       deps.logger.info({ requestId, listener: 'grpc', caller: service ?? undefined, method, status: outcome, ms: Math.round(seconds * 10_000) / 10 }, 'request');
     };
-    const fail = (code: ErrorCode | 'deadline', error?: Partial<grpc.StatusObject>) => {
-      outcome = code === 'deadline' ? 'DEADLINE_EXCEEDED' : grpc.status[grpcStatusOf(code)];
-      callback(code === 'deadline' ? { code: grpc.status.DEADLINE_EXCEEDED, details: 'deadline exceeded', metadata: header } : error!);
+    const fail = (error: grpc.StatusObject) => {
+      outcome = grpc.status[error.code];
+      callback(error);
     };
     const run = async () => {
       checkDeadline(call);
@@ -100,9 +105,9 @@ export function unary<Req, Res>(
           return callback(null, JSON.parse(stored.body) as Res);
         }
         const problem = JSON.parse(stored.body) as Problem;
-        const replayed = toServiceError(new ClientError(problem.code as never, problem.errors ?? []), titleOf(problem.code), requestId);
-        replayed.metadata!.set('idempotent-replayed', 'true');
-        return fail(problem.code, replayed);
+        const replayed = toServiceError(new ClientError(problem.code as never, problem.errors ?? []), requestId);
+        replayed.metadata.set('idempotent-replayed', 'true');
+        return fail(replayed);
       }
       try {
         checkDeadline(call);
@@ -117,14 +122,7 @@ export function unary<Req, Res>(
           admitted,
           request,
           writeOutcome: start.writeOutcome,
-          stillWanted: () => {
-            try {
-              checkDeadline(call);
-              return true;
-            } catch {
-              return false;
-            }
-          },
+          stillWanted: () => !isLate(call),
         });
       } catch (err) {
         const error = toVaultError(err);
@@ -137,10 +135,10 @@ export function unary<Req, Res>(
     };
     run()
       .catch((err: unknown) => {
-        if (err instanceof DeadlinePassed) return fail('deadline');
+        if (err instanceof DeadlinePassed) return fail({ code: grpc.status.DEADLINE_EXCEEDED, details: 'deadline exceeded', metadata: header });
         const error = toVaultError(err);
         if (error instanceof ServerError) deps.logger.error({ requestId, code: error.code, dependency: error.dependency, err: error.cause }, 'request failed');
-        fail(error.code, toServiceError(error, titleOf(error.code), requestId));
+        fail(toServiceError(error, requestId));
       })
       .finally(finish);
   };

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ClientError, type ErrorCode, type VaultError } from '../errors/vault-error.ts';
+import { ClientError, titleOf, type ErrorCode, type VaultError } from '../errors/vault-error.ts';
 
 /** The one mapping from the vault's error codes to gRPC status codes (README "gRPC"). */
 const STATUS: Readonly<Record<ErrorCode, grpc.status>> = {
@@ -30,16 +30,12 @@ const STATUS: Readonly<Record<ErrorCode, grpc.status>> = {
   service_unavailable: grpc.status.UNAVAILABLE,
 };
 
-export function grpcStatusOf(code: ErrorCode): grpc.status {
-  return STATUS[code];
-}
-
 /**
  * A VaultError as a gRPC error: the status, the error's fixed title as details (never input), and in trailing
  * metadata the vault's code (`vault-error-code`), its field errors as JSON (`vault-field-errors`), a retry delay
  * in seconds (`retry-after`) and the request id.
  */
-export function toServiceError(error: VaultError, title: string, requestId: string): Partial<grpc.StatusObject> {
+export function toServiceError(error: VaultError, requestId: string): grpc.StatusObject {
   const metadata = new grpc.Metadata();
   metadata.set('vault-error-code', error.code);
   metadata.set('x-request-id', requestId);
@@ -47,5 +43,5 @@ export function toServiceError(error: VaultError, title: string, requestId: stri
     if (error.errors.length > 0) metadata.set('vault-field-errors', JSON.stringify(error.errors));
     if (error.retryAfter !== undefined) metadata.set('retry-after', String(error.retryAfter));
   }
-  return { code: STATUS[error.code], details: title, metadata };
+  return { code: STATUS[error.code], details: titleOf(error.code), metadata };
 }
