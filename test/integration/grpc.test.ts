@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
-import { call, vaultClient } from '../support/grpc-client.ts';
+import { call, clientCredentials, vaultClient } from '../support/grpc-client.ts';
 import { rogueClientCert } from '../support/rogue-ca.ts';
 import { INVOICE, openWithNodeJose, registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
@@ -161,8 +159,7 @@ describe('gRPC', () => {
   });
 
   it('standard health checking: vault.v1.Vault is SERVING once readiness is', async () => {
-    const ca = readFileSync(keysExample('tls', 'ca.pem'));
-    const creds = grpc.credentials.createSsl(ca, readFileSync(keysExample('tls', 'clients', 'payment-flow-key.pem')), readFileSync(keysExample('tls', 'clients', 'payment-flow.pem')));
+    const creds = clientCredentials('payment-flow');
     const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
     const health = new Health(v.grpcTarget, creds) as unknown as { check(req: object, cb: (e: Error | null, r: { status: string }) => void): void; close(): void };
     const check = () => new Promise<string>((resolve, reject) => health.check({ service: 'vault.v1.Vault' }, (e, r) => (e ? reject(e) : resolve(r.status))));

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import type { VaultClient } from '../../services/vault/src/grpc/generated/vault/v1/Vault.ts';
 import type { ProtoGrpcType } from '../../services/vault/src/grpc/generated/vault.ts';
 import * as protoLoader from '@grpc/proto-loader';
 import { LOADER_OPTIONS, VAULT_PROTO } from '../../services/vault/src/grpc/proto-definition.ts';
+import { CA, clientCert, type ClientIdentity } from './https-client.ts';
 
 export interface GrpcResult<T> {
   readonly error: grpc.ServiceError | null;
@@ -18,18 +17,18 @@ export interface GrpcResult<T> {
 const loaded = grpc.loadPackageDefinition(protoLoader.loadSync(VAULT_PROTO, LOADER_OPTIONS)) as unknown as ProtoGrpcType;
 
 /**
- * A `vault.v1.Vault` client presenting the example certificate of `service`, none (`null`), or a given identity
- * (a certificate from another CA).
+ * Channel credentials trusting the example CA and presenting the example certificate of `service` (the same
+ * cached one the HTTPS client presents), none (`null`), or a given identity (a certificate from another CA).
  */
-export function vaultClient(target: string, service: string | null | { readonly cert: Buffer; readonly key: Buffer }): VaultClient {
-  const ca = readFileSync(keysExample('tls', 'ca.pem'));
-  const credentials =
-    service === null
-      ? grpc.credentials.createSsl(ca)
-      : typeof service === 'string'
-        ? grpc.credentials.createSsl(ca, readFileSync(keysExample('tls', 'clients', `${service}-key.pem`)), readFileSync(keysExample('tls', 'clients', `${service}.pem`)))
-        : grpc.credentials.createSsl(ca, service.key, service.cert);
-  return new loaded.vault.v1.Vault(target, credentials);
+export function clientCredentials(service: string | null | ClientIdentity): grpc.ChannelCredentials {
+  if (service === null) return grpc.credentials.createSsl(CA);
+  const identity = typeof service === 'string' ? clientCert(service) : service;
+  return grpc.credentials.createSsl(CA, identity.key, identity.cert);
+}
+
+/** A `vault.v1.Vault` client with `clientCredentials(service)`. */
+export function vaultClient(target: string, service: string | null | ClientIdentity): VaultClient {
+  return new loaded.vault.v1.Vault(target, clientCredentials(service));
 }
 
 const flat = (m: grpc.Metadata | undefined) => Object.fromEntries(Object.entries(m?.getMap() ?? {}).map(([k, v]) => [k, String(v)]));

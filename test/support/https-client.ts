@@ -14,7 +14,8 @@ export interface ClientIdentity {
   readonly key: Buffer;
 }
 
-const CA = readFileSync(keysExample('tls', 'ca.pem'));
+/** The example CA every test client trusts. */
+export const CA = readFileSync(keysExample('tls', 'ca.pem'));
 
 const identities = new Map<string, ClientIdentity>();
 
