@@ -32,7 +32,7 @@ let database: Database;
 function onPostgres(): DatabaseSubject {
   database = openDatabase({ url: TEST_DATABASE_URL, poolMax: 8 });
   return {
-    uow: vaultUnitOfWork(database.prisma, 2),
+    uow: vaultUnitOfWork(database.pool, 2),
     async auditEvents(requestId) {
       const { rows } = await database.pool.query(
         'SELECT action, outcome, actor_service, tenant_id, user_id, target, body FROM audit_events WHERE request_id = $1 ORDER BY id',

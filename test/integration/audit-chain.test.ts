@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { verifyAuditChain } from '../../services/vault/src/audit/audit-verify.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { runNpmScript } from '../support/run-script.ts';
@@ -11,7 +12,7 @@ let db: Database;
 beforeAll(async () => {
   scratch = await scratchDatabase();
   db = openDatabase({ url: scratch.url, poolMax: 4 });
-  const audit = new PrismaAuditStore(db.prisma, 3);
+  const audit = new SqlAuditStore(sqlOn(db.pool), 3);
   await Promise.all(
     Array.from({ length: 60 }, (_, i) =>
       audit.append({ action: 'card.read', outcome: 'success', actorService: 'account-settings', requestId: `r-${i}`, tenantId: 't', userId: `u-${i % 5}`, target: `card_${i}` }),
@@ -83,7 +84,7 @@ describe('the audit log is append-only and hash-chained', () => {
     const fresh = await scratchDatabase();
     const fdb = openDatabase({ url: fresh.url, poolMax: 2 });
     try {
-      const audit = new PrismaAuditStore(fdb.prisma, 1);
+      const audit = new SqlAuditStore(sqlOn(fdb.pool), 1);
       for (let i = 0; i < 5; i++) await audit.append({ action: 'x', outcome: 'success', actorService: 's', requestId: `d-${i}` });
       await fdb.pool.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
       await fdb.pool.query(`DELETE FROM audit_events WHERE request_id = 'd-4'`);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
-import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { billingProfileContext } from '../../services/vault/src/billing-profiles/billing-profile-secret.ts';
 import { cardContext } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
@@ -124,7 +125,7 @@ describe('a registered table is rotated', () => {
     pool: db.pool,
     envelope: v2.envelope,
     fingerprinter: v2.fingerprinter,
-    audit: new PrismaAuditStore(db.prisma, 1),
+    audit: new SqlAuditStore(sqlOn(db.pool), 1),
     ...(recordTypes ? { recordTypes } : {}),
   });
 

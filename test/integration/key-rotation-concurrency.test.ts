@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
-import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
@@ -82,7 +83,7 @@ async function withSeededCopy(body: (db: Database, url: string) => Promise<void>
 
 const rotationDeps = (db: Database) => {
   const v2 = cryptoAt('v2');
-  return { pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new PrismaAuditStore(db.prisma, 2) };
+  return { pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new SqlAuditStore(sqlOn(db.pool), 2) };
 };
 
 describe('crash safety: SIGKILL at a random point, then rerun', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
-import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { cryptoAt, seedUnderV1 } from '../support/rotation-fixtures.ts';
@@ -30,7 +31,7 @@ describe('live updates during rotation', () => {
     let patchDone = false;
     let patchWaitedForTheBatch = false;
     const report = await rotateKeys(
-      { pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new PrismaAuditStore(db.prisma, 1) },
+      { pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new SqlAuditStore(sqlOn(db.pool), 1) },
       {
         batchSize: 50,
         concurrency: 1,

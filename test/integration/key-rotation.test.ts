@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
-import { PrismaAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import { EsdkEnvelope } from '../../services/vault/src/crypto/esdk-envelope.ts';
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe('rotating 1,200 cards from v1 to v2', () => {
   const v2 = cryptoAt('v2');
-  const deps = () => ({ pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new PrismaAuditStore(db.prisma, 2) });
+  const deps = () => ({ pool: db.pool, envelope: v2.envelope, fingerprinter: v2.fingerprinter, audit: new SqlAuditStore(sqlOn(db.pool), 2) });
 
   it('a dry run counts and writes nothing', async () => {
     const report = await rotateKeys(deps(), { batchSize: 100, concurrency: 2, dryRun: true });

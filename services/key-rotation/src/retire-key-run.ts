@@ -3,7 +3,8 @@
  * when invalid), refuses the current key (exit 1), and retires the key only when no row uses it (else exit 1),
  * auditing either outcome.
  */
-import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../vault/src/storage/sql.ts';
 import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { KeyVersionRepository, type KeyPurpose } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
@@ -20,7 +21,7 @@ export async function runRetireKey(purpose: KeyPurpose, version: string): Promis
   try {
     const keys = new KeyVersionRepository(db.database.prisma);
     const inUse = await keys.rowsUsing(purpose, version);
-    const audit = new PrismaAuditStore(db.database.prisma, config.audit.chains);
+    const audit = new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains);
     const event = { action: 'key.retire', actorService: 'key-rotation', requestId: `retire-${purpose}-${version}-${Date.now()}`, target: `${purpose}/${version}` } as const;
     if (inUse > 0) {
       await audit.append({ ...event, outcome: 'denied', reason: `rows_in_use=${inUse}` });

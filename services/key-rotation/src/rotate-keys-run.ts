@@ -4,7 +4,8 @@
  * status: 0 when every row is on the current keys, 1 when rows failed or remain.
  */
 import cliProgress from 'cli-progress';
-import { PrismaAuditStore } from '../../vault/src/audit/audit-store.ts';
+import { SqlAuditStore } from '../../vault/src/audit/audit-store.ts';
+import { sqlOn } from '../../vault/src/storage/sql.ts';
 import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
@@ -44,7 +45,7 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency }: RotateKe
     const retired = await new KeyVersionRepository(db.database.prisma).retired();
     const { envelope, fingerprinter } = buildCrypto(config.keys, retired);
     const report = await rotateKeys(
-      { pool: db.database.pool, envelope, fingerprinter, audit: new PrismaAuditStore(db.database.prisma, config.audit.chains) },
+      { pool: db.database.pool, envelope, fingerprinter, audit: new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains) },
       { batchSize, concurrency, dryRun, onProgress },
     );
     bar?.stop();

@@ -53,7 +53,7 @@ export interface VaultDeps {
 /** The composition root: real implementations wired once. Tests call it with the real Postgres. */
 export function buildVault({ config, database, redis, logger, retired, now, boundPublicBaseUrl }: VaultDeps): Vault {
   const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys, retired);
-  const uow = vaultUnitOfWork(database.prisma, config.audit.chains);
+  const uow = vaultUnitOfWork(database.pool, config.audit.chains);
   const services = buildServices({
     uow,
     envelope,

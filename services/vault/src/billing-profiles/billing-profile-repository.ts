@@ -1,5 +1,5 @@
 import type { Owner } from '../cards/card-repository.ts';
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 import type { BillingProfileRecord } from './billing-profile-record.ts';
 
 export type NewBillingProfile = Pick<BillingProfileRecord, 'id' | 'tenantId' | 'userId' | 'ciphertext' | 'keyVersion'>;
@@ -14,23 +14,36 @@ export interface BillingProfileRepository {
   deleteOwned(owner: Owner, id: string): Promise<boolean>;
 }
 
-export class PrismaBillingProfileRepository implements BillingProfileRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+const PROFILE = `"id", "tenant_id" AS "tenantId", "user_id" AS "userId", "ciphertext", "key_version" AS "keyVersion", "version",
+  "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+const OWNER = `"tenant_id" = $1 AND "user_id" = $2`;
+const INSERT = statement(
+  'billing_profiles_insert',
+  `INSERT INTO "billing_profiles" ("id", "tenant_id", "user_id", "ciphertext", "key_version") VALUES ($1, $2, $3, $4, $5) RETURNING ${PROFILE}`,
+);
+const FIND = statement('billing_profiles_find', `SELECT ${PROFILE} FROM "billing_profiles" WHERE "id" = $3 AND ${OWNER}`);
+const LIST = statement('billing_profiles_list', `SELECT ${PROFILE} FROM "billing_profiles" WHERE ${OWNER} ORDER BY "created_at", "id" LIMIT 100`);
+const REPLACE_CIPHERTEXT = statement(
+  'billing_profiles_replace_ciphertext',
+  `UPDATE "billing_profiles" SET "ciphertext" = $5, "key_version" = $6, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP
+   WHERE "id" = $3 AND ${OWNER} AND "version" = $4 RETURNING ${PROFILE}`,
+);
+const DELETE = statement('billing_profiles_delete', `DELETE FROM "billing_profiles" WHERE "id" = $3 AND ${OWNER}`);
 
-  insert(profile: NewBillingProfile): Promise<BillingProfileRecord> {
-    return this.db.billingProfile.create({ data: { ...profile, ciphertext: new Uint8Array(profile.ciphertext) } });
+export class SqlBillingProfileRepository implements BillingProfileRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(profile: NewBillingProfile): Promise<BillingProfileRecord> {
+    const [row] = await this.sql.rows<BillingProfileRecord>(INSERT, [profile.id, profile.tenantId, profile.userId, Buffer.from(profile.ciphertext), profile.keyVersion]);
+    return row!;
   }
 
-  findOwned(owner: Owner, id: string): Promise<BillingProfileRecord | null> {
-    return this.db.billingProfile.findFirst({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
+  async findOwned(owner: Owner, id: string): Promise<BillingProfileRecord | null> {
+    return (await this.sql.rows<BillingProfileRecord>(FIND, [owner.tenantId, owner.userId, id]))[0] ?? null;
   }
 
   listOwned(owner: Owner): Promise<BillingProfileRecord[]> {
-    return this.db.billingProfile.findMany({
-      where: { tenantId: owner.tenantId, userId: owner.userId },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: 100,
-    });
+    return this.sql.rows<BillingProfileRecord>(LIST, [owner.tenantId, owner.userId]);
   }
 
   async replaceCiphertext(
@@ -39,15 +52,11 @@ export class PrismaBillingProfileRepository implements BillingProfileRepository 
     expectedVersion: number,
     sealed: { ciphertext: Uint8Array; keyVersion: string },
   ): Promise<BillingProfileRecord | null> {
-    const { count } = await this.db.billingProfile.updateMany({
-      where: { id, tenantId: owner.tenantId, userId: owner.userId, version: expectedVersion },
-      data: { ciphertext: new Uint8Array(sealed.ciphertext), keyVersion: sealed.keyVersion, version: { increment: 1 } },
-    });
-    return count === 1 ? this.findOwned(owner, id) : null;
+    const values = [owner.tenantId, owner.userId, id, expectedVersion, Buffer.from(sealed.ciphertext), sealed.keyVersion];
+    return (await this.sql.rows<BillingProfileRecord>(REPLACE_CIPHERTEXT, values))[0] ?? null;
   }
 
   async deleteOwned(owner: Owner, id: string): Promise<boolean> {
-    const { count } = await this.db.billingProfile.deleteMany({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
-    return count === 1;
+    return (await this.sql.count(DELETE, [owner.tenantId, owner.userId, id])) === 1;
   }
 }

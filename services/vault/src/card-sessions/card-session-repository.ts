@@ -1,4 +1,4 @@
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 import type { Owner } from '../cards/card-repository.ts';
 import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
 
@@ -30,41 +30,51 @@ export interface CardSessionRepository {
   lockOwner(owner: Owner): Promise<void>;
 }
 
-const SELECT = { id: true, tenantId: true, userId: true, groupId: true, billingProfileId: true, createdBy: true, expiresAt: true, usedAt: true } as const;
+const SESSION = `"id", "tenant_id" AS "tenantId", "user_id" AS "userId", "group_id" AS "groupId",
+  "billing_profile_id" AS "billingProfileId", "created_by" AS "createdBy", "expires_at" AS "expiresAt", "used_at" AS "usedAt"`;
+const INSERT = statement(
+  'card_sessions_insert',
+  `INSERT INTO "card_entry_sessions" ("id", "secret_hash", "tenant_id", "user_id", "group_id", "billing_profile_id", "created_by", "expires_at")
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+);
+const FIND_USABLE = statement('card_sessions_find_usable', `SELECT ${SESSION} FROM "card_entry_sessions" WHERE "secret_hash" = $1 AND "used_at" IS NULL AND "expires_at" > $2`);
+const FIND_UNEXPIRED = statement('card_sessions_find_unexpired', `SELECT ${SESSION} FROM "card_entry_sessions" WHERE "secret_hash" = $1 AND "expires_at" > $2`);
+const LIVE_EXPIRIES = statement(
+  'card_sessions_live_expiries',
+  `SELECT "expires_at" AS "expiresAt" FROM "card_entry_sessions"
+   WHERE "tenant_id" = $1 AND "user_id" = $2 AND "used_at" IS NULL AND "expires_at" > $3 ORDER BY "expires_at"`,
+);
+const CONSUME = statement(
+  'card_sessions_consume',
+  `UPDATE "card_entry_sessions" SET "used_at" = $3, "card_id" = $2 WHERE "id" = $1 AND "used_at" IS NULL AND "expires_at" > $3`,
+);
 
-export class PrismaCardSessionRepository implements CardSessionRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+export class SqlCardSessionRepository implements CardSessionRepository {
+  constructor(private readonly sql: Sql) {}
 
   async insert(session: NewCardSession): Promise<void> {
-    await this.db.cardEntrySession.create({ data: session });
+    await this.sql.count(INSERT, [
+      session.id, session.secretHash, session.tenantId, session.userId, session.groupId, session.billingProfileId, session.createdBy, session.expiresAt,
+    ]);
   }
 
-  findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
-    return this.db.cardEntrySession.findFirst({ where: { secretHash, usedAt: null, expiresAt: { gt: now } }, select: SELECT });
+  async findUsable(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
+    return (await this.sql.rows<CardSessionRecord>(FIND_USABLE, [secretHash, now]))[0] ?? null;
   }
 
-  findUnexpired(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
-    return this.db.cardEntrySession.findFirst({ where: { secretHash, expiresAt: { gt: now } }, select: SELECT });
+  async findUnexpired(secretHash: string, now: Date): Promise<CardSessionRecord | null> {
+    return (await this.sql.rows<CardSessionRecord>(FIND_UNEXPIRED, [secretHash, now]))[0] ?? null;
   }
 
   async liveExpiries(owner: Owner, now: Date): Promise<Date[]> {
-    const rows = await this.db.cardEntrySession.findMany({
-      where: { tenantId: owner.tenantId, userId: owner.userId, usedAt: null, expiresAt: { gt: now } },
-      select: { expiresAt: true },
-      orderBy: { expiresAt: 'asc' },
-    });
-    return rows.map((r) => r.expiresAt);
+    return (await this.sql.rows<{ expiresAt: Date }>(LIVE_EXPIRIES, [owner.tenantId, owner.userId, now])).map((r) => r.expiresAt);
   }
 
   lockOwner(owner: Owner): Promise<void> {
-    return lockOwnerForTransaction(this.db, 'card-sessions', owner);
+    return lockOwnerForTransaction(this.sql, 'card-sessions', owner);
   }
 
   async consume(id: string, cardId: string, now: Date): Promise<boolean> {
-    const { count } = await this.db.cardEntrySession.updateMany({
-      where: { id, usedAt: null, expiresAt: { gt: now } },
-      data: { usedAt: now, cardId },
-    });
-    return count === 1;
+    return (await this.sql.count(CONSUME, [id, cardId, now])) === 1;
   }
 }

@@ -1,4 +1,4 @@
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
 import type { CardRecord } from './card-record.ts';
 
@@ -28,61 +28,102 @@ export interface CardRepository {
   countUsingBillingProfile(billingProfileId: string): Promise<number>;
 }
 
-export class PrismaCardRepository implements CardRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+const CARD = `"id", "tenant_id" AS "tenantId", "user_id" AS "userId", "billing_profile_id" AS "billingProfileId", "brand", "bin",
+  "last4", "exp_month" AS "expMonth", "exp_year" AS "expYear", "cardholder_name" AS "cardholderName", "fingerprint",
+  "fingerprint_key_version" AS "fingerprintKeyVersion", "ciphertext", "key_version" AS "keyVersion", "version",
+  "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+const OWNER = `"tenant_id" = $1 AND "user_id" = $2`;
 
-  findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
-    return this.db.card.findFirst({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
+const FIND = statement('cards_find', `SELECT ${CARD} FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
+const FIND_BY_FINGERPRINT = statement('cards_find_by_fingerprint', `SELECT ${CARD} FROM "cards" WHERE ${OWNER} AND "fingerprint" = ANY($3::text[]) LIMIT 1`);
+const LIST = statement('cards_list', `SELECT ${CARD} FROM "cards" WHERE ${OWNER} ORDER BY "created_at", "id" LIMIT $3`);
+const LIST_AFTER = statement(
+  'cards_list_after',
+  `SELECT ${CARD} FROM "cards" WHERE ${OWNER} AND ("created_at", "id") > ($4::timestamptz, $5) ORDER BY "created_at", "id" LIMIT $3`,
+);
+const COUNT = statement('cards_count', `SELECT count(*)::int AS "n" FROM "cards" WHERE ${OWNER}`);
+const COUNT_USING_PROFILE = statement('cards_count_using_profile', 'SELECT count(*)::int AS "n" FROM "cards" WHERE "billing_profile_id" = $1');
+const UPSERT = statement(
+  'cards_upsert',
+  `INSERT INTO "cards" ("id", "tenant_id", "user_id", "billing_profile_id", "brand", "bin", "last4", "exp_month", "exp_year",
+     "cardholder_name", "fingerprint", "fingerprint_key_version", "ciphertext", "key_version")
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+   ON CONFLICT ("tenant_id", "user_id", "fingerprint") DO UPDATE SET
+     "exp_month" = $15, "exp_year" = $16, "cardholder_name" = $17,
+     "billing_profile_id" = CASE WHEN $18 THEN $19 ELSE "cards"."billing_profile_id" END,
+     "version" = "cards"."version" + 1, "updated_at" = CURRENT_TIMESTAMP
+   RETURNING ${CARD}`,
+);
+const UPDATE = statement(
+  'cards_update',
+  `UPDATE "cards" SET
+     "exp_month" = CASE WHEN $4 THEN $5::int ELSE "exp_month" END,
+     "exp_year" = CASE WHEN $6 THEN $7::int ELSE "exp_year" END,
+     "cardholder_name" = CASE WHEN $8 THEN $9 ELSE "cardholder_name" END,
+     "billing_profile_id" = CASE WHEN $10 THEN $11 ELSE "billing_profile_id" END,
+     "fingerprint" = CASE WHEN $12 THEN $13 ELSE "fingerprint" END,
+     "fingerprint_key_version" = CASE WHEN $14 THEN $15 ELSE "fingerprint_key_version" END,
+     "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP
+   WHERE "id" = $3 AND ${OWNER}
+   RETURNING ${CARD}`,
+);
+const DELETE = statement('cards_delete', `DELETE FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
+
+/** A partial update's field as (present?, value): an absent field keeps its column's value. */
+function given(value: unknown): [boolean, unknown] {
+  return [value !== undefined, value ?? null];
+}
+
+export class SqlCardRepository implements CardRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
+    return (await this.sql.rows<CardRecord>(FIND, [owner.tenantId, owner.userId, id]))[0] ?? null;
   }
 
-  findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null> {
-    return this.db.card.findFirst({ where: { tenantId: owner.tenantId, userId: owner.userId, fingerprint: { in: [...fingerprints] } } });
+  async findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null> {
+    return (await this.sql.rows<CardRecord>(FIND_BY_FINGERPRINT, [owner.tenantId, owner.userId, fingerprints]))[0] ?? null;
   }
 
   listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]> {
     const { after } = page;
-    return this.db.card.findMany({
-      where: {
-        tenantId: owner.tenantId,
-        userId: owner.userId,
-        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
-      },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: page.limit,
-    });
+    return after
+      ? this.sql.rows<CardRecord>(LIST_AFTER, [owner.tenantId, owner.userId, page.limit, after.createdAt, after.id])
+      : this.sql.rows<CardRecord>(LIST, [owner.tenantId, owner.userId, page.limit]);
   }
 
-  countOwned(owner: Owner): Promise<number> {
-    return this.db.card.count({ where: { tenantId: owner.tenantId, userId: owner.userId } });
+  async countOwned(owner: Owner): Promise<number> {
+    return (await this.sql.rows<{ n: number }>(COUNT, [owner.tenantId, owner.userId]))[0]!.n;
   }
 
   lockOwner(owner: Owner): Promise<void> {
-    return lockOwnerForTransaction(this.db, 'cards', owner);
+    return lockOwnerForTransaction(this.sql, 'cards', owner);
   }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {
-    const row = await this.db.card.upsert({
-      where: { tenantId_userId_fingerprint: { tenantId: card.tenantId, userId: card.userId, fingerprint: card.fingerprint } },
-      create: { ...card, ciphertext: new Uint8Array(card.ciphertext) },
-      update: { ...onDuplicate, version: { increment: 1 } },
-    });
-    return { card: row, created: row.id === card.id };
+    const [row] = await this.sql.rows<CardRecord>(UPSERT, [
+      card.id, card.tenantId, card.userId, card.billingProfileId, card.brand, card.bin, card.last4, card.expMonth, card.expYear,
+      card.cardholderName, card.fingerprint, card.fingerprintKeyVersion, Buffer.from(card.ciphertext), card.keyVersion,
+      onDuplicate.expMonth ?? card.expMonth, onDuplicate.expYear ?? card.expYear, onDuplicate.cardholderName ?? card.cardholderName,
+      onDuplicate.billingProfileId !== undefined, onDuplicate.billingProfileId ?? null,
+    ]);
+    return { card: row!, created: row!.id === card.id };
   }
 
   async updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null> {
-    const { count } = await this.db.card.updateMany({
-      where: { id, tenantId: owner.tenantId, userId: owner.userId },
-      data: { ...changes, version: { increment: 1 } },
-    });
-    return count === 1 ? this.findOwned(owner, id) : null;
+    const [row] = await this.sql.rows<CardRecord>(UPDATE, [
+      owner.tenantId, owner.userId, id,
+      ...given(changes.expMonth), ...given(changes.expYear), ...given(changes.cardholderName),
+      ...given(changes.billingProfileId), ...given(changes.fingerprint), ...given(changes.fingerprintKeyVersion),
+    ]);
+    return row ?? null;
   }
 
   async deleteOwned(owner: Owner, id: string): Promise<boolean> {
-    const { count } = await this.db.card.deleteMany({ where: { id, tenantId: owner.tenantId, userId: owner.userId } });
-    return count === 1;
+    return (await this.sql.count(DELETE, [owner.tenantId, owner.userId, id])) === 1;
   }
 
-  countUsingBillingProfile(billingProfileId: string): Promise<number> {
-    return this.db.card.count({ where: { billingProfileId } });
+  async countUsingBillingProfile(billingProfileId: string): Promise<number> {
+    return (await this.sql.rows<{ n: number }>(COUNT_USING_PROFILE, [billingProfileId]))[0]!.n;
   }
 }

@@ -1,4 +1,4 @@
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 
 /** A remembered outcome of an idempotent database write. */
 export interface IdempotencyRecord {
@@ -25,37 +25,48 @@ export interface IdempotencyRecordRepository {
   purgeExpired(now: Date, batch?: number): Promise<number>;
 }
 
-export class PrismaIdempotencyRecordRepository implements IdempotencyRecordRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+const FIND = statement(
+  'idempotency_records_find',
+  `SELECT "request_digest" AS "requestDigest", "status", "content_type" AS "contentType", "response", "key_version" AS "keyVersion"
+   FROM "idempotency_records" WHERE "key" = $1 AND "expires_at" > $2 AND "status" > 0`,
+);
+/** An expired record under the same key is replaced; a live one wins. */
+const RESERVE = statement(
+  'idempotency_records_reserve',
+  `INSERT INTO "idempotency_records" ("key", "request_digest", "status", "content_type", "response", "key_version", "expires_at")
+   VALUES ($1, $2, 0, '', ''::bytea, '', $3)
+   ON CONFLICT ("key") DO UPDATE
+     SET "request_digest" = EXCLUDED."request_digest", "status" = 0, "content_type" = '', "response" = ''::bytea,
+         "key_version" = '', "created_at" = CURRENT_TIMESTAMP, "expires_at" = EXCLUDED."expires_at"
+     WHERE "idempotency_records"."expires_at" <= $4`,
+);
+const FILL = statement(
+  'idempotency_records_fill',
+  `UPDATE "idempotency_records" SET "status" = $2, "content_type" = $3, "response" = $4, "key_version" = $5 WHERE "key" = $1`,
+);
+const PURGE = statement(
+  'idempotency_records_purge',
+  `DELETE FROM "idempotency_records" WHERE "key" IN (SELECT "key" FROM "idempotency_records" WHERE "expires_at" <= $1 LIMIT $2)`,
+);
+
+export class SqlIdempotencyRecordRepository implements IdempotencyRecordRepository {
+  constructor(private readonly sql: Sql) {}
 
   async find(key: string, now: Date): Promise<IdempotencyRecord | null> {
-    const row = await this.db.idempotencyRecord.findFirst({ where: { key, expiresAt: { gt: now }, status: { gt: 0 } } });
-    return row ? { requestDigest: row.requestDigest, status: row.status, contentType: row.contentType, response: row.response, keyVersion: row.keyVersion } : null;
+    return (await this.sql.rows<IdempotencyRecord>(FIND, [key, now]))[0] ?? null;
   }
 
   async reserve(key: string, requestDigest: string, expiresAt: Date, now: Date): Promise<boolean> {
-    // An expired record under the same key is replaced; a live one wins.
-    const count = await this.db.$executeRaw`
-      INSERT INTO "idempotency_records" ("key", "request_digest", "status", "content_type", "response", "key_version", "expires_at")
-      VALUES (${key}, ${requestDigest}, 0, '', ''::bytea, '', ${expiresAt})
-      ON CONFLICT ("key") DO UPDATE
-        SET "request_digest" = EXCLUDED."request_digest", "status" = 0, "content_type" = '', "response" = ''::bytea,
-            "key_version" = '', "created_at" = CURRENT_TIMESTAMP, "expires_at" = EXCLUDED."expires_at"
-        WHERE "idempotency_records"."expires_at" <= ${now}`;
-    return count === 1;
+    return (await this.sql.count(RESERVE, [key, requestDigest, expiresAt, now])) === 1;
   }
 
   async fill(key: string, outcome: Omit<IdempotencyRecord, 'requestDigest'>): Promise<void> {
-    await this.db.idempotencyRecord.update({
-      where: { key },
-      data: { status: outcome.status, contentType: outcome.contentType, response: new Uint8Array(outcome.response), keyVersion: outcome.keyVersion },
-    });
+    const filled = await this.sql.count(FILL, [key, outcome.status, outcome.contentType, Buffer.from(outcome.response), outcome.keyVersion]);
+    if (filled !== 1) throw new Error('idempotency record to fill is missing');
   }
 
-  async purgeExpired(now: Date, batch = 1_000): Promise<number> {
-    return this.db.$executeRaw`
-      DELETE FROM "idempotency_records" WHERE "key" IN (
-        SELECT "key" FROM "idempotency_records" WHERE "expires_at" <= ${now} LIMIT ${batch})`;
+  purgeExpired(now: Date, batch = 1_000): Promise<number> {
+    return this.sql.count(PURGE, [now, batch]);
   }
 }
 

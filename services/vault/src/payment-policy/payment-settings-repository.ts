@@ -1,4 +1,4 @@
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 import type { PaymentSettings } from './payment-policy.ts';
 
 /** The only code that touches `tenants` and `tenant_groups`. A missing row means enabled. */
@@ -8,32 +8,39 @@ export interface PaymentSettingsRepository {
   setGroup(tenantId: string, groupId: string, enabled: boolean): Promise<void>;
 }
 
-export class PrismaPaymentSettingsRepository implements PaymentSettingsRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+/** One row whether or not the tenant or group has one: a missing row reads as enabled. */
+const READ = statement(
+  'payment_settings_read',
+  `SELECT coalesce((SELECT "payments_enabled" FROM "tenants" WHERE "id" = $1), true) AS "tenantEnabled",
+          coalesce((SELECT "payments_enabled" FROM "tenant_groups" WHERE "tenant_id" = $1 AND "id" = $2), true) AS "groupEnabled",
+          EXISTS (SELECT 1 FROM "tenant_groups" WHERE "tenant_id" = $1) AS "tenantHasGroups"`,
+);
+const SET_TENANT = statement(
+  'payment_settings_set_tenant',
+  `INSERT INTO "tenants" ("id", "payments_enabled") VALUES ($1, $2)
+   ON CONFLICT ("id") DO UPDATE SET "payments_enabled" = EXCLUDED."payments_enabled", "updated_at" = CURRENT_TIMESTAMP`,
+);
+const ENSURE_TENANT = statement('payment_settings_ensure_tenant', 'INSERT INTO "tenants" ("id") VALUES ($1) ON CONFLICT ("id") DO NOTHING');
+const SET_GROUP = statement(
+  'payment_settings_set_group',
+  `INSERT INTO "tenant_groups" ("tenant_id", "id", "payments_enabled") VALUES ($1, $2, $3)
+   ON CONFLICT ("tenant_id", "id") DO UPDATE SET "payments_enabled" = EXCLUDED."payments_enabled", "updated_at" = CURRENT_TIMESTAMP`,
+);
+
+export class SqlPaymentSettingsRepository implements PaymentSettingsRepository {
+  constructor(private readonly sql: Sql) {}
 
   async read(tenantId: string, groupId: string | null): Promise<PaymentSettings> {
-    const tenant = await this.db.tenant.findUnique({
-      where: { id: tenantId },
-      select: {
-        paymentsEnabled: true,
-        groups: groupId ? { where: { id: groupId }, select: { paymentsEnabled: true } } : false,
-        _count: { select: { groups: true } },
-      },
-    });
-    const group = (tenant as { groups?: Array<{ paymentsEnabled: boolean }> } | null)?.groups?.[0];
-    return { tenantEnabled: tenant?.paymentsEnabled ?? true, groupEnabled: group?.paymentsEnabled ?? true, tenantHasGroups: (tenant?._count.groups ?? 0) > 0 };
+    const [row] = await this.sql.rows<PaymentSettings>(READ, [tenantId, groupId]);
+    return row!;
   }
 
   async setTenant(tenantId: string, enabled: boolean): Promise<void> {
-    await this.db.tenant.upsert({ where: { id: tenantId }, create: { id: tenantId, paymentsEnabled: enabled }, update: { paymentsEnabled: enabled } });
+    await this.sql.count(SET_TENANT, [tenantId, enabled]);
   }
 
   async setGroup(tenantId: string, groupId: string, enabled: boolean): Promise<void> {
-    await this.db.tenant.upsert({ where: { id: tenantId }, create: { id: tenantId }, update: {} });
-    await this.db.tenantGroup.upsert({
-      where: { tenantId_id: { tenantId, id: groupId } },
-      create: { tenantId, id: groupId, paymentsEnabled: enabled },
-      update: { paymentsEnabled: enabled },
-    });
+    await this.sql.count(ENSURE_TENANT, [tenantId]);
+    await this.sql.count(SET_GROUP, [tenantId, groupId, enabled]);
   }
 }

@@ -1,4 +1,4 @@
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import { statement, type Sql } from '../storage/sql.ts';
 import type { ProcessorKey } from './processor-keys.ts';
 
 export interface ProcessorRecord {
@@ -16,24 +16,30 @@ export interface ProcessorRepository {
   upsert(record: Omit<ProcessorRecord, 'updatedAt'>): Promise<ProcessorRecord>;
 }
 
-function toRecord(row: { id: string; name: string; enabled: boolean; keys: unknown; updatedAt: Date }): ProcessorRecord {
-  return { id: row.id, name: row.name, enabled: row.enabled, keys: row.keys as ProcessorKey[], updatedAt: row.updatedAt };
-}
+const PROCESSOR = `"id", "name", "enabled", "keys", "updated_at" AS "updatedAt"`;
+const FIND = statement('processors_find', `SELECT ${PROCESSOR} FROM "processors" WHERE "id" = $1`);
+const LIST = statement('processors_list', `SELECT ${PROCESSOR} FROM "processors" ORDER BY "id"`);
+const UPSERT = statement(
+  'processors_upsert',
+  `INSERT INTO "processors" ("id", "name", "enabled", "keys") VALUES ($1, $2, $3, $4::jsonb)
+   ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "enabled" = EXCLUDED."enabled", "keys" = EXCLUDED."keys",
+     "updated_at" = CURRENT_TIMESTAMP
+   RETURNING ${PROCESSOR}`,
+);
 
-export class PrismaProcessorRepository implements ProcessorRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+export class SqlProcessorRepository implements ProcessorRepository {
+  constructor(private readonly sql: Sql) {}
 
   async find(id: string): Promise<ProcessorRecord | null> {
-    const row = await this.db.processor.findUnique({ where: { id } });
-    return row ? toRecord(row) : null;
+    return (await this.sql.rows<ProcessorRecord>(FIND, [id]))[0] ?? null;
   }
 
-  async list(): Promise<ProcessorRecord[]> {
-    return (await this.db.processor.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
+  list(): Promise<ProcessorRecord[]> {
+    return this.sql.rows<ProcessorRecord>(LIST, []);
   }
 
   async upsert(record: Omit<ProcessorRecord, 'updatedAt'>): Promise<ProcessorRecord> {
-    const data = { name: record.name, enabled: record.enabled, keys: record.keys as unknown as object[] };
-    return toRecord(await this.db.processor.upsert({ where: { id: record.id }, create: { id: record.id, ...data }, update: data }));
+    const [row] = await this.sql.rows<ProcessorRecord>(UPSERT, [record.id, record.name, record.enabled, JSON.stringify(record.keys)]);
+    return row!;
   }
 }

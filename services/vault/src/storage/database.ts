@@ -29,6 +29,9 @@ export function openDatabase(options: DatabaseOptions): Database {
     query_timeout: timeoutMs * 5,
     statement_timeout: timeoutMs * 5,
     idleTimeoutMillis: 30_000,
+    // A transaction left open while the vault waits on something else is ended by the server (Prisma's
+    // interactive transactions had the same 10 s bound).
+    idle_in_transaction_session_timeout: 10_000,
   });
   // An idle client that dies (database restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

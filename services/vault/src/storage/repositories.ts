@@ -1,14 +1,15 @@
-import { PrismaAuditStore, type AuditStore } from '../audit/audit-store.ts';
-import { PrismaBillingProfileRepository, type BillingProfileRepository } from '../billing-profiles/billing-profile-repository.ts';
-import { PrismaCardSessionRepository, type CardSessionRepository } from '../card-sessions/card-session-repository.ts';
-import { PrismaCardRepository, type CardRepository } from '../cards/card-repository.ts';
-import { PrismaPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
-import { PrismaProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
-import type { Prisma } from './database.ts';
-import { PrismaIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
-import { prismaUnitOfWork, type PrismaExecutor, type UnitOfWork } from './unit-of-work.ts';
+import type pg from 'pg';
+import { SqlAuditStore, type AuditStore } from '../audit/audit-store.ts';
+import { SqlBillingProfileRepository, type BillingProfileRepository } from '../billing-profiles/billing-profile-repository.ts';
+import { SqlCardSessionRepository, type CardSessionRepository } from '../card-sessions/card-session-repository.ts';
+import { SqlCardRepository, type CardRepository } from '../cards/card-repository.ts';
+import { SqlPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
+import { SqlProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
+import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+import type { Sql } from './sql.ts';
+import { sqlUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
-/** Every repository of the vault, bound to one database handle (the client, or one transaction). */
+/** Every repository of the vault, bound to one database handle (the pool, or one transaction). */
 export interface Repositories {
   readonly cards: CardRepository;
   readonly billingProfiles: BillingProfileRepository;
@@ -21,14 +22,14 @@ export interface Repositories {
 
 export type VaultUnitOfWork = UnitOfWork<Repositories>;
 
-export function vaultUnitOfWork(prisma: Prisma, auditChains: number): VaultUnitOfWork {
-  return prismaUnitOfWork(prisma, (db: PrismaExecutor) => ({
-    cards: new PrismaCardRepository(db),
-    billingProfiles: new PrismaBillingProfileRepository(db),
-    cardSessions: new PrismaCardSessionRepository(db),
-    processors: new PrismaProcessorRepository(db),
-    paymentSettings: new PrismaPaymentSettingsRepository(db),
-    audit: new PrismaAuditStore(db, auditChains),
-    idempotency: new PrismaIdempotencyRecordRepository(db),
+export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOfWork {
+  return sqlUnitOfWork(pool, (sql: Sql) => ({
+    cards: new SqlCardRepository(sql),
+    billingProfiles: new SqlBillingProfileRepository(sql),
+    cardSessions: new SqlCardSessionRepository(sql),
+    processors: new SqlProcessorRepository(sql),
+    paymentSettings: new SqlPaymentSettingsRepository(sql),
+    audit: new SqlAuditStore(sql, auditChains),
+    idempotency: new SqlIdempotencyRecordRepository(sql),
   }));
 }

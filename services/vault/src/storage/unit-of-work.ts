@@ -1,5 +1,8 @@
+import type pg from 'pg';
 import type { Prisma } from './database.ts';
+import { inTransaction, sqlOn, type Sql } from './sql.ts';
 
+/** Prisma Client without its connection and transaction controls: what the operations tools' repositories get. */
 export type PrismaExecutor = Omit<Prisma, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 /**
@@ -21,20 +24,17 @@ export interface TransactionOutcome<R, T> {
   record(repos: R, result: T): Promise<void>;
 }
 
-export function prismaUnitOfWork<R>(prisma: Prisma, bind: (db: PrismaExecutor) => R): UnitOfWork<R> {
-  const repos = bind(prisma);
+/** Repositories over prepared SQL: on the pool outside a transaction, on one connection inside it. */
+export function sqlUnitOfWork<R>(pool: pg.Pool, bind: (sql: Sql) => R): UnitOfWork<R> {
   return {
-    repos,
+    repos: bind(sqlOn(pool)),
     transaction: (fn, outcome) =>
-      prisma.$transaction(
-        async (tx) => {
-          const bound = bind(tx);
-          await outcome?.reserve(bound);
-          const result = await fn(bound);
-          await outcome?.record(bound, result);
-          return result;
-        },
-        { maxWait: 2_000, timeout: 10_000 },
-      ),
+      inTransaction(pool, async (sql) => {
+        const bound = bind(sql);
+        await outcome?.reserve(bound);
+        const result = await fn(bound);
+        await outcome?.record(bound, result);
+        return result;
+      }),
   };
 }
