@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Express } from 'express';
 import type { ConnectionLimits, VaultConfig } from '../config/vault-config.ts';
 
@@ -82,6 +83,9 @@ function listen(server: http.Server, host: string, port: number, limits: Connect
 export function listenInternal(app: Express, tls: VaultConfig['tls'], host: string, port: number, limits: ConnectionLimits): Promise<Listening> {
   const context = () => ({ ...TLS_BASE, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ca: readFileSync(tls.clientCaFile) });
   const server = https.createServer({ ...context(), ...serverOptions(limits), handshakeTimeout: limits.tlsHandshakeTimeoutMs, requestCert: true, rejectUnauthorized: true }, app);
+  // A connection's client certificate is its identity for the connection's life (the caller's service is read
+  // once per connection): no TLS 1.2 renegotiation may present another.
+  server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
   return listen(server, host, port, limits, context);
 }
 

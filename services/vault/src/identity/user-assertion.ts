@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ClientError } from '../errors/vault-error.ts';
+import { VerifiedAssertions } from './verified-assertions.ts';
 
 /** Who the request acts for, from a verified user assertion. */
 export interface UserContext {
@@ -35,9 +36,19 @@ export class UserAssertionVerifier {
     this.#keys = createLocalJWKSet(jwks);
   }
 
+  readonly #verified = new VerifiedAssertions<{ readonly claims: Claims; readonly context: UserContext }>();
+
   async verify(authorization: string | undefined, callingService: string): Promise<UserContext> {
     const token = /^Bearer ([A-Za-z0-9._-]{1,4096})$/.exec(authorization ?? '')?.[1];
     if (!token) throw new ClientError('unauthenticated');
+    const { claims, context } = this.#verified.get(token, Date.now()) ?? (await this.#verifyToken(token));
+    /* Precondition: an assertion is usable only by the service it was issued to act through. */
+    if (claims.azp === undefined ? this.settings.requireAzp : claims.azp !== callingService) throw new ClientError('unauthenticated');
+    return context;
+  }
+
+  /** Signature and every claim but the caller binding; a valid result is remembered until it expires. */
+  async #verifyToken(token: string): Promise<{ claims: Claims; context: UserContext }> {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.#keys, {
@@ -46,14 +57,12 @@ export class UserAssertionVerifier {
         audience: this.settings.audience,
         requiredClaims: ['sub', 'tid', 'iat', 'exp'],
         maxTokenAge: this.settings.maxLifetimeSeconds,
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch {
       throw new ClientError('unauthenticated');
     }
-    const { sub, tid, gid, azp, iat, exp } = payload as { sub?: unknown; tid?: unknown; gid?: unknown; azp?: unknown; iat?: number; exp?: number };
-    /* Precondition: an assertion is usable only by the service it was issued to act through. */
-    if (azp === undefined ? this.settings.requireAzp : azp !== callingService) throw new ClientError('unauthenticated');
+    const { sub, tid, gid, azp, iat, exp } = payload as Claims;
     /* Precondition: an assertion may not outlive 5 minutes, whatever its issuer asked for. */
     if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > this.settings.maxLifetimeSeconds) {
       throw new ClientError('unauthenticated');
@@ -62,6 +71,20 @@ export class UserAssertionVerifier {
       throw new ClientError('unauthenticated');
     }
     if (gid !== undefined && (typeof gid !== 'string' || !IDENTIFIER.test(gid))) throw new ClientError('unauthenticated');
-    return { userId: sub, tenantId: tid, groupId: typeof gid === 'string' ? gid : null };
+    const result = { claims: { azp }, context: { userId: sub, tenantId: tid, groupId: typeof gid === 'string' ? gid : null } };
+    // What jose accepted it against: exp and iat + the maximum age, each with the tolerance.
+    this.#verified.set(token, result, (Math.min(exp, iat + this.settings.maxLifetimeSeconds) + CLOCK_TOLERANCE_SECONDS) * 1000);
+    return result;
   }
+}
+
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+interface Claims {
+  readonly sub?: unknown;
+  readonly tid?: unknown;
+  readonly gid?: unknown;
+  readonly azp?: unknown;
+  readonly iat?: number;
+  readonly exp?: number;
 }
