@@ -16,7 +16,7 @@ import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
 
 /**
  * Every repository contract, run against the in-memory fakes (what the service tests use) and against the
- * Prisma repositories on this run's test database (what the vault runs on). A fake that drifts from PostgreSQL
+ * SQL repositories on this run's test database (what the vault runs on). A fake that drifts from PostgreSQL
  * fails here, not silently in a service test.
  */
 function inMemory(): DatabaseSubject {
@@ -48,13 +48,13 @@ function onPostgres(): DatabaseSubject {
 const subjects: Record<string, DatabaseSubject> = {};
 beforeAll(() => {
   subjects['in-memory fake'] = inMemory();
-  subjects['Prisma on PostgreSQL'] = onPostgres();
+  subjects['SQL on PostgreSQL'] = onPostgres();
 });
 afterAll(async () => {
   await database?.close();
 });
 
-for (const name of ['in-memory fake', 'Prisma on PostgreSQL']) {
+for (const name of ['in-memory fake', 'SQL on PostgreSQL']) {
   const subject: Subject<DatabaseSubject> = () => subjects[name]!;
   describeCardRepositoryContract(name, subject);
   describeBillingProfileRepositoryContract(name, subject);

@@ -73,6 +73,42 @@ export function describeUnitOfWorkContract(name: string, subject: Subject<Databa
       expect(await subject().auditEvents(requestId)).toEqual([]);
     });
 
+    it('audited: writes the events with the call and returns its result', async () => {
+      const owner = newOwner();
+      const requestId = newRequestId();
+      const card = (await uow().repos.cards.insertOrUpdateDuplicate(newCard(owner), {})).card;
+      const listed = await uow().audited([event(requestId, 'card.list', { tenantId: owner.tenantId, userId: owner.userId }), event(requestId, 'card.read', { target: card.id })], (repos) =>
+        repos.cards.listOwned(owner, { limit: 10 }),
+      );
+      expect(listed.map((c) => c.id)).toEqual([card.id]);
+      expect((await subject().auditEvents(requestId)).map((e) => [e.action, e.target])).toEqual([
+        ['card.list', null],
+        ['card.read', card.id],
+      ]);
+    });
+
+    it('audited: writes nothing when the call fails', async () => {
+      const owner = newOwner();
+      const requestId = newRequestId();
+      // A card naming a billing profile that does not exist: the insert fails on its foreign key.
+      const orphan = newCard(owner, { billingProfileId: `bp_${hex()}` });
+      await expect(uow().audited([event(requestId, 'card.create')], (repos) => repos.cards.insertOrUpdateDuplicate(orphan, {}))).rejects.toThrow();
+      expect(await subject().auditEvents(requestId)).toEqual([]);
+      expect(await uow().repos.cards.findOwned(owner, orphan.id)).toBeNull();
+    });
+
+    it('audited: a call that touches no table still writes its events', async () => {
+      const requestId = newRequestId();
+      expect(await uow().audited([event(requestId, 'card.list')], async () => 'nothing read')).toBe('nothing read');
+      expect((await subject().auditEvents(requestId)).map((e) => e.action)).toEqual(['card.list']);
+    });
+
+    it('appendAll writes several events in order, in one write', async () => {
+      const requestId = newRequestId();
+      await uow().repos.audit.appendAll([event(requestId, 'card.decrypt'), event(requestId, 'payment_token.issue')]);
+      expect((await subject().auditEvents(requestId)).map((e) => e.action)).toEqual(['card.decrypt', 'payment_token.issue']);
+    });
+
     it('rolls back an update and a delete too', async () => {
       const owner = newOwner();
       const kept = (await uow().repos.cards.insertOrUpdateDuplicate(newCard(owner), {})).card;

@@ -80,7 +80,7 @@ describe('refused card-session secrets', () => {
     const events: AuditEventInput[] = [];
     const t = new FailedSecretThrottle(
       { perSource: { limit: 3, windowSeconds: 60 }, global: { limit: 5, windowSeconds: 60 }, auditedSources: 2 },
-      { append: async (e) => void events.push(e) },
+      { append: async (e) => void events.push(e), appendAll: async (es) => void events.push(...es) },
       createLogger('silent'),
       () => now.t,
     );

@@ -16,7 +16,7 @@ const verifier = { verify: async (authorization: string | undefined) => {
 
 function admission() {
   const events: AuditEventInput[] = [];
-  const a = new Admission({ serviceScopes: DEFAULT_SERVICE_SCOPES, verifier, audit: { append: async (e) => void events.push(e) } });
+  const a = new Admission({ serviceScopes: DEFAULT_SERVICE_SCOPES, verifier, audit: { append: async (e) => void events.push(e), appendAll: async (es) => void events.push(...es) } });
   return { a, events };
 }
 
@@ -95,7 +95,7 @@ describe('admission', () => {
   it('checks the scope before the assertion: a forbidden call never reaches the verifier', async () => {
     let verified = 0;
     const counting = { verify: async () => (verified++, ALICE) } as unknown as UserAssertionVerifier;
-    const a = new Admission({ serviceScopes: DEFAULT_SERVICE_SCOPES, verifier: counting, audit: { append: async () => {} } });
+    const a = new Admission({ serviceScopes: DEFAULT_SERVICE_SCOPES, verifier: counting, audit: { append: async () => {}, appendAll: async () => {} } });
     await refusal(a.admit(OPERATIONS['payment_tokens.issue'], caller('account-settings', 'Bearer good')));
     expect(verified).toBe(0);
   });

@@ -12,6 +12,10 @@ export class InMemoryAuditStore implements AuditStore {
   async append(event: AuditEventInput): Promise<void> {
     this.b.db.auditEvents.append(toRecord(event, 0, this.b.now()), this.b.journal);
   }
+
+  async appendAll(events: readonly AuditEventInput[]): Promise<void> {
+    for (const event of events) await this.append(event);
+  }
 }
 
 /** The events of one request, in the order they were written. */

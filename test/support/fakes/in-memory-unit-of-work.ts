@@ -1,4 +1,5 @@
 import type { Repositories, VaultUnitOfWork } from '../../../services/vault/src/storage/repositories.ts';
+import type { AuditEventInput } from '../../../services/vault/src/audit/audit-event.ts';
 import type { TransactionOutcome } from '../../../services/vault/src/storage/unit-of-work.ts';
 import { InMemoryAuditStore } from './in-memory-audit-store.ts';
 import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
@@ -54,6 +55,12 @@ export class InMemoryUnitOfWork implements VaultUnitOfWork {
     private readonly now: () => Date,
   ) {
     this.repos = inMemoryRepositories({ db, journal: null, now });
+  }
+
+  async audited<T>(events: readonly AuditEventInput[], fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const result = await fn(this.repos);
+    await this.repos.audit.appendAll(events);
+    return result;
   }
 
   async transaction<T>(fn: (repos: Repositories) => Promise<T>, outcome?: TransactionOutcome<Repositories, T>): Promise<T> {

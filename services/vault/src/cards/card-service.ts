@@ -132,8 +132,9 @@ export class CardService {
       /* Precondition: a cursor must be one of the caller's own cards (never a way to probe other ids). */
       if (!after) throw new ClientError('invalid_request', [{ path: 'startingAfter', code: 'unknown_cursor' }]);
     }
-    const rows = await repos.cards.listOwned(owner, { limit: limit + 1, ...(after ? { after } : {}) });
-    await repos.audit.append(event(actor, 'card.list', null));
+    const rows = await this.deps.uow.audited([event(actor, 'card.list', null)], (audited) =>
+      audited.cards.listOwned(owner, { limit: limit + 1, ...(after ? { after } : {}) }),
+    );
     return { data: rows.slice(0, limit).map(toCardView), hasMore: rows.length > limit };
   }
 

@@ -6,7 +6,7 @@ import { SqlCardRepository, type CardRepository } from '../cards/card-repository
 import { SqlPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
 import { SqlProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
-import type { Sql } from './sql.ts';
+import { sqlOn, type Sql } from './sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
 /** Every repository of the vault, bound to one database handle (the pool, or one transaction). */
@@ -23,6 +23,7 @@ export interface Repositories {
 export type VaultUnitOfWork = UnitOfWork<Repositories>;
 
 export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOfWork {
+  const audit = new SqlAuditStore(sqlOn(pool), auditChains);
   return sqlUnitOfWork(pool, (sql: Sql) => ({
     cards: new SqlCardRepository(sql),
     billingProfiles: new SqlBillingProfileRepository(sql),
@@ -31,5 +32,5 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     paymentSettings: new SqlPaymentSettingsRepository(sql),
     audit: new SqlAuditStore(sql, auditChains),
     idempotency: new SqlIdempotencyRecordRepository(sql),
-  }));
+  }), (events) => audit.rows(events));
 }

@@ -71,3 +71,45 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (sql: Sql) => Promise<
     client.release(discard);
   }
 }
+
+/** A data-modifying statement that rides, as a CTE, ahead of the next statement run (one round trip, one transaction). */
+export interface Companion {
+  readonly statement: Statement;
+  readonly values: readonly unknown[];
+}
+
+const combined = new Map<string, Statement>();
+
+/** `main` with `companion` as a leading CTE named "companion"; `main`'s parameters are renumbered after its. */
+function withCompanion(companion: Statement, paramCount: number, main: Statement): Statement {
+  const name = `${main.name}+${companion.name}`;
+  let found = combined.get(name);
+  if (!found) {
+    const shifted = main.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + paramCount}`);
+    const lead = `WITH "companion" AS (${companion.text})`;
+    const text = /^\s*WITH\s/i.test(shifted) ? shifted.replace(/^\s*WITH\s/i, `${lead}, `) : `${lead} ${shifted}`;
+    found = statement(name, text);
+    combined.set(name, found);
+  }
+  return found;
+}
+
+/**
+ * `sql` whose next statement also runs `companion` (the two commit or fail together); `carried()` says whether
+ * it has. Statements after the first run as they are.
+ */
+export function carrying(sql: Sql, companion: Companion): { readonly sql: Sql; carried(): boolean } {
+  let pending = true;
+  const take = (main: Statement, values: readonly unknown[]): [Statement, readonly unknown[]] => {
+    if (!pending) return [main, values];
+    pending = false;
+    return [withCompanion(companion.statement, companion.values.length, main), [...companion.values, ...values]];
+  };
+  return {
+    sql: {
+      rows: (main, values) => sql.rows(...take(main, values)),
+      count: (main, values) => sql.count(...take(main, values)),
+    },
+    carried: () => !pending,
+  };
+}

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Prisma } from './database.ts';
-import { inTransaction, sqlOn, type Sql } from './sql.ts';
+import type { AuditEventInput } from '../audit/audit-event.ts';
+import { carrying, inTransaction, sqlOn, type Companion, type Sql } from './sql.ts';
 
 /** Prisma Client without its connection and transaction controls: what the operations tools' repositories get. */
 export type PrismaExecutor = Omit<Prisma, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -16,6 +17,11 @@ export interface UnitOfWork<R> {
    * the result recorded after it, inside the same transaction.
    */
   transaction<T>(fn: (repos: R) => Promise<T>, outcome?: TransactionOutcome<R, T>): Promise<T>;
+  /**
+   * Runs `fn` — one repository call — and writes the audit `events` with it, atomically: in PostgreSQL they ride
+   * in the same statement (one round trip instead of two). If `fn` fails, they are not written.
+   */
+  audited<T>(events: readonly AuditEventInput[], fn: (repos: R) => Promise<T>): Promise<T>;
 }
 
 /** What a transaction remembers of itself (see `idempotency/write-outcome.ts`). */
@@ -25,9 +31,20 @@ export interface TransactionOutcome<R, T> {
 }
 
 /** Repositories over prepared SQL: on the pool outside a transaction, on one connection inside it. */
-export function sqlUnitOfWork<R>(pool: pg.Pool, bind: (sql: Sql) => R): UnitOfWork<R> {
+export function sqlUnitOfWork<R>(pool: pg.Pool, bind: (sql: Sql) => R, auditRows: (events: readonly AuditEventInput[]) => Companion): UnitOfWork<R> {
+  const onPool = sqlOn(pool);
   return {
-    repos: bind(sqlOn(pool)),
+    repos: bind(onPool),
+    async audited(events, fn) {
+      const lead = carrying(onPool, auditRows(events));
+      const result = await fn(bind(lead.sql));
+      // A call that ran no statement: the events go on their own.
+      if (!lead.carried()) {
+        const alone = auditRows(events);
+        await onPool.count(alone.statement, alone.values);
+      }
+      return result;
+    },
     transaction: (fn, outcome) =>
       inTransaction(pool, async (sql) => {
         const bound = bind(sql);
