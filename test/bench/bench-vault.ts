@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
+import type { VaultProcess } from '../support/vault-process.ts';
+import { httpsClient, startVaultProcess } from './bench-kit.ts';
+import { PROCESSOR_ID } from './ops-targets.ts';
+
+/**
+ * The vault as the benchmarks run it: production-like (`info` logging, PostgreSQL, Redis, mutual TLS), with the
+ * per-user/per-card rate limits, live card-session cap and cards-per-user cap raised so setup and load are not
+ * refused. The settings are recorded with the results.
+ */
+export function benchVaultSettings(databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '20',
+    VAULT_LOG_LEVEL: 'info',
+    VAULT_WORKERS: process.env['BENCH_VAULT_WORKERS'] ?? '1',
+    VAULT_RATE_LIMIT_CARD: '1000000/60',
+    VAULT_RATE_LIMIT_USER: '1000000/60',
+    VAULT_RATE_LIMIT_CARD_NUMBER: '1000000/60',
+    VAULT_TOKEN_TTL_SECONDS: '900',
+    VAULT_MAX_LIVE_CARD_SESSIONS: '1000',
+    VAULT_MAX_CARDS_PER_USER: '10000',
+  };
+}
+
+/** Starts the vault with `benchVaultSettings` and registers the Xero processor's public keys. */
+export async function startBenchVault(databaseUrl: string): Promise<VaultProcess> {
+  const vault = await startVaultProcess(benchVaultSettings(databaseUrl));
+  const jwks = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-public.jwks.json'), 'utf8')) as unknown;
+  const res = await httpsClient(vault.internalUrl, 'admin')('PUT', `/v1/processors/${PROCESSOR_ID}`, {}, { name: 'Xero', enabled: true, jwks });
+  if (res.status !== 200 && res.status !== 201) {
+    await vault.stop();
+    throw new Error(`registering the processor answered ${res.status}`);
+  }
+  return vault;
+}
+
+/** Redacts the database URL to its database name, for the results file. */
+export function recordedSettings(settings: Record<string, string>): Record<string, string> {
+  return { ...settings, DATABASE_URL: new URL(settings['DATABASE_URL'] ?? 'postgresql://x/unknown').pathname.slice(1) };
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench -- ops`: store, list, issue and redeem against the vault and, in the same run with the same
+ * clients and bodies, against the floor server (floor-server.ts: only each operation's unavoidable work on the
+ * same stack). Per operation: closed loop at c=16 and c=64, then open loop at a fixed offered rate; vault and
+ * floor alternate phase by phase so drift on a noisy machine hits both. Untimed: card-entry sessions for every
+ * store, a short warm-up of each operation on each target, and fresh assertions between phases.
+ */
+import { benchDatabase, drive, formatResult, type LoadResult } from './bench-kit.ts';
+import { closedFigure, openFigure, OPERATIONS, type ClosedLoopFigure, type Operation, type OperationFigures, type OpsSection, type TargetFigures } from './bench-results.ts';
+import { recordedSettings, benchVaultSettings, startBenchVault } from './bench-vault.ts';
+import { BenchUsers } from './bench-users.ts';
+import { startFloorProcess } from './floor-process.ts';
+import { formatOpenLoop, offer } from './open-loop.ts';
+import { OpsTarget } from './ops-targets.ts';
+import { addFloorTickets, openVaultTickets } from './store-tickets.ts';
+import { grpcTokenFigures } from './grpc-tokens.ts';
+
+const N = Number(process.env['BENCH_OPS_REQUESTS'] ?? 2_000);
+const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 200);
+const OPEN_SECONDS = Number(process.env['BENCH_OPEN_SECONDS'] ?? 10);
+const CONCURRENCIES = [16, 64] as const;
+/** Untimed, at the highest concurrency: JIT, pools and every keep-alive socket warm before the first timed run. */
+const WARM_UP = Math.min(200, Math.max(64, Math.ceil(N / 10)));
+/** Cards per user, so a list answers about this many rows. */
+const CARDS_PER_USER = 10;
+/** List is cheap: twice the requests, for a closed run of similar length. */
+const REQUESTS: Record<Operation, number> = { store: N, list: 2 * N, issue: N, redeem: N };
+
+function send(target: OpsTarget, op: Operation): (i: number) => Promise<boolean> {
+  switch (op) {
+    case 'store':
+      return () => target.store();
+    case 'list':
+      return (i) => target.list(i);
+    case 'issue':
+      return (i) => target.issue(i);
+    case 'redeem':
+      return () => target.redeem();
+  }
+}
+
+async function closedRun(users: BenchUsers, name: string, count: number, concurrency: number, one: (i: number) => Promise<boolean>): Promise<LoadResult> {
+  await users.refresh();
+  const result = await drive(name, count, concurrency, one);
+  console.log(formatResult(result));
+  return result;
+}
+
+async function measure(op: Operation, vault: OpsTarget, floor: OpsTarget): Promise<OperationFigures> {
+  const targets = [vault, floor];
+  for (const t of targets) await closedRun(t.users, `warm-up: ${t.name} ${op}`, WARM_UP, 64, send(t, op));
+  const closed: Record<string, Record<string, ClosedLoopFigure>> = { vault: {}, floor: {} };
+  for (const c of CONCURRENCIES) {
+    for (const t of targets) {
+      const r = await closedRun(t.users, `${t.name} ${op} (c=${c})`, REQUESTS[op], c, send(t, op));
+      closed[t.name]![c] = closedFigure(r, c);
+    }
+  }
+  const figures: Record<string, TargetFigures> = {};
+  for (const t of targets) {
+    await t.users.refresh();
+    const r = await offer(`${t.name} ${op} (open loop)`, OPEN_RATE, OPEN_SECONDS, send(t, op));
+    console.log(formatOpenLoop(r));
+    figures[t.name] = { closed: closed[t.name]!, open: openFigure(r, OPEN_SECONDS) };
+  }
+  const ratio = Object.fromEntries(CONCURRENCIES.map((c) => [String(c), closed['vault']![c]!.requestsPerSecond / closed['floor']![c]!.requestsPerSecond]));
+  console.log(`${op}: vault ÷ floor = ${CONCURRENCIES.map((c) => `${ratio[c]!.toFixed(2)} at c=${c}`).join(', ')}\n`);
+  return { vault: figures['vault']!, floor: figures['floor']!, ratio };
+}
+
+export async function benchOps(): Promise<{ ops: OpsSection; failures: string[] }> {
+  const url = await benchDatabase();
+  const vaultProcess = await startBenchVault(url);
+  const floorProcess = await startFloorProcess(url).catch(async (err: unknown) => {
+    await vaultProcess.stop();
+    throw err;
+  });
+  try {
+    // Every store (warm-up, both closed runs, the open run) gets a ticket; users get CARDS_PER_USER cards each.
+    const stores = WARM_UP + 2 * N + OPEN_RATE * OPEN_SECONDS;
+    const users = new BenchUsers('ops', Math.ceil(stores / CARDS_PER_USER), 'bench-ops');
+    const userOf = (k: number) => k % users.users.length;
+    const salt = Date.now();
+    const vault = new OpsTarget('vault', vaultProcess, users, salt);
+    const floor = new OpsTarget('floor', floorProcess, users, salt);
+    console.log(`\nops: ${N} requests per closed run (list ${REQUESTS.list}), open loop ${OPEN_RATE}/s for ${OPEN_SECONDS} s; ${users.users.length} users`);
+    await openVaultTickets(vault, stores, userOf);
+    addFloorTickets(floor, stores, userOf);
+
+    await closedRun(users, `warm-up: floor empty`, WARM_UP, 64, () => floor.empty());
+    const emptyFloor: Record<string, ClosedLoopFigure> = {};
+    for (const c of CONCURRENCIES) emptyFloor[c] = closedFigure(await closedRun(users, `floor empty (c=${c})`, 2 * N, c, () => floor.empty()), c);
+    console.log('');
+
+    const operations = {} as Record<Operation, OperationFigures>;
+    for (const op of OPERATIONS) operations[op] = await measure(op, vault, floor);
+
+    await users.refresh();
+    const grpc = await grpcTokenFigures(vaultProcess.grpcTarget, vault, N, 16);
+
+    const failures: string[] = [];
+    for (const op of OPERATIONS) {
+      for (const t of ['vault', 'floor'] as const) {
+        const f = operations[op][t];
+        const errors = Object.values(f.closed).reduce((n, r) => n + r.errors, 0) + f.open.errors;
+        if (errors) failures.push(`${t} ${op}: ${errors} failed requests`);
+      }
+    }
+    if (grpc.issue.errors || grpc.redeem.errors) failures.push(`gRPC: ${grpc.issue.errors + grpc.redeem.errors} failed calls`);
+    const ops: OpsSection = {
+      requestsPerClosedRun: REQUESTS,
+      operations,
+      emptyFloor,
+      grpc,
+      vaultSettings: recordedSettings(benchVaultSettings(url)),
+    };
+    return { ops, failures };
+  } finally {
+    await Promise.all([vaultProcess.stop(), floorProcess.stop()]);
+  }
+}
