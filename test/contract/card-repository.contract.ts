@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CardRecord } from '../../services/vault/src/cards/card-record.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../services/vault/src/storage/database-errors.ts';
-import { hex, newCard, newOwner, newProfile, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+import type { CardFromSession, NewCard, Owner } from '../../services/vault/src/cards/card-repository.ts';
+import { at, hex, newCard, newOwner, newProfile, newRequestId, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
 
 const byCreation = (a: CardRecord, b: CardRecord) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -111,6 +112,80 @@ export function describeCardRepositoryContract(name: string, subject: Subject<Da
       await cards().updateOwned(owner, card.id, { billingProfileId: null });
       expect(await cards().countUsingBillingProfile(profile.id)).toBe(0);
       expect(await subject().uow.repos.billingProfiles.deleteOwned(owner, profile.id)).toBe(true);
+    });
+
+    describe('storeFromSession: a card add from the hosted form, all or nothing', () => {
+      const HOUR = 3_600_000;
+      async function sessionFor(owner: Owner): Promise<string> {
+        const session = newSession(owner, at(Date.now() + HOUR));
+        await subject().uow.repos.cardSessions.insert(session);
+        return session.id;
+      }
+      function add(owner: Owner, sessionId: string, overrides: Partial<CardFromSession> = {}, card: Partial<NewCard> = {}): CardFromSession & { requestId: string } {
+        const requestId = newRequestId();
+        return {
+          sessionId,
+          now: at(Date.now()),
+          card: newCard(owner, card),
+          setBillingProfile: false,
+          olderFingerprints: [],
+          newProfile: null,
+          maxCards: null,
+          audit: { action: 'card.create', outcome: 'success', actorService: 'card-form', requestId, tenantId: owner.tenantId, userId: owner.userId },
+          requestId,
+          ...overrides,
+        };
+      }
+      const audited = async (requestId: string) => (await subject().auditEvents(requestId)).map((e) => [e.action, e.target, e.reason]);
+
+      it('stores a new card, consumes the session and audits the card as target', async () => {
+        const owner = newOwner();
+        const a = add(owner, await sessionFor(owner));
+        const stored = await cards().storeFromSession(a);
+        expect(stored).toMatchObject({ kind: 'stored', created: true, card: { id: a.card.id, version: 1, last4: '4242' } });
+        expect(await audited(a.requestId)).toEqual([['card.create', a.card.id, null]]);
+        // The session is spent: a second add with it changes nothing.
+        const again = add(owner, a.sessionId);
+        expect(await cards().storeFromSession(again)).toEqual({ kind: 'session_used' });
+        expect(await cards().findOwned(owner, again.card.id)).toBeNull();
+        expect(await audited(again.requestId)).toEqual([]);
+      });
+
+      it('updates the owner’s card with the same fingerprint (a duplicate), audited with reason duplicate', async () => {
+        const owner = newOwner();
+        const first = add(owner, await sessionFor(owner));
+        await cards().storeFromSession(first);
+        const second = add(owner, await sessionFor(owner), {}, { fingerprint: first.card.fingerprint, expMonth: 3, cardholderName: 'Grace Hopper' });
+        const stored = await cards().storeFromSession(second);
+        expect(stored).toMatchObject({ kind: 'stored', created: false, card: { id: first.card.id, expMonth: 3, cardholderName: 'Grace Hopper', version: 2 } });
+        expect(await audited(second.requestId)).toEqual([['card.create', first.card.id, 'duplicate']]);
+        expect(await cards().countOwned(owner)).toBe(1);
+      });
+
+      it('moves a card under an older fingerprint to the current one', async () => {
+        const owner = newOwner();
+        const old = (await cards().insertOrUpdateDuplicate(newCard(owner, { fingerprintKeyVersion: 'v0' }), {})).card;
+        const a = add(owner, await sessionFor(owner), { olderFingerprints: [old.fingerprint] }, { fingerprintKeyVersion: 'v1' });
+        const stored = await cards().storeFromSession(a);
+        expect(stored).toMatchObject({ kind: 'stored', created: false, card: { id: old.id, fingerprint: a.card.fingerprint, fingerprintKeyVersion: 'v1', version: 2 } });
+      });
+
+      it('inserts the inline billing profile and links it; refused past the cap, nothing is left: no card, no profile, the session unspent', async () => {
+        const owner = newOwner();
+        const profile = newProfile(owner);
+        const a = add(owner, await sessionFor(owner), { newProfile: profile, setBillingProfile: true, maxCards: 1 }, { billingProfileId: profile.id });
+        expect(await cards().storeFromSession(a)).toMatchObject({ kind: 'stored', created: true, card: { billingProfileId: profile.id } });
+        const sessionId = await sessionFor(owner);
+        const profile2 = newProfile(owner);
+        const over = add(owner, sessionId, { newProfile: profile2, setBillingProfile: true, maxCards: 1 }, { billingProfileId: profile2.id });
+        expect(await cards().storeFromSession(over)).toEqual({ kind: 'card_limit_reached' });
+        expect(await cards().findOwned(owner, over.card.id)).toBeNull();
+        expect(await subject().uow.repos.billingProfiles.findOwned(owner, profile2.id)).toBeNull();
+        expect(await audited(over.requestId)).toEqual([]);
+        // The session was not spent by the refused add: a duplicate (adds no card) may still use it.
+        const dup = add(owner, sessionId, { maxCards: 1 }, { fingerprint: a.card.fingerprint });
+        expect(await cards().storeFromSession(dup)).toMatchObject({ kind: 'stored', created: false });
+      });
     });
   });
 }

@@ -1,6 +1,9 @@
 import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
-import type { CardChanges, CardRepository, NewCard, Owner } from '../../../services/vault/src/cards/card-repository.ts';
-import { byCreation, foreignKeyViolation, uniqueViolation, type Binding } from './in-memory-tables.ts';
+import type { CardChanges, CardFromSession, CardRepository, NewCard, Owner, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
+import { InMemoryAuditStore } from './in-memory-audit-store.ts';
+import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
+import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
+import { byCreation, foreignKeyViolation, Journal, uniqueViolation, type Binding } from './in-memory-tables.ts';
 
 const owns = (owner: Owner) => (card: CardRecord) => card.tenantId === owner.tenantId && card.userId === owner.userId;
 
@@ -41,6 +44,44 @@ export class InMemoryCardRepository implements CardRepository {
   }
 
   async lockOwner(): Promise<void> {}
+
+  /** The steps the database function takes, one after another, undone together when one refuses. */
+  async storeFromSession(add: CardFromSession): Promise<StoredFromSession> {
+    const own = this.b.journal === null ? new Journal() : null;
+    const b: Binding = { ...this.b, journal: own ?? this.b.journal };
+    const cards = new InMemoryCardRepository(b);
+    const { card } = add;
+    const changes: CardChanges = {
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+      cardholderName: card.cardholderName,
+      ...(add.setBillingProfile ? { billingProfileId: card.billingProfileId } : {}),
+    };
+    try {
+      if (add.newProfile) await new InMemoryBillingProfileRepository(b).insert(add.newProfile);
+      const older = add.olderFingerprints.length ? await cards.findByAnyFingerprint(card, add.olderFingerprints) : null;
+      const moved = older ? await cards.updateOwned(card, older.id, { ...changes, fingerprint: card.fingerprint, fingerprintKeyVersion: card.fingerprintKeyVersion }) : null;
+      const result = moved
+        ? { card: moved, created: false }
+        : await cards.insertOrUpdateDuplicate({ ...card, billingProfileId: add.setBillingProfile ? card.billingProfileId : null }, changes);
+      const refusal: StoredFromSession | null =
+        result.created && add.maxCards !== null && (await cards.countOwned(card)) > add.maxCards
+          ? { kind: 'card_limit_reached' }
+          : !(await new InMemoryCardSessionRepository(b).consume(add.sessionId, result.card.id, add.now))
+            ? { kind: 'session_used' }
+            : null;
+      if (refusal) {
+        own?.rollback();
+        return refusal;
+      }
+      await new InMemoryAuditStore(b).append({ ...add.audit, target: result.card.id, reason: result.created ? null : 'duplicate' });
+      own?.commit();
+      return { kind: 'stored', ...result };
+    } catch (err) {
+      own?.rollback();
+      throw err;
+    }
+  }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {
     const existing = this.owned(card).find((c) => c.fingerprint === card.fingerprint);

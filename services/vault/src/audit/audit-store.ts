@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { statement, type Companion, type Sql, type Statement } from '../storage/sql.ts';
-import { canonicalBody, toRecord, type AuditEventInput } from './audit-event.ts';
+import { canonicalBody, toRecord, type AuditEventInput, type AuditRecord } from './audit-event.ts';
 
 /** Appends audit events. Inside a transaction the event commits or rolls back with the change it describes. */
 export interface AuditStore {
@@ -51,13 +51,17 @@ export class SqlAuditStore implements AuditStore {
     await this.sql.count(insert, values);
   }
 
+  /** An event as the chain will hold it: a chain chosen at random, the time now. */
+  record(event: AuditEventInput): AuditRecord {
+    return toRecord(event, randomInt(this.chains), this.now());
+  }
+
   /** The INSERT of `events`, to run on its own or to ride ahead of another statement (`carrying`). */
   rows(events: readonly AuditEventInput[]): Companion {
-    const now = this.now();
     // One chain for all of them: a statement that locked two chain heads in random order could deadlock another.
-    const chain = randomInt(this.chains);
+    const first = this.record(events[0]!);
     const values = events.flatMap((event) => {
-      const r = toRecord(event, chain, now);
+      const r = toRecord(event, first.chain, new Date(first.occurredAt));
       return [r.chain, r.occurredAt, r.actorService, r.userId, r.tenantId, r.action, r.target, r.outcome, r.requestId, canonicalBody(r)];
     });
     return { statement: appendStatement(events.length), values };

@@ -1,5 +1,7 @@
 import { statement, type Sql } from '../storage/sql.ts';
-import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
+import { lockOwnerForTransaction, ownerLockKey } from '../storage/owner-lock.ts';
+import { canonicalBody, type AuditEventInput, type AuditRecord } from '../audit/audit-event.ts';
+import type { NewBillingProfile } from '../billing-profiles/billing-profile-repository.ts';
 import type { CardRecord } from './card-record.ts';
 
 export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
@@ -26,12 +28,46 @@ export interface CardRepository {
   updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null>;
   deleteOwned(owner: Owner, id: string): Promise<boolean>;
   countUsingBillingProfile(billingProfileId: string): Promise<number>;
+  /**
+   * Adds a card from a card-entry session, all or nothing: under the owner's lock, the inline billing profile (if
+   * any) is inserted; a card under one of `olderFingerprints` is moved to the card's fingerprint and updated, else
+   * the card is inserted or — the owner already holding its fingerprint — that card is updated; a new card past
+   * `maxCards` is refused; the session is consumed (refused if already used or expired); and `audit` is written
+   * with the stored card as its target (reason `duplicate` when the card already existed).
+   */
+  storeFromSession(add: CardFromSession): Promise<StoredFromSession>;
 }
 
-const CARD = `"id", "tenant_id" AS "tenantId", "user_id" AS "userId", "billing_profile_id" AS "billingProfileId", "brand", "bin",
-  "last4", "exp_month" AS "expMonth", "exp_year" AS "expYear", "cardholder_name" AS "cardholderName", "fingerprint",
-  "fingerprint_key_version" AS "fingerprintKeyVersion", "ciphertext", "key_version" AS "keyVersion", "version",
-  "created_at" AS "createdAt", "updated_at" AS "updatedAt"`;
+/** A card add from the hosted form: everything is computed (and encrypted) before the one write. */
+export interface CardFromSession {
+  readonly sessionId: string;
+  readonly now: Date;
+  /** The new card; its `billingProfileId` applies only when `setBillingProfile`. */
+  readonly card: NewCard;
+  /** Whether the request names a billing profile (set on a new, duplicate or moved card alike). */
+  readonly setBillingProfile: boolean;
+  /** The card's fingerprints under older fingerprint keys still loaded. */
+  readonly olderFingerprints: readonly string[];
+  readonly newProfile: NewBillingProfile | null;
+  readonly maxCards: number | null;
+  /** The `card.create` event; its target and reason are the write's. */
+  readonly audit: AuditEventInput;
+}
+
+export type StoredFromSession =
+  | { readonly kind: 'stored'; readonly card: CardRecord; readonly created: boolean }
+  | { readonly kind: 'card_limit_reached' }
+  | { readonly kind: 'session_used' };
+
+const COLUMNS: ReadonlyArray<readonly [column: string, field: keyof CardRecord]> = [
+  ['id', 'id'], ['tenant_id', 'tenantId'], ['user_id', 'userId'], ['billing_profile_id', 'billingProfileId'], ['brand', 'brand'],
+  ['bin', 'bin'], ['last4', 'last4'], ['exp_month', 'expMonth'], ['exp_year', 'expYear'], ['cardholder_name', 'cardholderName'],
+  ['fingerprint', 'fingerprint'], ['fingerprint_key_version', 'fingerprintKeyVersion'], ['ciphertext', 'ciphertext'],
+  ['key_version', 'keyVersion'], ['version', 'version'], ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
+];
+/** A card's columns as `CardRecord` fields, read from `source` (a table, or a row value such as `(r."card")`). */
+const cardColumns = (source: string) => COLUMNS.map(([column, field]) => `${source}."${column}" AS "${field}"`).join(', ');
+const CARD = cardColumns('"cards"');
 const OWNER = `"tenant_id" = $1 AND "user_id" = $2`;
 
 const FIND = statement('cards_find', `SELECT ${CARD} FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
@@ -68,6 +104,17 @@ const UPDATE = statement(
    RETURNING ${CARD}`,
 );
 const DELETE = statement('cards_delete', `DELETE FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
+/** prisma/migrations/20261126020000_store_card_function: every step of a card add in one statement. */
+const STORE_FROM_SESSION = statement(
+  'cards_store_from_session',
+  `SELECT ${cardColumns('(r."card")')}, r."created" FROM "vault_store_card"(
+     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text[], $18, $19, $20, $21, $22, $23,
+     $24, $25, $26, $27, $28, $29) r`,
+);
+/** The audit body's target until the card's id is known (inside the statement). */
+const TARGET_PLACEHOLDER = '@@card@@';
+const CARD_LIMIT_REACHED = 'VA001';
+const SESSION_USED = 'VA002';
 
 /** A partial update's field as (present?, value): an absent field keeps its column's value. */
 function given(value: unknown): [boolean, unknown] {
@@ -75,7 +122,35 @@ function given(value: unknown): [boolean, unknown] {
 }
 
 export class SqlCardRepository implements CardRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    /** An audit event as the chain will hold it (chain and time chosen). */
+    private readonly auditRecord: (event: AuditEventInput) => AuditRecord,
+  ) {}
+
+  async storeFromSession(add: CardFromSession): Promise<StoredFromSession> {
+    const { card, newProfile } = add;
+    const created = this.auditRecord({ ...add.audit, target: TARGET_PLACEHOLDER, reason: null });
+    const duplicate = { ...created, reason: 'duplicate' };
+    try {
+      const [row] = await this.sql.rows<CardRecord & { created: boolean }>(STORE_FROM_SESSION, [
+        ownerLockKey('cards', card), add.sessionId, add.now,
+        card.id, card.tenantId, card.userId, card.brand, card.bin, card.last4, card.expMonth, card.expYear, card.cardholderName,
+        add.setBillingProfile, card.billingProfileId,
+        card.fingerprint, card.fingerprintKeyVersion, add.olderFingerprints, Buffer.from(card.ciphertext), card.keyVersion,
+        newProfile?.id ?? null, newProfile ? Buffer.from(newProfile.ciphertext) : null, newProfile?.keyVersion ?? null,
+        add.maxCards,
+        created.chain, created.occurredAt, created.actorService, created.requestId, canonicalBody(created), canonicalBody(duplicate),
+      ]);
+      const { created: wasCreated, ...stored } = row!;
+      return { kind: 'stored', card: stored, created: wasCreated };
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === CARD_LIMIT_REACHED) return { kind: 'card_limit_reached' };
+      if (code === SESSION_USED) return { kind: 'session_used' };
+      throw err;
+    }
+  }
 
   async findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
     return (await this.sql.rows<CardRecord>(FIND, [owner.tenantId, owner.userId, id]))[0] ?? null;

@@ -14,7 +14,7 @@ import type { VaultUnitOfWork } from '../storage/repositories.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { cardIdSchema, createCardSchema, DEFAULT_PAGE_SIZE, listCardsQuerySchema, patchCardSchema } from './card-input.ts';
 import { toCardView, type CardRecord, type CardView } from './card-record.ts';
-import type { CardChanges, Owner } from './card-repository.ts';
+import type { CardChanges, CardFromSession, Owner, StoredFromSession } from './card-repository.ts';
 import { openPan, sealPan } from './card-secret.ts';
 import { checkExpiry } from './expiry.ts';
 import { parsePan } from './pan.ts';
@@ -68,47 +68,37 @@ export class CardService {
 
     const id = newId('card_');
     const sealed = await sealPan(this.deps.envelope, { id, ...owner }, pan);
-    const fields = {
-      expMonth: expiry.month,
-      expYear: expiry.year,
-      cardholderName: input.cardholderName,
-      ...(newProfile ? { billingProfileId: newProfile.id } : billingProfileId ? { billingProfileId } : {}),
-    };
+    const linkedProfileId = newProfile?.id ?? billingProfileId;
     // Under every loaded fingerprint key: during a fingerprint-key rotation a card stored under the old key
     // is still found, and moved to the current one.
     const fingerprints = this.deps.fingerprinter.allFingerprints(owner.tenantId, pan);
-    const current = { fingerprint: fingerprints[0]!, fingerprintKeyVersion: this.deps.fingerprinter.keyVersion };
-    const write = () =>
-      uow.transaction(async (repos): Promise<CardView> => {
-        await repos.cards.lockOwner(owner);
-        if (newProfile) await repos.billingProfiles.insert(newProfile);
-        const older = fingerprints.length > 1 ? await repos.cards.findByAnyFingerprint(owner, fingerprints.slice(1)) : null;
-        const updatedOlder = older ? await repos.cards.updateOwned(owner, older.id, { ...fields, ...current }) : null;
-        const result = updatedOlder ? { card: updatedOlder, created: false } : await repos.cards.insertOrUpdateDuplicate(
-          {
-            id,
-            ...owner,
-            billingProfileId: null,
-            ...fields,
-            brand,
-            bin,
-            last4,
-            ...current,
-            ciphertext: sealed.ciphertext,
-            keyVersion: sealed.keyVersion,
-          },
-          fields,
-        );
-        /* Precondition: a user holds at most maxCardsPerUser cards; a duplicate updates a card and adds none. */
-        if (result.created && this.deps.maxCardsPerUser !== undefined && (await repos.cards.countOwned(owner)) > this.deps.maxCardsPerUser) {
-          throw new ClientError('card_limit_reached');
-        }
-        /* Precondition: single use; a second request racing on the same secret loses here and rolls back. */
-        if (!(await repos.cardSessions.consume(session.id, result.card.id, now))) throw new ClientError('unauthenticated');
-        await repos.audit.append({ ...event(actor, 'card.create', result.card.id), reason: result.created ? null : 'duplicate' });
-        const view = toCardView(result.card);
-        return result.created ? view : { ...view, duplicate: true as const };
-      }, outcome);
+    const add: CardFromSession = {
+      sessionId: session.id,
+      now,
+      card: {
+        id,
+        ...owner,
+        billingProfileId: linkedProfileId ?? null,
+        brand,
+        bin,
+        last4,
+        expMonth: expiry.month,
+        expYear: expiry.year,
+        cardholderName: input.cardholderName,
+        fingerprint: fingerprints[0]!,
+        fingerprintKeyVersion: this.deps.fingerprinter.keyVersion,
+        ciphertext: sealed.ciphertext,
+        keyVersion: sealed.keyVersion,
+      },
+      setBillingProfile: linkedProfileId !== null,
+      olderFingerprints: fingerprints.slice(1),
+      newProfile,
+      maxCards: this.deps.maxCardsPerUser ?? null,
+      audit: event(actor, 'card.create', null),
+    };
+    // One statement, its own transaction; with an idempotency key, inside the transaction that records it.
+    const write = (): Promise<CardView> =>
+      outcome ? uow.transaction((repos) => this.stored(repos.cards.storeFromSession(add)), outcome) : this.stored(uow.repos.cards.storeFromSession(add));
     try {
       // The same PAN inserted twice at once: the loser's transaction fails on the unique key; its retry finds the row.
       return await write().catch((err: unknown) => (isUniqueViolation(err) ? write() : Promise.reject(err)));
@@ -118,6 +108,17 @@ export class CardService {
       }
       throw err;
     }
+  }
+
+  /** A card add's answer: the masked card (`duplicate` when it was already stored), or its refusal. */
+  private async stored(result: Promise<StoredFromSession>): Promise<CardView> {
+    const stored = await result;
+    /* Precondition: a user holds at most maxCardsPerUser cards; a duplicate updates a card and adds none. */
+    if (stored.kind === 'card_limit_reached') throw new ClientError('card_limit_reached');
+    /* Precondition: single use; a second request racing on the same secret loses and changes nothing. */
+    if (stored.kind === 'session_used') throw new ClientError('unauthenticated');
+    const view = toCardView(stored.card);
+    return stored.created ? view : { ...view, duplicate: true as const };
   }
 
   /** One page of the owner's cards, masked; `hasMore` says whether another page follows (never a silent cut). */

@@ -25,7 +25,7 @@ export type VaultUnitOfWork = UnitOfWork<Repositories>;
 export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOfWork {
   const audit = new SqlAuditStore(sqlOn(pool), auditChains);
   return sqlUnitOfWork(pool, (sql: Sql) => ({
-    cards: new SqlCardRepository(sql),
+    cards: new SqlCardRepository(sql, (event) => audit.record(event)),
     billingProfiles: new SqlBillingProfileRepository(sql),
     cardSessions: new SqlCardSessionRepository(sql),
     processors: new SqlProcessorRepository(sql),

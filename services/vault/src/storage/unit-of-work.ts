@@ -36,6 +36,7 @@ export function sqlUnitOfWork<R>(pool: pg.Pool, bind: (sql: Sql) => R, auditRows
   return {
     repos: bind(onPool),
     async audited(events, fn) {
+      if (events.length === 0) return fn(bind(onPool));
       const lead = carrying(onPool, auditRows(events));
       const result = await fn(bind(lead.sql));
       // A call that ran no statement: the events go on their own.
