@@ -10,6 +10,7 @@ import { describeCardRepositoryContract } from './card-repository.contract.ts';
 import { describeCardSessionRepositoryContract } from './card-session-repository.contract.ts';
 import type { DatabaseSubject, ReadAuditEvent, Subject } from './contract-subjects.ts';
 import { describeIdempotencyRecordRepositoryContract } from './idempotency-record-repository.contract.ts';
+import { describeIssueContextRepositoryContract } from './issue-context-repository.contract.ts';
 import { describePaymentSettingsRepositoryContract } from './payment-settings-repository.contract.ts';
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
@@ -58,6 +59,7 @@ for (const name of ['in-memory fake', 'SQL on PostgreSQL']) {
   const subject: Subject<DatabaseSubject> = () => subjects[name]!;
   describeCardRepositoryContract(name, subject);
   describeBillingProfileRepositoryContract(name, subject);
+  describeIssueContextRepositoryContract(name, subject);
   describeCardSessionRepositoryContract(name, subject);
   describeProcessorRepositoryContract(name, subject);
   describePaymentSettingsRepositoryContract(name, subject);

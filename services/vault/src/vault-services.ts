@@ -92,7 +92,6 @@ export function buildServices(deps: ServiceDeps): VaultServices {
       uow: deps.uow,
       cards,
       billingProfiles,
-      processors,
       epochs,
       tokens,
       rateLimiter,

@@ -6,6 +6,7 @@ import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-re
 import { InMemoryCardRepository } from './in-memory-card-repository.ts';
 import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
 import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-record-repository.ts';
+import { InMemoryIssueContextRepository } from './in-memory-issue-context-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
 import { InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
@@ -20,6 +21,7 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     paymentSettings: new InMemoryPaymentSettingsRepository(binding),
     audit: new InMemoryAuditStore(binding),
     idempotency: new InMemoryIdempotencyRecordRepository(binding),
+    issueContext: new InMemoryIssueContextRepository(binding),
   };
 }
 

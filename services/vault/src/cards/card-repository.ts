@@ -65,8 +65,11 @@ const COLUMNS: ReadonlyArray<readonly [column: string, field: keyof CardRecord]>
   ['fingerprint', 'fingerprint'], ['fingerprint_key_version', 'fingerprintKeyVersion'], ['ciphertext', 'ciphertext'],
   ['key_version', 'keyVersion'], ['version', 'version'], ['created_at', 'createdAt'], ['updated_at', 'updatedAt'],
 ];
-/** A card's columns as `CardRecord` fields, read from `source` (a table, or a row value such as `(r."card")`). */
-const cardColumns = (source: string) => COLUMNS.map(([column, field]) => `${source}."${column}" AS "${field}"`).join(', ');
+/**
+ * A card's columns as `CardRecord` fields (each named `prefix` + field), read from `source` (a table, or a row
+ * value such as `(r."card")`).
+ */
+export const cardColumns = (source: string, prefix = '') => COLUMNS.map(([column, field]) => `${source}."${column}" AS "${prefix}${field}"`).join(', ');
 const CARD = cardColumns('"cards"');
 const OWNER = `"tenant_id" = $1 AND "user_id" = $2`;
 

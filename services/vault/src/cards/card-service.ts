@@ -193,22 +193,25 @@ export class CardService {
   }
 
   /**
-   * The PAN of the caller's own card, for the payment-token path. Context-checked: a ciphertext copied from
-   * another row does not open, and that failure is audited.
+   * The PAN of the caller's own card, for the payment-token path, which audits the access (`card.decrypt`) with
+   * its own outcome. Context-checked: a ciphertext copied from another row does not open, and that failure is
+   * audited here.
    */
-  async revealPan(actor: Actor, id: string, found?: CardRecord): Promise<{ card: CardRecord; pan: Pan }> {
-    const card = found ?? (await this.findOwnedOrDeny(actor, id, 'card.decrypt'));
-    const pan = await auditedDecrypt(this.deps.uow.repos.audit, event(actor, 'card.decrypt', card.id), () => openPan(this.deps.envelope, card));
-    await this.deps.uow.repos.audit.append(event(actor, 'card.decrypt', card.id));
-    return { card, pan };
+  openPan(actor: Actor, card: CardRecord): Promise<Pan> {
+    return auditedDecrypt(this.deps.uow.repos.audit, event(actor, 'card.decrypt', card.id), () => openPan(this.deps.envelope, card));
   }
 
   /** The caller's own card, or 404 `card_not_found` recorded as a denial (outside any transaction). */
   async findOwnedOrDeny(actor: Actor, id: string, action: string): Promise<CardRecord> {
     const wellFormed = cardIdSchema.safeParse(id).success;
-    const card = wellFormed ? await this.deps.uow.repos.cards.findOwned(ownerOf(actor), id) : null;
+    return this.ownedOrDeny(actor, id, wellFormed ? await this.deps.uow.repos.cards.findOwned(ownerOf(actor), id) : null, action);
+  }
+
+  /** `card` (the caller's card with that id, looked up already), or 404 `card_not_found` recorded as a denial. */
+  async ownedOrDeny(actor: Actor, id: string, card: CardRecord | null, action: string): Promise<CardRecord> {
     if (!card) {
       // A malformed id is not recorded: it is caller input and could hold anything, a PAN included.
+      const wellFormed = cardIdSchema.safeParse(id).success;
       await this.deps.uow.repos.audit.append({ ...event(actor, action, wellFormed ? id : null, 'denied'), reason: 'card_not_found' });
       throw new ClientError('card_not_found');
     }

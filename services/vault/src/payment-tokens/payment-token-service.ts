@@ -1,4 +1,7 @@
-import { actorEvent, serviceEvent } from '../audit/audit-event.ts';
+import { actorEvent, serviceEvent, type AuditEventInput } from '../audit/audit-event.ts';
+import { ownerOf } from '../billing-profiles/billing-profile-service.ts';
+import { cardIdSchema } from '../cards/card-input.ts';
+import { PROCESSOR_ID, recipientOf } from '../processors/processor-service.ts';
 import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
 import type { CardService } from '../cards/card-service.ts';
 import { isExpired } from '../cards/expiry.ts';
@@ -13,7 +16,6 @@ import { paymentRefusal } from '../payment-policy/payment-policy.ts';
 import type { KeyedDigest } from '../crypto/keyed-digest.ts';
 import { redisKey } from '../storage/redis-keys.ts';
 import type { EpochScope, RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
-import type { ProcessorService } from '../processors/processor-service.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
 import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice } from './payment-token-input.ts';
 import type { RateCounter, RateLimiter } from './rate-limiter.ts';
@@ -35,7 +37,6 @@ export interface PaymentTokenDeps {
   readonly uow: VaultUnitOfWork;
   readonly cards: CardService;
   readonly billingProfiles: BillingProfileService;
-  readonly processors: ProcessorService;
   readonly epochs: RevocationEpochs;
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
@@ -76,15 +77,21 @@ export class PaymentTokenService {
     // revokes the token.
     const epochs = await this.deps.epochs.read(scopes);
 
-    // Checks, cheapest first.
-    const refusal = paymentRefusal(await uow.repos.paymentSettings.read(tenantId, groupId), groupId, config.missingGroup);
+    // The switches, the processor and the card, in one read; then the checks, cheapest first.
+    const context = await uow.repos.issueContext.read(
+      ownerOf(actor),
+      groupId,
+      cardIdSchema.safeParse(input.cardId).success ? input.cardId : null,
+      PROCESSOR_ID.test(input.processorId) ? input.processorId : null,
+    );
+    const refusal = paymentRefusal(context.settings, groupId, config.missingGroup);
     if (refusal) {
       await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', null, 'denied'), reason: refusal });
       throw new ClientError('payments_disabled');
     }
-    const recipient = await this.deps.processors.recipient(input.processorId);
+    const recipient = recipientOf(context.processor);
     const invoice = checkInvoice(input.invoice, config.maxAmount, config.partners);
-    const card = await this.deps.cards.findOwnedOrDeny(actor, input.cardId, 'payment_token.issue');
+    const card = await this.deps.cards.ownedOrDeny(actor, input.cardId, context.card, 'payment_token.issue');
     /* Precondition: an expired card cannot be charged; say so before asking the processor. */
     if (isExpired({ month: card.expMonth, year: card.expYear }, now)) throw new ClientError('card_expired');
     const cvc = parseCvc(input.cvc, card.brand as CardBrand);
@@ -93,45 +100,64 @@ export class PaymentTokenService {
       { key: redisKey('rate:user', tenantId, actor.user.userId), limit: config.rateLimits.perUser },
     ]);
 
-    const { pan } = await this.deps.cards.revealPan(actor, card.id, card);
-    // Per card number across the whole vault: another user, tenant, or a delete and re-add of the same PAN
-    // shares these counters, so the security code cannot be guessed by storing the card again.
-    const panKey = this.deps.cardNumberDigest.digest(pan.reveal());
-    await this.limit(actor, card.id, config.rateLimits.perCardNumber.map((limit) => ({ key: redisKey('rate:card-number', panKey), limit })));
-    const billingAddress = card.billingProfileId ? await this.deps.billingProfiles.addressOf(actor, card.billingProfileId) : null;
-    const token = newBearerSecret('pt_');
-    const tokenId = newId('ptid_');
-    const iat = Math.floor(now.getTime() / 1000);
-    const exp = iat + config.tokenTtlSeconds;
-    const jwe = await encryptForProcessor(
-      {
-        number: pan.reveal(),
-        expMonth: card.expMonth,
-        expYear: card.expYear,
-        cardholderName: card.cardholderName,
-        cvc: cvc.reveal(),
-        billingAddress,
-        invoice,
-        tokenId,
-        iat,
-        exp,
-      },
-      recipient.key,
-    );
-    const expiresAt = new Date(exp * 1000).toISOString();
-    await this.deps.tokens.save(
-      hashBearerSecret(token),
-      { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
-    );
-    await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` });
-    return { token, expiresAt, processorId: recipient.id };
+    const pan = await this.deps.cards.openPan(actor, card);
+    // The card was read: that is audited whatever follows, in one write with the outcome's event when there is one.
+    const decrypted = actorEvent(actor, 'card.decrypt', card.id);
+    let audited = false;
+    try {
+      // Per card number across the whole vault: another user, tenant, or a delete and re-add of the same PAN
+      // shares these counters, so the security code cannot be guessed by storing the card again.
+      const panKey = this.deps.cardNumberDigest.digest(pan.reveal());
+      const wait = await this.deps.rateLimiter.hit(config.rateLimits.perCardNumber.map((limit) => ({ key: redisKey('rate:card-number', panKey), limit })));
+      if (wait > 0) {
+        await uow.repos.audit.appendAll([decrypted, this.rateLimited(actor, card.id)]);
+        audited = true;
+        throw new ClientError('rate_limited', [], wait);
+      }
+      const billingAddress = card.billingProfileId ? await this.deps.billingProfiles.addressOf(actor, card.billingProfileId) : null;
+      const token = newBearerSecret('pt_');
+      const tokenId = newId('ptid_');
+      const iat = Math.floor(now.getTime() / 1000);
+      const exp = iat + config.tokenTtlSeconds;
+      const jwe = await encryptForProcessor(
+        {
+          number: pan.reveal(),
+          expMonth: card.expMonth,
+          expYear: card.expYear,
+          cardholderName: card.cardholderName,
+          cvc: cvc.reveal(),
+          billingAddress,
+          invoice,
+          tokenId,
+          iat,
+          exp,
+        },
+        recipient.key,
+      );
+      const expiresAt = new Date(exp * 1000).toISOString();
+      await this.deps.tokens.save(
+        hashBearerSecret(token),
+        { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
+      );
+      await uow.repos.audit.appendAll([decrypted, { ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` }]);
+      audited = true;
+      return { token, expiresAt, processorId: recipient.id };
+    } catch (err) {
+      // The request fails either way (with its own error); the read is recorded if the log can still take it.
+      if (!audited) await uow.repos.audit.append(decrypted).catch(() => {});
+      throw err;
+    }
+  }
+
+  private rateLimited(actor: Actor, cardId: string): AuditEventInput {
+    return { ...actorEvent(actor, 'payment_token.issue', cardId, 'denied'), reason: 'rate_limited' };
   }
 
   /** Counts one attempt; over any limit: audited, 429 with Retry-After. */
   private async limit(actor: Actor, cardId: string, counters: readonly RateCounter[]): Promise<void> {
     const wait = await this.deps.rateLimiter.hit(counters);
     if (wait > 0) {
-      await this.deps.uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', cardId, 'denied'), reason: 'rate_limited' });
+      await this.deps.uow.repos.audit.append(this.rateLimited(actor, cardId));
       throw new ClientError('rate_limited', [], wait);
     }
   }

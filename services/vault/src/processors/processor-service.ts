@@ -75,11 +75,11 @@ export class ProcessorService {
     return rows.map(toView);
   }
 
-  /** The processor's current key if it may receive a token now, else 422 `processor_unknown`. */
-  async recipient(id: string): Promise<ProcessorRecipient> {
-    const processor = PROCESSOR_ID.test(id) ? await this.uow.repos.processors.find(id) : null;
-    const key = processor?.enabled ? currentKey(processor.keys) : null;
-    if (!processor || !key) throw new ClientError('processor_unknown', [{ path: 'processorId', code: 'processor_unknown' }]);
-    return { id: processor.id, key };
-  }
+}
+
+/** `processor`'s current key if it may receive a token now, else 422 `processor_unknown`. */
+export function recipientOf(processor: ProcessorRecord | null): ProcessorRecipient {
+  const key = processor?.enabled ? currentKey(processor.keys) : null;
+  if (!processor || !key) throw new ClientError('processor_unknown', [{ path: 'processorId', code: 'processor_unknown' }]);
+  return { id: processor.id, key };
 }

@@ -6,6 +6,7 @@ import { SqlCardRepository, type CardRepository } from '../cards/card-repository
 import { SqlPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
 import { SqlProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
 import { sqlOn, type Sql } from './sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly paymentSettings: PaymentSettingsRepository;
   readonly audit: AuditStore;
   readonly idempotency: IdempotencyRecordRepository;
+  readonly issueContext: IssueContextRepository;
 }
 
 export type VaultUnitOfWork = UnitOfWork<Repositories>;
@@ -32,5 +34,6 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     paymentSettings: new SqlPaymentSettingsRepository(sql),
     audit: new SqlAuditStore(sql, auditChains),
     idempotency: new SqlIdempotencyRecordRepository(sql),
+    issueContext: new SqlIssueContextRepository(sql),
   }), (events) => audit.rows(events));
 }
