@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CardRecord } from '../../services/vault/src/cards/card-record.ts';
+import type { CardSummary } from '../../services/vault/src/cards/card-record.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../services/vault/src/storage/database-errors.ts';
 import type { CardFromSession, NewCard, Owner } from '../../services/vault/src/cards/card-repository.ts';
 import { at, hex, newCard, newOwner, newProfile, newRequestId, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
 
-const byCreation = (a: CardRecord, b: CardRecord) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byCreation = (a: CardSummary, b: CardSummary) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** What the card service relies on from `CardRepository`, for any implementation. */
 export function describeCardRepositoryContract(name: string, subject: Subject<DatabaseSubject>): void {
@@ -63,7 +63,7 @@ export function describeCardRepositoryContract(name: string, subject: Subject<Da
       expect([...all].sort(byCreation)).toEqual(all);
 
       const pages: string[][] = [];
-      let after: CardRecord | undefined;
+      let after: CardSummary | undefined;
       for (let guard = 0; guard < 10; guard++) {
         const page = await cards().listOwned(owner, { limit: 2, ...(after ? { after } : {}) });
         if (page.length === 0) break;
@@ -73,6 +73,14 @@ export function describeCardRepositoryContract(name: string, subject: Subject<Da
       expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
       expect(pages.flat()).toEqual(all.map((c) => c.id));
       expect(await cards().listOwned(owner, { limit: 3, after: all[1]! })).toEqual(all.slice(2, 5));
+    });
+
+    it('lists no sealed PAN: a listing carries no ciphertext', async () => {
+      const owner = newOwner();
+      await cards().insertOrUpdateDuplicate(newCard(owner), {});
+      const [listed] = await cards().listOwned(owner, { limit: 1 });
+      expect(listed).toBeDefined();
+      expect(listed).not.toHaveProperty('ciphertext');
     });
 
     it('updates the owner’s card: members left undefined stay, the version counts, fingerprints stay unique', async () => {

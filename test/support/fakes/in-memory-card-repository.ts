@@ -1,4 +1,4 @@
-import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
+import type { CardRecord, CardSummary } from '../../../services/vault/src/cards/card-record.ts';
 import type { CardChanges, CardFromSession, CardRepository, NewCard, Owner, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
 import { InMemoryAuditStore } from './in-memory-audit-store.ts';
 import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
@@ -30,13 +30,13 @@ export class InMemoryCardRepository implements CardRepository {
     return card ? { ...card } : null;
   }
 
-  async listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]> {
+  async listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardSummary[]> {
     const { after } = page;
     return this.owned(owner)
       .filter((c) => !after || byCreation(c, after) > 0)
       .sort(byCreation)
       .slice(0, page.limit)
-      .map((c) => ({ ...c }));
+      .map(({ ciphertext: _c, keyVersion: _k, fingerprintKeyVersion: _f, version: _v, ...summary }) => summary);
   }
 
   async countOwned(owner: Owner): Promise<number> {

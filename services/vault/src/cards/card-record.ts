@@ -21,6 +21,9 @@ export interface CardRecord {
   readonly updatedAt: Date;
 }
 
+/** A card as listed: everything but the sealed PAN and the bookkeeping of its keys. */
+export type CardSummary = Omit<CardRecord, 'ciphertext' | 'keyVersion' | 'fingerprintKeyVersion' | 'version'>;
+
 /** What leaves the vault: never the PAN, never a CVC. */
 export interface CardView {
   readonly id: string;
@@ -37,7 +40,7 @@ export interface CardView {
   readonly duplicate?: true;
 }
 
-export function toCardView(card: CardRecord): CardView {
+export function toCardView(card: CardSummary): CardView {
   return {
     id: card.id,
     brand: card.brand as CardBrand,

@@ -2,7 +2,7 @@ import { statement, type Sql } from '../storage/sql.ts';
 import { lockOwnerForTransaction, ownerLockKey } from '../storage/owner-lock.ts';
 import { canonicalBody, type AuditEventInput, type AuditRecord } from '../audit/audit-event.ts';
 import type { NewBillingProfile } from '../billing-profiles/billing-profile-repository.ts';
-import type { CardRecord } from './card-record.ts';
+import type { CardRecord, CardSummary } from './card-record.ts';
 
 export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
 export type CardChanges = Partial<Pick<CardRecord, 'expMonth' | 'expYear' | 'cardholderName' | 'billingProfileId' | 'fingerprint' | 'fingerprintKeyVersion'>>;
@@ -18,7 +18,7 @@ export interface CardRepository {
   /** The owner's card with any of these fingerprints (one per loaded fingerprint key version). */
   findByAnyFingerprint(owner: Owner, fingerprints: readonly string[]): Promise<CardRecord | null>;
   /** Up to `limit` of the owner's cards in creation order, after the card `after` (a cursor) if given. */
-  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]>;
+  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardSummary[]>;
   /** How many cards the owner holds. */
   countOwned(owner: Owner): Promise<number>;
   /** Serialises card writes of one owner until the transaction ends (so a cap holds under concurrency). */
@@ -71,14 +71,18 @@ const COLUMNS: ReadonlyArray<readonly [column: string, field: keyof CardRecord]>
  */
 export const cardColumns = (source: string, prefix = '') => COLUMNS.map(([column, field]) => `${source}."${column}" AS "${prefix}${field}"`).join(', ');
 const CARD = cardColumns('"cards"');
+/** A listing reads no ciphertext (a page of them was ~3 KB to move and decode per request). */
+const SUMMARY = COLUMNS.filter(([, field]) => !['ciphertext', 'keyVersion', 'fingerprintKeyVersion', 'version'].includes(field))
+  .map(([column, field]) => `"${column}" AS "${field}"`)
+  .join(', ');
 const OWNER = `"tenant_id" = $1 AND "user_id" = $2`;
 
 const FIND = statement('cards_find', `SELECT ${CARD} FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
 const FIND_BY_FINGERPRINT = statement('cards_find_by_fingerprint', `SELECT ${CARD} FROM "cards" WHERE ${OWNER} AND "fingerprint" = ANY($3::text[]) LIMIT 1`);
-const LIST = statement('cards_list', `SELECT ${CARD} FROM "cards" WHERE ${OWNER} ORDER BY "created_at", "id" LIMIT $3`);
+const LIST = statement('cards_list', `SELECT ${SUMMARY} FROM "cards" WHERE ${OWNER} ORDER BY "created_at", "id" LIMIT $3`);
 const LIST_AFTER = statement(
   'cards_list_after',
-  `SELECT ${CARD} FROM "cards" WHERE ${OWNER} AND ("created_at", "id") > ($4::timestamptz, $5) ORDER BY "created_at", "id" LIMIT $3`,
+  `SELECT ${SUMMARY} FROM "cards" WHERE ${OWNER} AND ("created_at", "id") > ($4::timestamptz, $5) ORDER BY "created_at", "id" LIMIT $3`,
 );
 const COUNT = statement('cards_count', `SELECT count(*)::int AS "n" FROM "cards" WHERE ${OWNER}`);
 const COUNT_USING_PROFILE = statement('cards_count_using_profile', 'SELECT count(*)::int AS "n" FROM "cards" WHERE "billing_profile_id" = $1');
@@ -163,11 +167,11 @@ export class SqlCardRepository implements CardRepository {
     return (await this.sql.rows<CardRecord>(FIND_BY_FINGERPRINT, [owner.tenantId, owner.userId, fingerprints]))[0] ?? null;
   }
 
-  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardRecord[]> {
+  listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardSummary[]> {
     const { after } = page;
     return after
-      ? this.sql.rows<CardRecord>(LIST_AFTER, [owner.tenantId, owner.userId, page.limit, after.createdAt, after.id])
-      : this.sql.rows<CardRecord>(LIST, [owner.tenantId, owner.userId, page.limit]);
+      ? this.sql.rows<CardSummary>(LIST_AFTER, [owner.tenantId, owner.userId, page.limit, after.createdAt, after.id])
+      : this.sql.rows<CardSummary>(LIST, [owner.tenantId, owner.userId, page.limit]);
   }
 
   async countOwned(owner: Owner): Promise<number> {
