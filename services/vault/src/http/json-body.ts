@@ -52,8 +52,10 @@ function isJsonUtf8(contentType: string | undefined): boolean {
   return params.every((p) => !p.startsWith('charset=') || p === 'charset=utf-8');
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  const text = UTF8.decode(raw);
   const value: unknown = JSON.parse(text, (key, v: unknown) => {
     if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey();
     return v;

@@ -6,6 +6,10 @@ export type { Logger };
  * Structured JSON logs, redacted by construction: request bodies, query strings and headers are never logged;
  * errors are logged as their type, code and stack frames only — never their message, which for driver and
  * SDK errors can quote input. The redact list is a second net for fields that must never appear.
+ *
+ * By default lines go to stdout asynchronously: a synchronous write per request line blocked the event loop on
+ * the pipe to the log collector whenever it read slowly. Lines written while one is in flight go out together;
+ * pino flushes what is left when the process exits (also through process.exit); only a SIGKILL loses the last.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -23,7 +27,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 
