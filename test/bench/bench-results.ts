@@ -120,7 +120,9 @@ function runFacts(): Omit<ResultsDoc, keyof Sections> {
 /** Writes (merging into today's file for this commit) and returns the Markdown and the file paths. */
 export function writeResults(sections: Sections): { doc: ResultsDoc; markdown: string; jsonFile: string; mdFile: string } {
   const facts = runFacts();
-  const base = path.join(RESULTS_DIR, `${facts.date}-${facts.commit}`);
+  // A run with more vault workers than one is its own file (the README shows the one-worker table).
+  const workers = process.env['BENCH_VAULT_WORKERS'] ?? '1';
+  const base = path.join(RESULTS_DIR, `${facts.date}-${facts.commit}${workers === '1' ? '' : `-workers${workers}`}`);
   const jsonFile = `${base}.json`;
   const earlier = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as ResultsDoc) : null;
   const doc: ResultsDoc = { ...earlier, ...facts, ...sections };
