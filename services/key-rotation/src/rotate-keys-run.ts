@@ -10,8 +10,11 @@ import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
 import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
 import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
+import { InThreadResealer } from './in-thread-resealer.ts';
+import type { Resealer } from './resealer.ts';
 import { formatReport } from './rotation-report.ts';
 import { rotateKeys, type RotationProgress } from './rotate-keys.ts';
+import { WorkerPoolResealer } from './worker-pool-resealer.ts';
 
 export interface RotateKeysArguments {
   readonly dryRun: boolean;
@@ -19,9 +22,11 @@ export interface RotateKeysArguments {
   readonly batchSize: number;
   /** 1–32, checked by main.ts. */
   readonly concurrency: number;
+  /** Reseal worker threads, 0–64 (0: reseal on this thread), checked by main.ts. */
+  readonly workers: number;
 }
 
-export async function runRotateKeys({ dryRun, batchSize, concurrency }: RotateKeysArguments): Promise<void> {
+export async function runRotateKeys({ dryRun, batchSize, concurrency, workers }: RotateKeysArguments): Promise<void> {
   const config = loadConfigOrExit(2);
 
   const db = await openConfiguredDatabase({ ...config, database: { ...config.database, poolMax: Math.max(config.database.poolMax, concurrency + 3) } });
@@ -41,11 +46,18 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency }: RotateKe
     }
   };
 
+  let workerPool: WorkerPoolResealer | null = null;
   try {
     const retired = await new KeyVersionRepository(db.database.prisma).retired();
-    const { envelope, fingerprinter } = buildCrypto(config.keys, retired);
+    // With workers, only they load the keys (each from this configuration); a key that does not load fails their start.
+    let resealer: Resealer;
+    if (workers > 0 && !dryRun) resealer = workerPool = await WorkerPoolResealer.start({ keys: config.keys, retired, workers });
+    else {
+      const { envelope, fingerprinter } = buildCrypto(config.keys, retired);
+      resealer = new InThreadResealer(envelope, fingerprinter);
+    }
     const report = await rotateKeys(
-      { pool: db.database.pool, envelope, fingerprinter, audit: new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains) },
+      { pool: db.database.pool, resealer, audit: new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains) },
       { batchSize, concurrency, dryRun, onProgress },
     );
     bar?.stop();
@@ -57,6 +69,7 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency }: RotateKe
     console.error(`rotate-keys: failed (${(err as Error).name}: ${(err as Error).message}); rerun to resume`);
     process.exitCode = 1;
   } finally {
+    await workerPool?.close();
     await db.close();
   }
 }

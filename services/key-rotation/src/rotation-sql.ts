@@ -10,6 +10,9 @@ export class SqlParams {
   }
 }
 
+/** A row as rotation reads it: column name → value (see `rotationColumns`). */
+export type Row = Readonly<Record<string, unknown>>;
+
 /** Every key-version column of a type: its wrapping key's, then each keyed digest's. */
 export function versionColumns(type: EncryptedRecordType): string[] {
   return [type.keyVersionColumn, ...(type.digests ?? []).map((d) => d.keyVersionColumn)];
@@ -31,11 +34,56 @@ export function staleWhere(type: EncryptedRecordType, p: SqlParams, targetKey: s
   return `(${notCurrent.join(' OR ')})${andHoldsCiphertext(type)}`;
 }
 
+/** One row's new values: its ciphertext under the target key (null: its key is current) and recomputed digests by column. */
+export interface RowRewrite {
+  /** The row as read: its id and the versions the write is checked against. */
+  readonly row: Row;
+  readonly ciphertext: Uint8Array | null;
+  readonly digests: Readonly<Record<string, string>>;
+}
+
 /**
- * The optimistic check of a rewrite: the row version read, or — for a table without one — every key version read
- * (the row cannot have moved to another key in between without the check failing).
+ * One UPDATE writing back many rows (`FROM unnest(…)`: one array per column, whatever the number of rows), each
+ * only if unchanged since it was read — its row version, or for a table without one every key version read — with
+ * the row version + 1; RETURNING the ids written. A row whose check fails is not written (the caller retries it).
+ * Ids, key versions and digests are text and row versions integers, as in every registered table.
  */
-export function unchangedSince(type: EncryptedRecordType, p: SqlParams, row: Readonly<Record<string, unknown>>): string {
-  const columns = type.rowVersionColumn ? [type.rowVersionColumn] : versionColumns(type);
-  return columns.map((column) => `${quoted(column)} = ${p.add(row[column])}`).join(' AND ');
+export function rewriteRowsStatement(type: EncryptedRecordType, rewrites: readonly RowRewrite[], target: { key: string; fingerprint: string }): { text: string; values: unknown[] } {
+  const p = new SqlParams();
+  const t = (column: string) => `t.${quoted(column)}`;
+  const sources = [`${p.add(rewrites.map((r) => r.row[type.idColumn]))}::text[]`, `${p.add(rewrites.map((r) => r.ciphertext))}::bytea[]`];
+  const names = ['id', 'ciphertext'];
+  const targetKey = p.add(target.key);
+  const assignments = [
+    `${quoted(type.ciphertextColumn)} = COALESCE(v.ciphertext, ${t(type.ciphertextColumn)})`,
+    `${quoted(type.keyVersionColumn)} = CASE WHEN v.ciphertext IS NULL THEN ${t(type.keyVersionColumn)} ELSE ${targetKey} END`,
+  ];
+  const digests = type.digests ?? [];
+  const targetFingerprint = digests.length ? p.add(target.fingerprint) : '';
+  digests.forEach((digest, i) => {
+    sources.push(`${p.add(rewrites.map((r) => r.digests[digest.column] ?? null))}::text[]`);
+    names.push(`d${i}`);
+    assignments.push(
+      `${quoted(digest.column)} = COALESCE(v.d${i}, ${t(digest.column)})`,
+      `${quoted(digest.keyVersionColumn)} = CASE WHEN v.d${i} IS NULL THEN ${t(digest.keyVersionColumn)} ELSE ${targetFingerprint} END`,
+    );
+  });
+  const checks: string[] = [`${t(type.idColumn)} = v.id`];
+  if (type.rowVersionColumn) {
+    sources.push(`${p.add(rewrites.map((r) => r.row[type.rowVersionColumn!]))}::bigint[]`);
+    names.push('read_version');
+    checks.push(`${t(type.rowVersionColumn)} = v.read_version`);
+    assignments.push(`${quoted(type.rowVersionColumn)} = ${t(type.rowVersionColumn)} + 1`);
+  } else {
+    versionColumns(type).forEach((column, i) => {
+      sources.push(`${p.add(rewrites.map((r) => r.row[column]))}::text[]`);
+      names.push(`read_key${i}`);
+      checks.push(`${t(column)} = v.read_key${i}`);
+    });
+  }
+  if (type.updatedAtColumn) assignments.push(`${quoted(type.updatedAtColumn)} = now()`);
+  const text = `UPDATE ${quoted(type.table)} AS t SET ${assignments.join(', ')}
+    FROM unnest(${sources.join(', ')}) AS v(${names.join(', ')})
+    WHERE ${checks.join(' AND ')} RETURNING ${t(type.idColumn)} AS id`;
+  return { text, values: p.values };
 }
