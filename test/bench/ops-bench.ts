@@ -10,7 +10,7 @@ import { closedFigure, openFigure, OPERATIONS, type ClosedLoopFigure, type Opera
 import { recordedSettings, benchVaultSettings, startBenchVault } from './bench-vault.ts';
 import { BenchUsers } from './bench-users.ts';
 import { startFloorProcess } from './floor-process.ts';
-import { formatOpenLoop, offer } from './open-loop.ts';
+import { formatOpenLoop, offer, runSchedule } from './open-loop.ts';
 import { OpsTarget } from './ops-targets.ts';
 import { addFloorTickets, openVaultTickets } from './store-tickets.ts';
 import { grpcTokenFigures } from './grpc-tokens.ts';
@@ -18,6 +18,12 @@ import { grpcTokenFigures } from './grpc-tokens.ts';
 const N = Number(process.env['BENCH_OPS_REQUESTS'] ?? 2_000);
 const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 200);
 const OPEN_SECONDS = Number(process.env['BENCH_OPEN_SECONDS'] ?? 10);
+/**
+ * Untimed, at the open-loop rate, right before the timed window: the keep-alive connections the previous phase
+ * left idle have been closed by then (5 s), and the window is to measure steady state, not the burst of new
+ * mutual-TLS handshakes (without it, the first ~0.3 s set the p99 of a 10 s window).
+ */
+const OPEN_WARM_SECONDS = Number(process.env['BENCH_OPEN_WARM_SECONDS'] ?? 2);
 const CONCURRENCIES = [16, 64] as const;
 /** Untimed, at the highest concurrency: JIT, pools and every keep-alive socket warm before the first timed run. */
 const WARM_UP = Math.min(200, Math.max(64, Math.ceil(N / 10)));
@@ -59,6 +65,7 @@ async function measure(op: Operation, vault: OpsTarget, floor: OpsTarget): Promi
   const figures: Record<string, TargetFigures> = {};
   for (const t of targets) {
     await t.users.refresh();
+    await runSchedule(OPEN_RATE, OPEN_WARM_SECONDS, () => 'warm-up', send(t, op));
     const r = await offer(`${t.name} ${op} (open loop)`, OPEN_RATE, OPEN_SECONDS, send(t, op));
     console.log(formatOpenLoop(r));
     figures[t.name] = { closed: closed[t.name]!, open: openFigure(r, OPEN_SECONDS) };
@@ -76,8 +83,8 @@ export async function benchOps(): Promise<{ ops: OpsSection; failures: string[] 
     throw err;
   });
   try {
-    // Every store (warm-up, both closed runs, the open run) gets a ticket; users get CARDS_PER_USER cards each.
-    const stores = WARM_UP + 2 * N + OPEN_RATE * OPEN_SECONDS;
+    // Every store (warm-ups, both closed runs, the open run) gets a ticket; users get CARDS_PER_USER cards each.
+    const stores = WARM_UP + 2 * N + OPEN_RATE * (OPEN_WARM_SECONDS + OPEN_SECONDS);
     const users = new BenchUsers('ops', Math.ceil(stores / CARDS_PER_USER), 'bench-ops');
     const userOf = (k: number) => k % users.users.length;
     const salt = Date.now();
