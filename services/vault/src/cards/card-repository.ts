@@ -1,5 +1,5 @@
 import { statement, type Sql } from '../storage/sql.ts';
-import { lockOwnerForTransaction, ownerLockKey } from '../storage/owner-lock.ts';
+import { ownerLockKey } from '../storage/owner-lock.ts';
 import { canonicalBody, type AuditEventInput, type AuditRecord } from '../audit/audit-event.ts';
 import type { NewBillingProfile } from '../billing-profiles/billing-profile-repository.ts';
 import type { CardRecord, CardSummary } from './card-record.ts';
@@ -21,8 +21,6 @@ export interface CardRepository {
   listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardSummary[]>;
   /** How many cards the owner holds. */
   countOwned(owner: Owner): Promise<number>;
-  /** Serialises card writes of one owner until the transaction ends (so a cap holds under concurrency). */
-  lockOwner(owner: Owner): Promise<void>;
   /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row. */
   insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }>;
   updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null>;
@@ -176,10 +174,6 @@ export class SqlCardRepository implements CardRepository {
 
   async countOwned(owner: Owner): Promise<number> {
     return (await this.sql.rows<{ n: number }>(COUNT, [owner.tenantId, owner.userId]))[0]!.n;
-  }
-
-  lockOwner(owner: Owner): Promise<void> {
-    return lockOwnerForTransaction(this.sql, 'cards', owner);
   }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {

@@ -9,8 +9,12 @@ export type { Logger };
  *
  * By default lines go to stdout asynchronously: a synchronous write per request line blocked the event loop on
  * the pipe to the log collector whenever it read slowly. Lines written while one is in flight go out together;
- * pino flushes what is left when the process exits (also through process.exit); only a SIGKILL loses the last.
+ * pino flushes what is left when the process exits normally or through process.exit. At most LOG_BUFFER_BYTES
+ * wait: a collector that stops reading costs log lines (dropped, never the process's memory), and a process
+ * killed (SIGKILL, out of memory, or a signal before the vault's handlers are installed) loses what waited.
  */
+export const LOG_BUFFER_BYTES = 16 * 1024 * 1024;
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -27,7 +31,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: '[redacted]',
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES }),
   );
 }
 

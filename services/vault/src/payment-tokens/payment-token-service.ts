@@ -135,12 +135,20 @@ export class PaymentTokenService {
         recipient.key,
       );
       const expiresAt = new Date(exp * 1000).toISOString();
-      await this.deps.tokens.save(
-        hashBearerSecret(token),
-        { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
-      );
-      await uow.repos.audit.appendAll([decrypted, { ...actorEvent(actor, 'payment_token.issue', tokenId), reason: `card=${card.id} processor=${recipient.id}` }]);
+      // Audited before the card can leave: no token exists until the read and the issue are in the log.
+      const reason = `card=${card.id} processor=${recipient.id}`;
+      await uow.repos.audit.appendAll([decrypted, { ...actorEvent(actor, 'payment_token.issue', tokenId), reason }]);
       audited = true;
+      try {
+        await this.deps.tokens.save(
+          hashBearerSecret(token),
+          { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
+        );
+      } catch (err) {
+        // The issue recorded above did not happen after all: say so (the request answers with the save's error).
+        await uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', tokenId, 'failed'), reason: 'token_not_saved' }).catch(() => {});
+        throw err;
+      }
       return { token, expiresAt, processorId: recipient.id };
     } catch (err) {
       // The request fails either way (with its own error); the read is recorded if the log can still take it.

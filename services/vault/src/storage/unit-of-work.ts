@@ -19,7 +19,9 @@ export interface UnitOfWork<R> {
   transaction<T>(fn: (repos: R) => Promise<T>, outcome?: TransactionOutcome<R, T>): Promise<T>;
   /**
    * Runs `fn` — one repository call — and writes the audit `events` with it, atomically: in PostgreSQL they ride
-   * in the same statement (one round trip instead of two). If `fn` fails, they are not written.
+   * in the same statement (one round trip instead of two). If `fn` fails, they are not written. Only for a `fn`
+   * that runs exactly one statement and lets its errors through: the events ride on the first statement, so a
+   * second one failing, or an error `fn` swallowed, would leave them written (or lost) without the change.
    */
   audited<T>(events: readonly AuditEventInput[], fn: (repos: R) => Promise<T>): Promise<T>;
 }
