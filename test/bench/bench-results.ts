@@ -46,8 +46,10 @@ export interface TargetFigures {
 export interface OperationFigures {
   readonly vault: TargetFigures;
   readonly floor: TargetFigures;
-  /** vault requests/s ÷ floor requests/s, closed loop, per concurrency. */
+  /** vault requests/s ÷ floor requests/s, closed loop, per concurrency: the median of the paired rounds. */
   readonly ratio: Readonly<Record<string, number>>;
+  /** Each round's ratio, per concurrency. */
+  readonly ratioByRound?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface OpsSection {

@@ -25,6 +25,28 @@ const OPEN_SECONDS = Number(process.env['BENCH_OPEN_SECONDS'] ?? 10);
  */
 const OPEN_WARM_SECONDS = Number(process.env['BENCH_OPEN_WARM_SECONDS'] ?? 2);
 const CONCURRENCIES = [16, 64] as const;
+/** Paired vault/floor rounds per concurrency; the ratio reported is their median. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Rounds of one target as one figure: requests/s over all of them; p50 and p99 the median of the rounds'. */
+function pooled(runs: readonly LoadResult[]): LoadResult {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  return {
+    name: runs[0]!.name,
+    requests,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    seconds,
+    perSecond: requests / seconds,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+  };
+}
 /** Untimed, at the highest concurrency: JIT, pools and every keep-alive socket warm before the first timed run. */
 const WARM_UP = Math.min(200, Math.max(64, Math.ceil(N / 10)));
 /** Cards per user, so a list answers about this many rows. */
@@ -56,11 +78,16 @@ async function measure(op: Operation, vault: OpsTarget, floor: OpsTarget): Promi
   const targets = [vault, floor];
   for (const t of targets) await closedRun(t.users, `warm-up: ${t.name} ${op}`, WARM_UP, 64, send(t, op));
   const closed: Record<string, Record<string, ClosedLoopFigure>> = { vault: {}, floor: {} };
+  const ratioByRound: Record<string, number[]> = {};
   for (const c of CONCURRENCIES) {
-    for (const t of targets) {
-      const r = await closedRun(t.users, `${t.name} ${op} (c=${c})`, REQUESTS[op], c, send(t, op));
-      closed[t.name]![c] = closedFigure(r, c);
+    // ROUNDS short vault/floor pairs instead of one long pair: a burst of noise on this shared box lands in one
+    // round's ratio, and the median ratio leaves it out.
+    const runs: Record<string, LoadResult[]> = { vault: [], floor: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of targets) runs[t.name]!.push(await closedRun(t.users, `${t.name} ${op} (c=${c}, round ${round + 1})`, Math.ceil(REQUESTS[op] / ROUNDS), c, send(t, op)));
     }
+    for (const t of targets) closed[t.name]![c] = closedFigure(pooled(runs[t.name]!), c);
+    ratioByRound[c] = runs['vault']!.map((v, round) => v.perSecond / runs['floor']![round]!.perSecond);
   }
   const figures: Record<string, TargetFigures> = {};
   for (const t of targets) {
@@ -70,9 +97,9 @@ async function measure(op: Operation, vault: OpsTarget, floor: OpsTarget): Promi
     console.log(formatOpenLoop(r));
     figures[t.name] = { closed: closed[t.name]!, open: openFigure(r, OPEN_SECONDS) };
   }
-  const ratio = Object.fromEntries(CONCURRENCIES.map((c) => [String(c), closed['vault']![c]!.requestsPerSecond / closed['floor']![c]!.requestsPerSecond]));
-  console.log(`${op}: vault ÷ floor = ${CONCURRENCIES.map((c) => `${ratio[c]!.toFixed(2)} at c=${c}`).join(', ')}\n`);
-  return { vault: figures['vault']!, floor: figures['floor']!, ratio };
+  const ratio = Object.fromEntries(CONCURRENCIES.map((c) => [String(c), median(ratioByRound[c]!)]));
+  console.log(`${op}: vault ÷ floor (median of ${ROUNDS} rounds) = ${CONCURRENCIES.map((c) => `${ratio[c]!.toFixed(2)} at c=${c} [${ratioByRound[c]!.map((r) => r.toFixed(2)).join(' ')}]`).join(', ')}\n`);
+  return { vault: figures['vault']!, floor: figures['floor']!, ratio, ratioByRound };
 }
 
 export async function benchOps(): Promise<{ ops: OpsSection; failures: string[] }> {
@@ -84,7 +111,7 @@ export async function benchOps(): Promise<{ ops: OpsSection; failures: string[] 
   });
   try {
     // Every store (warm-ups, both closed runs, the open run) gets a ticket; users get CARDS_PER_USER cards each.
-    const stores = WARM_UP + 2 * N + OPEN_RATE * (OPEN_WARM_SECONDS + OPEN_SECONDS);
+    const stores = WARM_UP + CONCURRENCIES.length * ROUNDS * Math.ceil(N / ROUNDS) + OPEN_RATE * (OPEN_WARM_SECONDS + OPEN_SECONDS);
     const users = new BenchUsers('ops', Math.ceil(stores / CARDS_PER_USER), 'bench-ops');
     const userOf = (k: number) => k % users.users.length;
     const salt = Date.now();
