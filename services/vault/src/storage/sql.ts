@@ -85,6 +85,8 @@ function withCompanion(companion: Statement, paramCount: number, main: Statement
   const name = `${main.name}+${companion.name}`;
   let found = combined.get(name);
   if (!found) {
+    // The renumbering below is textual: it must never meet a `$n` inside a literal or a function body.
+    if (/'|\$\$|^\s*WITH\s+RECURSIVE\s/i.test(main.text)) throw new Error(`statement ${main.name} cannot carry a companion: literals, dollar quotes and WITH RECURSIVE are refused`);
     const shifted = main.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + paramCount}`);
     const lead = `WITH "companion" AS (${companion.text})`;
     const text = /^\s*WITH\s/i.test(shifted) ? shifted.replace(/^\s*WITH\s/i, `${lead}, `) : `${lead} ${shifted}`;
@@ -102,13 +104,14 @@ export function carrying(sql: Sql, companion: Companion): { readonly sql: Sql; c
   let pending = true;
   const take = (main: Statement, values: readonly unknown[]): [Statement, readonly unknown[]] => {
     if (!pending) return [main, values];
+    const both = withCompanion(companion.statement, companion.values.length, main);
     pending = false;
-    return [withCompanion(companion.statement, companion.values.length, main), [...companion.values, ...values]];
+    return [both, [...companion.values, ...values]];
   };
   return {
     sql: {
-      rows: (main, values) => sql.rows(...take(main, values)),
-      count: (main, values) => sql.count(...take(main, values)),
+      rows: async (main, values) => sql.rows(...take(main, values)),
+      count: async (main, values) => sql.count(...take(main, values)),
     },
     carried: () => !pending,
   };
