@@ -2,14 +2,29 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 export { startVaultProcess } from '../support/vault-process.ts';
-import { ensureDatabase, migrateDatabase, TEST_DATABASE_URL } from '../support/test-database.ts';
+import { randomBytes } from 'node:crypto';
+import { dropDatabase, ensureDatabase, migrateDatabase, TEST_DATABASE_URL, withDatabase } from '../support/test-database.ts';
 
-/** The benchmarks' own database beside the test one, created and migrated if needed. */
-export async function benchDatabase(): Promise<string> {
-  const url = TEST_DATABASE_URL.replace(/\/[^/]*$/, '/vault_bench');
-  await ensureDatabase(url);
-  await migrateDatabase(url);
-  return url;
+let thisRun: Promise<string> | undefined;
+
+/**
+ * This run's own database (`vault_bench_<random>`, fresh and migrated at first use, the same for every benchmark
+ * of the run): every run starts from empty tables — a shared database that kept growing made each run's audit
+ * inserts and verification slower than the last — and two runs on one machine never share one.
+ */
+export function benchDatabase(): Promise<string> {
+  thisRun ??= (async () => {
+    const url = withDatabase(TEST_DATABASE_URL, `vault_bench_${randomBytes(6).toString('hex')}`);
+    await ensureDatabase(url);
+    await migrateDatabase(url);
+    return url;
+  })();
+  return thisRun;
+}
+
+/** Drops this run's database, if one was made. */
+export async function dropBenchDatabase(): Promise<void> {
+  if (thisRun) await dropDatabase(await thisRun);
 }
 
 export interface LoadResult {

@@ -38,9 +38,10 @@ for (const name of names) {
   usedBenchDatabase ||= outcome.usedBenchDatabase;
 }
 if (usedBenchDatabase) {
-  const { benchDatabase } = await import('./bench-kit.ts');
+  const { benchDatabase, dropBenchDatabase } = await import('./bench-kit.ts');
   const { verifyBenchAuditChain } = await import('./audit-check.ts');
   const auditVerify = verifyBenchAuditChain(await benchDatabase());
+  await dropBenchDatabase();
   console.log(`\n${auditVerify.summary}`);
   if (!auditVerify.ok) failures.push('the audit chain of the bench database does not verify');
   if (sections.ops || sections.loadShape) sections = { ...sections, auditVerify };
