@@ -6,9 +6,8 @@ import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
-import { cryptoAt, seedUnderV1, type SeededCard } from '../support/rotation-fixtures.ts';
+import { cryptoAt, seededTemplate, type SeededCard, type SeededTemplate } from '../support/rotation-fixtures.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
-import { copyOfDatabase, scratchDatabase } from '../support/test-database.ts';
 
 const ROTATE_ENV = { VAULT_KEY_CURRENT: 'v2', VAULT_FINGERPRINT_KEY_CURRENT: 'v2' };
 
@@ -53,33 +52,19 @@ async function expectAllOnV2(db: Database, cards: readonly SeededCard[]) {
  * (a template database) and copied per test.
  */
 const SEEDED = 1_000;
-let template: Awaited<ReturnType<typeof scratchDatabase>>;
+let template: SeededTemplate;
 let seeded: SeededCard[];
 let seededProfiles: number;
 beforeAll(async () => {
-  template = await scratchDatabase();
-  const db = openDatabase({ url: template.url, poolMax: 2 });
-  try {
-    ({ cards: seeded, profiles: seededProfiles } = await seedUnderV1(db.pool, SEEDED));
-  } finally {
-    await db.close();
-  }
+  template = await seededTemplate(SEEDED);
+  ({ cards: seeded, profiles: seededProfiles } = template);
 }, 120_000);
 afterAll(async () => {
-  await template.drop();
+  await template?.drop();
 });
 
 /** A copy of the seeded database, open, dropped when `body` ends. */
-async function withSeededCopy(body: (db: Database, url: string) => Promise<void>): Promise<void> {
-  const copy = await copyOfDatabase(template.url);
-  const db = openDatabase({ url: copy.url, poolMax: 4 });
-  try {
-    await body(db, copy.url);
-  } finally {
-    await db.close();
-    await copy.drop();
-  }
-}
+const withSeededCopy = (body: (db: Database, url: string) => Promise<void>): Promise<void> => template.withCopy(4, body);
 
 const rotationDeps = (db: Database) => {
   const v2 = cryptoAt('v2');

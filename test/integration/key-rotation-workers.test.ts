@@ -13,10 +13,9 @@ import { NONE_RETIRED } from '../../services/vault/src/crypto/build-crypto.ts';
 import { DecryptionFailed } from '../../services/vault/src/crypto/envelope.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import type { EncryptedRecordType } from '../../services/vault/src/encrypted-records/encrypted-record-type.ts';
-import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import type { Database } from '../../services/vault/src/storage/database.ts';
 import { sqlOn } from '../../services/vault/src/storage/sql.ts';
-import { cryptoAt, seedUnderV1, type SeededCard } from '../support/rotation-fixtures.ts';
-import { copyOfDatabase, scratchDatabase } from '../support/test-database.ts';
+import { cryptoAt, seededTemplate, type SeededCard, type SeededTemplate } from '../support/rotation-fixtures.ts';
 
 /**
  * The command's resealer: worker threads that build their own envelope from the key configuration, open and
@@ -27,32 +26,19 @@ const SEEDED = 600; // 12 billing profiles beside them
 const keysAt = (key: 'v1' | 'v2', fingerprint: 'v1' | 'v2' = key) => loadConfig({ VAULT_KEY_CURRENT: key, VAULT_FINGERPRINT_KEY_CURRENT: fingerprint }).keys;
 const crashingWorker = new URL('../support/crashing-reseal-worker.ts', import.meta.url);
 
-let template: Awaited<ReturnType<typeof scratchDatabase>>;
+let template: SeededTemplate;
 let seeded: SeededCard[];
 let seededProfiles: number;
 beforeAll(async () => {
-  template = await scratchDatabase();
-  const db = openDatabase({ url: template.url, poolMax: 2 });
-  try {
-    ({ cards: seeded, profiles: seededProfiles } = await seedUnderV1(db.pool, SEEDED));
-  } finally {
-    await db.close();
-  }
+  template = await seededTemplate(SEEDED);
+  ({ cards: seeded, profiles: seededProfiles } = template);
 }, 120_000);
 afterAll(async () => {
   await template?.drop();
 });
 
-async function withSeededCopy(body: (db: Database) => Promise<void>): Promise<void> {
-  const copy = await copyOfDatabase(template.url);
-  const db = openDatabase({ url: copy.url, poolMax: 6 });
-  try {
-    await body(db);
-  } finally {
-    await db.close();
-    await copy.drop();
-  }
-}
+/** A copy of the seeded database, open, dropped when `body` ends. */
+const withSeededCopy = (body: (db: Database) => Promise<void>): Promise<void> => template.withCopy(6, body);
 
 async function withWorkers<T>(options: Omit<Parameters<typeof WorkerPoolResealer.start>[0], 'retired'>, body: (pool: WorkerPoolResealer) => Promise<T>): Promise<T> {
   const pool = await WorkerPoolResealer.start({ retired: NONE_RETIRED, ...options });

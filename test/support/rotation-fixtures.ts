@@ -6,7 +6,9 @@ import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { newId } from '../../services/vault/src/crypto/secret-hash.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
+import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { distinctVisa } from './card-numbers.ts';
+import { copyOfDatabase, scratchDatabase } from './test-database.ts';
 
 /** The vault's crypto with the given current key versions (example keys). */
 export function cryptoAt(key: 'v1' | 'v2', fingerprint: 'v1' | 'v2' = key) {
@@ -50,4 +52,38 @@ export async function seedUnderV1(pool: pg.Pool, count: number): Promise<{ cards
     profiles++;
   }
   return { cards, profiles };
+}
+
+/** Cards (and their profiles) sealed under v1 once, in a template database; each test works on its own copy. */
+export interface SeededTemplate {
+  readonly cards: SeededCard[];
+  readonly profiles: number;
+  /** A copy of the template, open with `poolMax` connections, dropped when `body` ends. */
+  withCopy(poolMax: number, body: (db: Database, url: string) => Promise<void>): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function seededTemplate(count: number): Promise<SeededTemplate> {
+  const template = await scratchDatabase();
+  const db = openDatabase({ url: template.url, poolMax: 2 });
+  let seeded: { cards: SeededCard[]; profiles: number };
+  try {
+    seeded = await seedUnderV1(db.pool, count);
+  } finally {
+    await db.close();
+  }
+  return {
+    ...seeded,
+    async withCopy(poolMax, body) {
+      const copy = await copyOfDatabase(template.url);
+      const copyDb = openDatabase({ url: copy.url, poolMax });
+      try {
+        await body(copyDb, copy.url);
+      } finally {
+        await copyDb.close();
+        await copy.drop();
+      }
+    },
+    drop: () => template.drop(),
+  };
 }
