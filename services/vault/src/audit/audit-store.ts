@@ -59,9 +59,10 @@ export class SqlAuditStore implements AuditStore {
   /** The INSERT of `events`, to run on its own or to ride ahead of another statement (`carrying`). */
   rows(events: readonly AuditEventInput[]): Companion {
     // One chain for all of them: a statement that locked two chain heads in random order could deadlock another.
-    const first = this.record(events[0]!);
+    const chain = randomInt(this.chains);
+    const now = this.now();
     const values = events.flatMap((event) => {
-      const r = toRecord(event, first.chain, new Date(first.occurredAt));
+      const r = toRecord(event, chain, now);
       return [r.chain, r.occurredAt, r.actorService, r.userId, r.tenantId, r.action, r.target, r.outcome, r.requestId, canonicalBody(r)];
     });
     return { statement: appendStatement(events.length), values };

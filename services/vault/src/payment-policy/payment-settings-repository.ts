@@ -8,13 +8,17 @@ export interface PaymentSettingsRepository {
   setGroup(tenantId: string, groupId: string, enabled: boolean): Promise<void>;
 }
 
-/** One row whether or not the tenant or group has one: a missing row reads as enabled. */
-const READ = statement(
-  'payment_settings_read',
-  `SELECT coalesce((SELECT "payments_enabled" FROM "tenants" WHERE "id" = $1), true) AS "tenantEnabled",
-          coalesce((SELECT "payments_enabled" FROM "tenant_groups" WHERE "tenant_id" = $1 AND "id" = $2), true) AS "groupEnabled",
-          EXISTS (SELECT 1 FROM "tenant_groups" WHERE "tenant_id" = $1) AS "tenantHasGroups"`,
-);
+/**
+ * `PaymentSettings` as select-list columns, for the tenant and group in the given parameters: one row whether or
+ * not the tenant or group has one (a missing row reads as enabled). Also read by the payment-token issue context.
+ */
+export function paymentSettingsColumns(tenantParam: string, groupParam: string): string {
+  return `coalesce((SELECT "payments_enabled" FROM "tenants" WHERE "id" = ${tenantParam}), true) AS "tenantEnabled",
+          coalesce((SELECT "payments_enabled" FROM "tenant_groups" WHERE "tenant_id" = ${tenantParam} AND "id" = ${groupParam}), true) AS "groupEnabled",
+          EXISTS (SELECT 1 FROM "tenant_groups" WHERE "tenant_id" = ${tenantParam}) AS "tenantHasGroups"`;
+}
+
+const READ = statement('payment_settings_read', `SELECT ${paymentSettingsColumns('$1', '$2')}`);
 const SET_TENANT = statement(
   'payment_settings_set_tenant',
   `INSERT INTO "tenants" ("id", "payments_enabled") VALUES ($1, $2)

@@ -1,6 +1,7 @@
 import type { CardRecord } from '../cards/card-record.ts';
 import { cardColumns, type Owner } from '../cards/card-repository.ts';
 import type { PaymentSettings } from '../payment-policy/payment-policy.ts';
+import { paymentSettingsColumns } from '../payment-policy/payment-settings-repository.ts';
 import type { ProcessorRecord } from '../processors/processor-repository.ts';
 import { statement, type Sql } from '../storage/sql.ts';
 
@@ -19,9 +20,7 @@ export interface IssueContextRepository {
 
 const READ = statement(
   'issue_context_read',
-  `SELECT coalesce((SELECT "payments_enabled" FROM "tenants" WHERE "id" = $1), true) AS "tenantEnabled",
-          coalesce((SELECT "payments_enabled" FROM "tenant_groups" WHERE "tenant_id" = $1 AND "id" = $3), true) AS "groupEnabled",
-          EXISTS (SELECT 1 FROM "tenant_groups" WHERE "tenant_id" = $1) AS "tenantHasGroups",
+  `SELECT ${paymentSettingsColumns('$1', '$3')},
           "p"."id" AS "processor.id", "p"."name" AS "processor.name", "p"."enabled" AS "processor.enabled",
           "p"."keys" AS "processor.keys", "p"."updated_at" AS "processor.updatedAt",
           ${cardColumns('"c"', 'card.')}
