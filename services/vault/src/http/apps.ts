@@ -21,6 +21,7 @@ import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { FailedSecretThrottle } from './failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from './request-log.ts';
+import { byResource } from './route-kit.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
@@ -68,12 +69,16 @@ export function buildInternalApp(deps: AppDeps): Express {
   app.use(probeRoutes(deps.ready, deps.metrics));
   app.use(identifyService);
   app.use(jsonBody());
-  app.use(cardSessionRoutes(deps.services.cardSessions, authorize));
-  app.use(internalCardRoutes(deps.services.cards, authorize));
-  app.use(billingProfileRoutes(deps.services.billingProfiles, authorize));
-  app.use(paymentTokenRoutes(deps.services.paymentTokens, authorize));
-  app.use(paymentSettingsRoutes(deps.services.paymentSettings, authorize));
-  app.use(processorRoutes(deps.services.processors, authorize));
+  app.use(
+    byResource({
+      '/v1/card-sessions': cardSessionRoutes(deps.services.cardSessions, authorize),
+      '/v1/cards': internalCardRoutes(deps.services.cards, authorize),
+      '/v1/billing-profiles': billingProfileRoutes(deps.services.billingProfiles, authorize),
+      '/v1/payment-tokens': paymentTokenRoutes(deps.services.paymentTokens, authorize),
+      '/v1/tenants': paymentSettingsRoutes(deps.services.paymentSettings, authorize),
+      '/v1/processors': processorRoutes(deps.services.processors, authorize),
+    }),
+  );
   return finish(app, deps);
 }
 

@@ -12,3 +12,20 @@ export function param(req: Request, name: string): string {
   const value = req.params[name];
   return typeof value === 'string' ? value : '';
 }
+
+/**
+ * Hands a request to the one router that owns its resource — the path up to its second segment, `/v1/cards` for
+ * `/v1/cards/:id` — instead of letting express try every route of every router in turn (the router walk was ~8 %
+ * of a redeem's CPU with six routers mounted). Matching stays the routers' own: case-insensitive, as express
+ * routes are by default, and a path no router owns goes on to `next` (the 404).
+ */
+export function byResource(routers: Readonly<Record<string, (req: Request, res: Response, next: NextFunction) => void>>) {
+  const owners = new Map(Object.entries(routers).map(([prefix, router]) => [prefix.toLowerCase(), router]));
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const path = req.path;
+    const end = path.indexOf('/', path.indexOf('/', 1) + 1);
+    const owner = owners.get((end === -1 ? path : path.slice(0, end)).toLowerCase());
+    if (owner) owner(req, res, next);
+    else next();
+  };
+}
