@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import type { LoadResult } from './bench-kit.ts';
 import type { OpenLoopResult } from './open-loop.ts';
 import { renderMarkdown } from './results-table.ts';
+import type { CpuPerRequest } from './cpu-accounting.ts';
 
 export const OPERATIONS = ['store', 'list', 'issue', 'redeem'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -22,6 +23,8 @@ export interface ClosedLoopFigure {
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;
+  /** CPU per request (µs) of the target, PostgreSQL, Redis and the load generator over the run (Linux). */
+  readonly cpuPerRequestUs?: CpuPerRequest;
 }
 
 export interface OpenLoopFigure {
@@ -93,8 +96,8 @@ export type Sections = Pick<ResultsDoc, 'ops' | 'loadShape' | 'auditVerify'>;
 
 export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
-export function closedFigure(r: LoadResult, concurrency: number): ClosedLoopFigure {
-  return { concurrency, requests: r.requests, errors: r.errors, requestsPerSecond: r.perSecond, p50: r.p50, p99: r.p99 };
+export function closedFigure(r: LoadResult, concurrency: number, cpuPerRequestUs?: CpuPerRequest): ClosedLoopFigure {
+  return { concurrency, requests: r.requests, errors: r.errors, requestsPerSecond: r.perSecond, p50: r.p50, p99: r.p99, ...(cpuPerRequestUs ? { cpuPerRequestUs } : {}) };
 }
 
 export function openFigure(r: OpenLoopResult & { sendLagP99: number }, seconds: number): OpenLoopFigure {

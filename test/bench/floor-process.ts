@@ -3,6 +3,7 @@ import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 export interface FloorProcess {
+  readonly pid: number;
   readonly internalUrl: string;
   readonly publicUrl: string;
   stop(): Promise<void>;
@@ -33,6 +34,7 @@ export async function startFloorProcess(databaseUrl: string): Promise<FloorProce
     });
   });
   return {
+    pid: child.pid!,
     internalUrl: `https://localhost:${ports.internal}`,
     publicUrl: `https://localhost:${ports.public}`,
     stop: () =>

@@ -14,6 +14,7 @@ import { formatOpenLoop, offer, runSchedule } from './open-loop.ts';
 import { OpsTarget } from './ops-targets.ts';
 import { addFloorTickets, openVaultTickets } from './store-tickets.ts';
 import { grpcTokenFigures } from './grpc-tokens.ts';
+import { accounted, perRequest } from './cpu-accounting.ts';
 
 const N = Number(process.env['BENCH_OPS_REQUESTS'] ?? 2_000);
 const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 200);
@@ -82,12 +83,19 @@ async function measure(op: Operation, vault: OpsTarget, floor: OpsTarget): Promi
   for (const c of CONCURRENCIES) {
     // ROUNDS short vault/floor pairs instead of one long pair: a burst of noise on this shared box lands in one
     // round's ratio, and the median ratio leaves it out.
-    const runs: Record<string, LoadResult[]> = { vault: [], floor: [] };
+    const runs: Record<string, Array<Awaited<ReturnType<typeof accounted<LoadResult>>>>> = { vault: [], floor: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of targets) runs[t.name]!.push(await closedRun(t.users, `${t.name} ${op} (c=${c}, round ${round + 1})`, Math.ceil(REQUESTS[op] / ROUNDS), c, send(t, op)));
+      for (const t of targets) {
+        await t.users.refresh();
+        runs[t.name]!.push(await accounted(t.pid, () => closedRun(t.users, `${t.name} ${op} (c=${c}, round ${round + 1})`, Math.ceil(REQUESTS[op] / ROUNDS), c, send(t, op))));
+      }
     }
-    for (const t of targets) closed[t.name]![c] = closedFigure(pooled(runs[t.name]!), c);
-    ratioByRound[c] = runs['vault']!.map((v, round) => v.perSecond / runs['floor']![round]!.perSecond);
+    for (const t of targets) {
+      const cpu = perRequest(runs[t.name]!);
+      closed[t.name]![c] = closedFigure(pooled(runs[t.name]!.map((r) => r.result)), c, cpu);
+      if (cpu) console.log(`  ${t.name} ${op} c=${c} CPU µs/request: ${t.name} ${cpu.target}, PostgreSQL ${cpu.postgres}, Redis ${cpu.redis}, load generator ${cpu.loadGenerator}`);
+    }
+    ratioByRound[c] = runs['vault']!.map((v, round) => v.result.perSecond / runs['floor']![round]!.result.perSecond);
   }
   const figures: Record<string, TargetFigures> = {};
   for (const t of targets) {

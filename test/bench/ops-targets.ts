@@ -10,6 +10,8 @@ import type { BenchUsers } from './bench-users.ts';
 type Client = ReturnType<typeof httpsClient>;
 
 export interface TargetUrls {
+  /** The target's process, for its CPU figures. */
+  readonly pid: number;
   readonly internalUrl: string;
   readonly publicUrl: string;
 }
@@ -33,6 +35,7 @@ export interface StoreTicket {
 
 export class OpsTarget {
   readonly cards: Array<{ user: number; id: string }> = [];
+  readonly pid: number;
   readonly tokens: string[] = [];
   readonly #tickets: StoreTicket[] = [];
   #nextTicket = 0;
@@ -48,6 +51,7 @@ export class OpsTarget {
     readonly users: BenchUsers,
     readonly salt: number,
   ) {
+    this.pid = urls.pid;
     this.#pub = httpsClient(urls.publicUrl);
     this.#settings = httpsClient(urls.internalUrl, 'account-settings');
     this.#flow = httpsClient(urls.internalUrl, 'payment-flow');

@@ -1,6 +1,7 @@
 /** The Markdown view of a results file: what the README shows and `npm run bench` prints. */
 import type { ClosedLoopFigure, LoadShapeSection, OpsSection, ResultsDoc } from './bench-results.ts';
 import { OPERATIONS } from './bench-results.ts';
+import { cpuTotal } from './cpu-accounting.ts';
 
 const rate = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '—');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
@@ -40,7 +41,26 @@ function opsTables(ops: OpsSection): string[] {
     const { vault, floor } = ops.operations[op];
     open.push(row([LABELS[op], latency(vault.open), ms(vault.open.max), rate(vault.open.achievedPerSecond), String(vault.open.errors), latency(floor.open), rate(floor.open.achievedPerSecond), (vault.open.p99 / floor.open.p99).toFixed(1)]));
   }
-  return [...closed, '', ...open];
+  return [...closed, '', ...cpuTable(ops), ...open];
+}
+
+/** Where each request's CPU went (closed loop, lowest concurrency): the steadier half of the ratio above. */
+function cpuTable(ops: OpsSection): string[] {
+  const c = Object.keys(ops.operations.store.vault.closed)[0]!;
+  if (!OPERATIONS.every((op) => ops.operations[op].vault.closed[c]?.cpuPerRequestUs && ops.operations[op].floor.closed[c]?.cpuPerRequestUs)) return [];
+  const lines = [
+    `**CPU per request** (closed loop, c=${c}; µs, vault / floor; from /proc over the same runs; on two shared cores throughput ≈ 2 s ÷ the total):`,
+    '',
+    row(['operation', 'vault or floor process', 'PostgreSQL', 'Redis', 'load generator', 'total', 'floor total ÷ vault total']),
+    row(['---', '--:', '--:', '--:', '--:', '--:', '--:']),
+  ];
+  for (const op of OPERATIONS) {
+    const v = ops.operations[op].vault.closed[c]!.cpuPerRequestUs!;
+    const f = ops.operations[op].floor.closed[c]!.cpuPerRequestUs!;
+    const pair = (a: number, b: number) => `${a} / ${b}`;
+    lines.push(row([LABELS[op], pair(v.target, f.target), pair(v.postgres, f.postgres), pair(v.redis, f.redis), pair(v.loadGenerator, f.loadGenerator), pair(cpuTotal(v), cpuTotal(f)), (cpuTotal(f) / cpuTotal(v)).toFixed(2)]));
+  }
+  return [...lines, ''];
 }
 
 function loadShapeTable(load: LoadShapeSection): string[] {

@@ -1,0 +1,80 @@
+/**
+ * Where a request's CPU goes on this shared box: the target process (vault or floor), PostgreSQL (all its
+ * processes: backends, WAL writer, …), Redis and the load generator itself, read from /proc before and after a
+ * closed run. On two cores shared by all of them, throughput is about 2 CPU-seconds ÷ the total per request, so
+ * these figures say which process a ratio below 1 is spent in — and they are far steadier than requests/s.
+ * Linux only (/proc); elsewhere the figures are absent.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+export interface CpuPerRequest {
+  /** The target process: the vault or the floor server (µs per request). */
+  readonly target: number;
+  readonly postgres: number;
+  readonly redis: number;
+  readonly loadGenerator: number;
+}
+
+interface CpuReading {
+  readonly target: number;
+  readonly postgres: number;
+  readonly redis: number;
+  readonly loadGenerator: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+function pidCpuMs(pid: number | string): number {
+  try {
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0; // gone between listing and reading
+  }
+}
+
+/** CPU of every process whose command name starts with `name` (PostgreSQL runs one process per connection). */
+function commandCpuMs(name: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith(name)) total += statCpuMs(stat);
+    } catch {
+      // exited while listed
+    }
+  }
+  return total;
+}
+
+function read(targetPid: number): CpuReading {
+  const me = process.cpuUsage();
+  return { target: pidCpuMs(targetPid), postgres: commandCpuMs('postgres'), redis: commandCpuMs('redis-server'), loadGenerator: (me.user + me.system) / 1000 };
+}
+
+export const cpuAccountingAvailable = existsSync('/proc/self/stat');
+
+/** Runs `run` and returns its result with the CPU each party spent, per request, in µs (null without /proc). */
+export async function accounted<T extends { requests: number }>(targetPid: number, run: () => Promise<T>): Promise<{ result: T; cpu: CpuReading | null; requests: number }> {
+  if (!cpuAccountingAvailable) return { result: await run(), cpu: null, requests: 0 };
+  const before = read(targetPid);
+  const result = await run();
+  const after = read(targetPid);
+  const spent = { target: after.target - before.target, postgres: after.postgres - before.postgres, redis: after.redis - before.redis, loadGenerator: after.loadGenerator - before.loadGenerator };
+  return { result, cpu: spent, requests: result.requests };
+}
+
+/** Several accounted runs as one figure: CPU summed over them ÷ requests summed. */
+export function perRequest(runs: ReadonlyArray<{ cpu: CpuReading | null; requests: number }>): CpuPerRequest | undefined {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  if (!requests || runs.some((r) => !r.cpu)) return undefined;
+  const sum = (k: keyof CpuReading) => Math.round((1000 * runs.reduce((n, r) => n + r.cpu![k], 0)) / requests);
+  return { target: sum('target'), postgres: sum('postgres'), redis: sum('redis'), loadGenerator: sum('loadGenerator') };
+}
+
+export const cpuTotal = (c: CpuPerRequest) => c.target + c.postgres + c.redis + c.loadGenerator;
