@@ -42,6 +42,16 @@ export function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))]!;
 }
 
+/** Why requests failed in this run (status and code, or the socket error), so a failure in a table has a cause. */
+export const failureReasons = new Map<string, number>();
+export function noteFailure(reason: string): void {
+  failureReasons.set(reason, (failureReasons.get(reason) ?? 0) + 1);
+}
+export const failedCall = (err: unknown): false => {
+  noteFailure(`error ${(err as { code?: string }).code ?? (err as Error).message ?? String(err)}`);
+  return false;
+};
+
 /** Runs `count` calls of `one(i)` with `concurrency` in flight, timing each. */
 export async function drive(name: string, count: number, concurrency: number, one: (i: number) => Promise<boolean>): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -52,7 +62,7 @@ export async function drive(name: string, count: number, concurrency: number, on
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < count; i = next++) {
         const t0 = process.hrtime.bigint();
-        const ok = await one(i).catch(() => false);
+        const ok = await one(i).catch(failedCall);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (!ok) errors++;
       }

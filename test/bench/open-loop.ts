@@ -3,7 +3,7 @@
  * ones have answered, and each latency is measured from its SCHEDULED send time — so a server (or client) that
  * falls behind shows it in the percentiles instead of quietly lowering the offered rate (coordinated omission).
  */
-import { percentile } from './bench-kit.ts';
+import { failedCall, percentile } from './bench-kit.ts';
 
 export interface OpenLoopResult {
   readonly name: string;
@@ -44,7 +44,7 @@ export async function runSchedule<L extends string>(rate: number, seconds: numbe
       lags.push(now - scheduled);
       pending.push(
         send(i)
-          .catch(() => false)
+          .catch(failedCall)
           .then((ok) => {
             const done = performance.now();
             last = Math.max(last, done);

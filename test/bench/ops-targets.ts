@@ -4,7 +4,7 @@
  * and the tokens its issues returned (each redeemed once, in order).
  */
 import { distinctVisa } from '../support/card-numbers.ts';
-import { httpsClient } from './bench-kit.ts';
+import { httpsClient, noteFailure } from './bench-kit.ts';
 import type { BenchUsers } from './bench-users.ts';
 
 type Client = ReturnType<typeof httpsClient>;
@@ -81,14 +81,14 @@ export class OpsTarget {
     const ticket = this.#tickets[k];
     if (!ticket) return false;
     const res = await this.#pub('POST', '/v1/cards', { authorization: ticket.authorization }, bodies.card(k, this.salt));
-    if (res.status !== 201) return false;
+    if (res.status !== 201) return this.#failed('store', res);
     this.cards.push({ user: ticket.user, id: res.json.id });
     return true;
   }
 
   async list(i: number): Promise<boolean> {
     const res = await this.#settings('GET', '/v1/cards', { authorization: this.users.bearer(i) });
-    return res.status === 200;
+    return res.status === 200 || this.#failed('list', res);
   }
 
   /** Issues a token for card `i` (round robin over the cards stored). */
@@ -96,7 +96,7 @@ export class OpsTarget {
     const card = this.cards[i % this.cards.length];
     if (!card) return false;
     const res = await this.#flow('POST', '/v1/payment-tokens', { authorization: this.users.bearer(card.user) }, bodies.issue(card.id));
-    if (res.status !== 201) return false;
+    if (res.status !== 201) return this.#failed('issue', res);
     this.tokens.push(res.json.token);
     return true;
   }
@@ -106,7 +106,12 @@ export class OpsTarget {
     const token = this.tokens[this.#nextToken++];
     if (!token) return false;
     const res = await this.#processor('POST', '/v1/payment-tokens/redeem', {}, bodies.redeem(token));
-    return res.status === 200;
+    return res.status === 200 || this.#failed('redeem', res);
+  }
+
+  #failed(op: string, res: { status: number; json: any }): false {
+    noteFailure(`${this.name} ${op} ${res.status}${typeof res.json?.code === 'string' ? ` ${res.json.code}` : ''}`);
+    return false;
   }
 
   /** Vault only: opens a card-entry session for user `user` (untimed setup); returns its ticket. */

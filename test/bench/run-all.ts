@@ -52,6 +52,8 @@ if (sections.ops || sections.loadShape) {
   console.log(`\n${markdown}\nwritten: ${jsonFile}\n         ${mdFile}`);
 }
 if (failures.length) {
-  console.error(`\nbenchmark failed:\n  ${failures.join('\n  ')}`);
+  const { failureReasons } = await import('./bench-kit.ts');
+  const reasons = [...failureReasons].map(([reason, n]) => `${n} × ${reason}`);
+  console.error(`\nbenchmark failed:\n  ${failures.join('\n  ')}${reasons.length ? `\nfailed requests: ${reasons.join(', ')}` : ''}`);
   process.exitCode = 1;
 }
