@@ -6,6 +6,7 @@ import { InMemoryRateLimiter } from '../support/fakes/in-memory-rate-limiter.ts'
 import { InMemoryRedis } from '../support/fakes/in-memory-redis.ts';
 import { InMemoryRevocationEpochs } from '../support/fakes/in-memory-revocation-epochs.ts';
 import { InMemoryTokenStore } from '../support/fakes/in-memory-token-store.ts';
+import { startRedisCluster, type OwnRedisCluster } from '../support/redis-cluster.ts';
 import type { RedisSubject, Subject } from './contract-subjects.ts';
 import { describeRateLimiterContract } from './rate-limiter.contract.ts';
 import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
@@ -14,8 +15,9 @@ import { describeTokenStoreContract } from './token-store.contract.ts';
 /**
  * The token store, rate limiter and revocation epochs, each contract run against the in-memory fakes (one
  * in-memory Redis on a fake clock: time passes at once) and against the Redis-backed stores on the local Redis
- * (time passes for real, so those few tests wait a moment). Keys are built from random ids: parallel runs
- * sharing the Redis never meet.
+ * (time passes for real, so those few tests wait a moment), and against the same stores on a Redis Cluster of
+ * this file's own (three masters with a replica each): every script must keep its keys in one slot there, or
+ * Redis refuses it with CROSSSLOT. Keys are built from random ids: parallel runs sharing the Redis never meet.
  */
 function inMemory(): RedisSubject {
   const clock = new FakeClock();
@@ -29,10 +31,13 @@ function inMemory(): RedisSubject {
   };
 }
 
-let redis: Redis;
-function onRedis(): RedisSubject {
-  // The local Redis the integration tests use (the vault's dev default).
-  redis = openRedis('redis://127.0.0.1:6379');
+const clients: Redis[] = [];
+let cluster: OwnRedisCluster | undefined;
+async function onRedis(url: string, mode: 'standalone' | 'cluster'): Promise<RedisSubject> {
+  const redis = openRedis(url, { mode });
+  clients.push(redis);
+  // The client queues nothing while connecting (it fails closed): wait until it is ready.
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   const { tokens, rateLimiter, epochs } = redisPaymentStores(redis);
   return { tokens, rateLimiter, epochs, now: () => Date.now(), elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 }
@@ -40,15 +45,17 @@ function onRedis(): RedisSubject {
 const subjects: Record<string, RedisSubject> = {};
 beforeAll(async () => {
   subjects['in-memory fake'] = inMemory();
-  subjects['Redis'] = onRedis();
-  // The client queues nothing while connecting (it fails closed): wait until it is ready.
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-});
-afterAll(() => {
-  redis?.disconnect();
+  // The local Redis the integration tests use (the vault's dev default).
+  subjects['Redis'] = await onRedis('redis://127.0.0.1:6379', 'standalone');
+  cluster = await startRedisCluster();
+  subjects['Redis Cluster'] = await onRedis(cluster.url, 'cluster');
+}, 60_000);
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await cluster?.stop();
 });
 
-for (const name of ['in-memory fake', 'Redis']) {
+for (const name of ['in-memory fake', 'Redis', 'Redis Cluster']) {
   const subject: Subject<RedisSubject> = () => subjects[name]!;
   describeTokenStoreContract(name, subject);
   describeRateLimiterContract(name, subject);

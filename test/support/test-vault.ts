@@ -86,7 +86,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const logs: string[] = [];
   const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
   const database = openDatabase({ url: config.database.url!, poolMax: 5 });
-  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode });
   let publicUrl = '';
   const vault = buildVault({ config, database, redis, logger, boundPublicBaseUrl: () => publicUrl, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [

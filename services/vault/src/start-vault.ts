@@ -76,7 +76,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
     client.release();
   }
 
-  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile });
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode });
   logRedisAvailability(redis, logger);
   // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
   redis.once('ready', () => {

@@ -72,6 +72,7 @@ export const envSchema = z.object({
     .optional(),
   VAULT_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   VAULT_REDIS_CA_FILE: file.optional(),
+  VAULT_REDIS_MODE: z.enum(['standalone', 'cluster']).default('standalone'),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
   VAULT_MAX_AMOUNT: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
   VAULT_PARTNERS: z.string().regex(/^[a-z0-9-]{1,32}(,[a-z0-9-]{1,32})*$/, 'expected a comma-separated list of partner ids').default('xero,freshbooks'),

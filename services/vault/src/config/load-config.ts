@@ -149,6 +149,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redis: {
       url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379'),
       caFile: e.VAULT_REDIS_CA_FILE ? keyFile('VAULT_REDIS_CA_FILE', e.VAULT_REDIS_CA_FILE) : null,
+      mode: e.VAULT_REDIS_MODE,
     },
     payments: {
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,

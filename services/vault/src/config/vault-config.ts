@@ -64,7 +64,8 @@ export interface VaultConfig {
   /** Origins that may embed the hosted card form and hand it a session secret. */
   readonly cardForm: { readonly embeddingOrigins: readonly string[] };
   /** `caFile`: the CA that signs the Redis server's certificate, for rediss:// (else the system CAs). */
-  readonly redis: { readonly url: string; readonly caFile: string | null };
+  /** `mode`: one server (or a primary with replicas behind one address), or Redis Cluster (`url` names a seed node). */
+  readonly redis: { readonly url: string; readonly caFile: string | null; readonly mode: 'standalone' | 'cluster' };
   readonly payments: {
     readonly tokenTtlSeconds: number;
     readonly maxAmount: number;

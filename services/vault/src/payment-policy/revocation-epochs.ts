@@ -1,5 +1,5 @@
-import { redisKey } from '../storage/redis-keys.ts';
-import { withinDeadline, type Redis } from '../storage/redis.ts';
+import { bySlot, redisKey } from '../storage/redis-keys.ts';
+import { defineScript, runScript, withinDeadline, type Redis } from '../storage/redis.ts';
 
 /**
  * Revocation by epoch: every token records, when issued, the epoch of its tenant, its group, its card and its
@@ -69,16 +69,13 @@ end
 return out
 `;
 
-type RedisWithEpochs = Redis & {
-  vaultEpochBump(key: string, retainMs: number): Promise<number>;
-  vaultEpochRead(numKeys: number, ...args: Array<string | number>): Promise<string[]>;
-};
+type RedisWithEpochs = Redis & { vaultEpochBump(key: string, retainMs: number): Promise<number> };
 
 export class RedisRevocationEpochs implements RevocationEpochs {
   private readonly redis: RedisWithEpochs;
   constructor(redis: Redis) {
     if (!('vaultEpochBump' in redis)) redis.defineCommand('vaultEpochBump', { numberOfKeys: 1, lua: BUMP });
-    if (!('vaultEpochRead' in redis)) redis.defineCommand('vaultEpochRead', { lua: READ });
+    defineEpochReads(redis);
     this.redis = redis as RedisWithEpochs;
   }
 
@@ -87,8 +84,22 @@ export class RedisRevocationEpochs implements RevocationEpochs {
   }
 
   async read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
-    const keys = scopes.map(epochKey);
-    const values = await withinDeadline(this.redis.vaultEpochRead(keys.length, ...keys, RETAIN_MS));
-    return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? '0']));
+    return readEpochKeys(this.redis, scopes.map(epochKey));
   }
+}
+
+/** Defines the read script on a client that will call `readEpochKeys` (in its owner's constructor). */
+export function defineEpochReads(redis: Redis): void {
+  defineScript(redis, 'vaultEpochRead', READ);
+}
+
+/**
+ * Current values of epoch keys ("0" for one never bumped), keeping each existing key alive for a token. One
+ * script per hash slot — a tenant's, group's and card's epochs share the tenant's slot, a processor's has its
+ * own — so it runs on Redis Cluster; the slots are read at once.
+ */
+export async function readEpochKeys(redis: Redis, keys: readonly string[]): Promise<Record<string, string>> {
+  const groups = bySlot(keys);
+  const values = await Promise.all(groups.map((group) => withinDeadline(runScript<string[]>(redis, 'vaultEpochRead', group, [RETAIN_MS]))));
+  return Object.fromEntries(groups.flatMap((group, g) => group.map((k, i) => [k, values[g]![i] ?? '0'])));
 }

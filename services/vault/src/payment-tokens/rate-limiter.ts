@@ -1,5 +1,6 @@
 import type { RateLimit } from '../config/vault-config.ts';
-import { withinDeadline, type Redis } from '../storage/redis.ts';
+import { bySlot } from '../storage/redis-keys.ts';
+import { defineScript, runScript, withinDeadline, type Redis } from '../storage/redis.ts';
 
 /**
  * Fixed-window counters in Redis, shared by every vault instance. Each call counts one attempt against every
@@ -32,19 +33,20 @@ export interface RateLimiter {
   hit(counters: readonly RateCounter[]): Promise<number>;
 }
 
-type RedisWithHit = Redis & { vaultRateHit(numKeys: number, ...args: Array<string | number>): Promise<number> };
-
 export class RedisRateLimiter implements RateLimiter {
-  private readonly redis: RedisWithHit;
-  constructor(redis: Redis) {
-    if (!('vaultRateHit' in redis)) redis.defineCommand('vaultRateHit', { lua: HIT });
-    this.redis = redis as RedisWithHit;
+  constructor(private readonly redis: Redis) {
+    defineScript(redis, 'vaultRateHit', HIT);
   }
 
-  hit(counters: readonly RateCounter[]): Promise<number> {
+  async hit(counters: readonly RateCounter[]): Promise<number> {
     /* Precondition: a window is part of the key, so two windows on one subject never share a counter. */
-    const keys = counters.map((c) => `${c.key}:w${c.limit.windowSeconds}`);
-    const args = counters.flatMap((c) => [c.limit.limit, c.limit.windowSeconds]);
-    return withinDeadline(this.redis.vaultRateHit(keys.length, ...keys, ...args));
+    const limits = new Map(counters.map((c) => [`${c.key}:w${c.limit.windowSeconds}`, c.limit]));
+    // One script per hash slot (a tenant's counters share one; Redis Cluster refuses a script over two).
+    const waits = await Promise.all(
+      bySlot([...limits.keys()]).map((keys) =>
+        withinDeadline(runScript<number>(this.redis, 'vaultRateHit', keys, keys.flatMap((k) => [limits.get(k)!.limit, limits.get(k)!.windowSeconds]))),
+      ),
+    );
+    return Math.max(0, ...waits);
   }
 }

@@ -24,3 +24,25 @@ function encode(part: string): string {
 export function redisKey(family: RedisKeyFamily, tag: string, ...parts: readonly string[]): string {
   return `vault:${family}:{${encode(tag)}}${parts.map((p) => `:${encode(p)}`).join('')}`;
 }
+
+/** The part of a key Redis Cluster hashes: the text between its first `{` and the next `}` (the whole key without). */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * Keys grouped by hash tag, in first-seen order: each group is one Redis Cluster slot, so one script or command
+ * may take all of its keys (a command over two slots is refused with CROSSSLOT).
+ */
+export function bySlot(keys: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const tag = hashTagOf(key);
+    const group = groups.get(tag);
+    if (group) group.push(key);
+    else groups.set(tag, [key]);
+  }
+  return [...groups.values()];
+}
