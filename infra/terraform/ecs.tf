@@ -87,7 +87,7 @@ resource "aws_ecs_task_definition" "vault" {
         initProcessEnabled = true
       }
       healthCheck = {
-        command     = ["CMD", "node", "dist/services/vault/src/cli/probe-health.js"]
+        command     = ["CMD", "node", "dist/services/vault/src/container/probe-health.js"]
         interval    = 15
         timeout     = 5
         retries     = 3

@@ -42,6 +42,8 @@ export interface RequestOptions {
   body?: unknown;
   identity?: ClientIdentity | null;
   agent?: https.Agent;
+  /** The CA to trust instead of the example one (a test's own PKI). */
+  ca?: Buffer;
 }
 
 /** One HTTPS request that trusts the example CA, optionally presenting a client certificate. */
@@ -62,7 +64,7 @@ export function request(base: string, path: string, options: RequestOptions = {}
       {
         method: options.method ?? (payload ? 'POST' : 'GET'),
         headers,
-        ca: CA,
+        ca: options.ca ?? CA,
         ...(options.identity ? { cert: options.identity.cert, key: options.identity.key } : {}),
         ...(options.agent ? { agent: options.agent } : {}),
       },

@@ -25,12 +25,12 @@ function initCluster(prefix: string) {
 
 /**
  * A PostgreSQL instance of the test's own (initdb into a temp folder, run as the `postgres` user), with
- * `ssl = on` and the example server certificate, refusing any connection that is not TLS.
+ * `ssl = on` and the example server certificate (or the given one), refusing any connection that is not TLS.
  */
-export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTlsPostgres(material: { certFile: string; keyFile: string; caFile: string } = { certFile: keysExample('tls', 'vault.pem'), keyFile: keysExample('tls', 'vault-key.pem'), caFile: keysExample('tls', 'ca.pem') }): Promise<{ url: string; stop(): Promise<void> }> {
   const { dir, data, postgresUid, postgresGid, asPostgres } = initCluster('vault-pg-tls-');
-  for (const [from, to] of [['vault.pem', 'server.crt'], ['vault-key.pem', 'server.key']] as const) {
-    copyFileSync(keysExample('tls', from), path.join(data, to));
+  for (const [from, to] of [[material.certFile, 'server.crt'], [material.keyFile, 'server.key']] as const) {
+    copyFileSync(from, path.join(data, to));
     chownSync(path.join(data, to), postgresUid, postgresGid);
     chmodSync(path.join(data, to), 0o600);
   }
@@ -39,7 +39,7 @@ export async function startTlsPostgres(): Promise<{ url: string; stop(): Promise
   const port = await freePort();
   asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off`, 'start']);
   return {
-    url: `postgresql://postgres@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=${encodeURIComponent(keysExample('tls', 'ca.pem'))}`,
+    url: `postgresql://postgres@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=${encodeURIComponent(material.caFile)}`,
     async stop() {
       try {
         asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);

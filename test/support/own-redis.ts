@@ -20,10 +20,10 @@ export interface OwnRedis {
  * A redis-server of the test's own on a free port, so a test can stop it without touching the shared one.
  * With `tls`, it speaks only TLS, with the example server certificate.
  */
-export async function startOwnRedis(options: { tls?: boolean } = {}): Promise<OwnRedis> {
+export async function startOwnRedis(options: { tls?: boolean; certFile?: string; keyFile?: string; caFile?: string } = {}): Promise<OwnRedis> {
   const port = await freePort();
   const listen = options.tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', keysExample('tls', 'vault.pem'), '--tls-key-file', keysExample('tls', 'vault-key.pem'), '--tls-ca-cert-file', keysExample('tls', 'ca.pem'), '--tls-auth-clients', 'no']
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.certFile ?? keysExample('tls', 'vault.pem'), '--tls-key-file', options.keyFile ?? keysExample('tls', 'vault-key.pem'), '--tls-ca-cert-file', options.caFile ?? keysExample('tls', 'ca.pem'), '--tls-auth-clients', 'no']
     : ['--port', String(port)];
   const launch = async (): Promise<ChildProcess> => {
     const started = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

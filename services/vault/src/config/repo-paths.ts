@@ -1,8 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** The repository root, found from this file's place (services/vault/src/config). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const fromHere = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/**
+ * The repository root (or the image's /app), found from this file's place: services/vault/src/config, run from
+ * source, or dist/services/vault/src/config, compiled (`npm run build`) — the root is then dist's parent, where
+ * prisma/migrations, the proto file and the card-form assets are.
+ */
+export const REPO_ROOT = path.basename(fromHere) === 'dist' ? path.dirname(fromHere) : fromHere;
 
 /** Dev and test keys and certificates. Production mode refuses every path under it. */
 export const KEYS_EXAMPLE_DIR = path.join(REPO_ROOT, 'keys-example');
