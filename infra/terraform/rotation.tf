@@ -29,13 +29,11 @@ resource "aws_ecs_task_definition" "rotation" {
       readonlyRootFilesystem = true
       user                   = "10001:10001"
       command                = ["dist/services/key-rotation/src/main.js", "--workers", "2"]
-      environment = [
-        for e in local.vault_environment : e if contains(["VAULT_MODE", "VAULT_KEYRING", "VAULT_KMS_KEY_ARNS", "VAULT_KEY_CURRENT", "VAULT_FINGERPRINT_KEYS_DIR", "VAULT_FINGERPRINT_KEY_CURRENT", "VAULT_LOG_LEVEL"], e.name)
-      ]
-      secrets = concat(
-        [{ name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url.arn }],
-        [for env, file in local.vault_files : { name = "SECRET_FILE_${env}", valueFrom = "${aws_secretsmanager_secret.vault_files.arn}:${file}::" } if startswith(file, "fingerprint-")],
-      )
+      # The job validates the vault's whole configuration (one schema for every entry point), so it gets the
+      # same settings and secrets as the vault; it connects only to PostgreSQL and KMS (its security group
+      # allows nothing else).
+      environment = local.vault_environment
+      secrets     = local.vault_secrets
       mountPoints = [{ sourceVolume = "secrets", containerPath = "/run/vault/secrets", readOnly = false }]
       linuxParameters = {
         capabilities = { drop = ["ALL"] }

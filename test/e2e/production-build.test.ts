@@ -94,7 +94,7 @@ describe('the production build (npm run build; node dist/…)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts in production mode, is ready over its own TLS, passes its health check, and stops on SIGTERM', async () => {
+  it('starts in production mode, is ready over its own TLS, passes its health check, runs the rotation job, and stops on SIGTERM', async () => {
     vault = spawn('node', [ENTRYPOINT, DIST('services/vault/src/main.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     vault.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     vault.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -135,6 +135,10 @@ describe('the production build (npm run build; node dist/…)', () => {
 
     // The image's HEALTHCHECK command.
     await expect(run('node', [DIST('services/vault/src/container/probe-health.js')], { env: { ...process.env, VAULT_PROBE_PORT: env['VAULT_PROBE_PORT']! }, timeout: 10_000 })).resolves.toBeDefined();
+
+    // The key-rotation job from the same build and configuration, as the scheduled task runs it.
+    const rotation = await run('node', [ENTRYPOINT, DIST('services/key-rotation/src/main.js'), '--dry-run', '--workers', '1'], { cwd: REPO_ROOT, env, timeout: 60_000 });
+    expect(rotation.stdout + rotation.stderr).not.toContain(rawKey);
 
     const exited = new Promise<number | null>((r) => vault!.once('exit', (code) => r(code)));
     vault.kill('SIGTERM');
