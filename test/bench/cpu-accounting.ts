@@ -37,22 +37,33 @@ function pidCpuMs(pid: number | string): number {
   }
 }
 
-/** CPU of every process whose command name starts with `name` (PostgreSQL runs one process per connection). */
-function commandCpuMs(name: string): number {
-  let total = 0;
+/** CPU of each process whose command name starts with `name`, by pid (PostgreSQL runs one per connection). */
+function commandCpuMs(name: string): Map<string, number> {
+  const byPid = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith(name)) total += statCpuMs(stat);
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'Z' && stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith(name)) byPid.set(pid, statCpuMs(stat));
     } catch {
       // exited while listed
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU spent between two readings by the processes of the second: a process that started in between counts whole,
+ * one that exited in between is lost (its time cannot be read any more) — never a negative figure.
+ */
+function spentSince(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += Math.max(0, ms - (before.get(pid) ?? 0));
   return total;
 }
 
-function read(targetPid: number): CpuReading {
+function read(targetPid: number): { target: number; postgres: Map<string, number>; redis: Map<string, number>; loadGenerator: number } {
   const me = process.cpuUsage();
   return { target: pidCpuMs(targetPid), postgres: commandCpuMs('postgres'), redis: commandCpuMs('redis-server'), loadGenerator: (me.user + me.system) / 1000 };
 }
@@ -65,7 +76,7 @@ export async function accounted<T extends { requests: number }>(targetPid: numbe
   const before = read(targetPid);
   const result = await run();
   const after = read(targetPid);
-  const spent = { target: after.target - before.target, postgres: after.postgres - before.postgres, redis: after.redis - before.redis, loadGenerator: after.loadGenerator - before.loadGenerator };
+  const spent = { target: after.target - before.target, postgres: spentSince(before.postgres, after.postgres), redis: spentSince(before.redis, after.redis), loadGenerator: after.loadGenerator - before.loadGenerator };
   return { result, cpu: spent, requests: result.requests };
 }
 

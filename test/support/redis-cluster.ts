@@ -39,6 +39,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
   const nodes: ClusterNode[] = [];
   const cli = async (port: number, ...args: string[]) => (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 30_000 })).stdout;
   const stop = async () => {
+    process.off('exit', killAll);
     await Promise.all(
       nodes.map(
         (n) =>
@@ -51,6 +52,9 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
     );
     rmSync(dir, { recursive: true, force: true });
   };
+  // Should this process die without calling stop(), its Redis nodes die with it (no cluster left running).
+  const killAll = () => nodes.forEach((n) => n.process.kill('SIGKILL'));
+  process.once('exit', killAll);
   try {
     for (let i = 0; i < masters * 2; i++) {
       const port = await freePort();
