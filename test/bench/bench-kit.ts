@@ -82,6 +82,10 @@ export function httpsClient(base: string, clientFile?: string) {
   const agent = new https.Agent({
     keepAlive: true,
     maxSockets: 64,
+    // An idle kept-alive socket is dropped by the client after 4 s, before the server's 5 s keep-alive timeout
+    // (VAULT_KEEPALIVE_TIMEOUT_MS): otherwise a request sent on a socket the server is closing that very moment
+    // fails with ECONNRESET — a client race, seen as 3 failed issues in an open-loop phase.
+    timeout: 4_000,
     ca: readFileSync(keysExample('tls', 'ca.pem')),
     ...(clientFile
       ? { cert: readFileSync(keysExample('tls', 'clients', `${clientFile}.pem`)), key: readFileSync(keysExample('tls', 'clients', `${clientFile}-key.pem`)) }
