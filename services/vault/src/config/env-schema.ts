@@ -78,7 +78,12 @@ export const envSchema = z.object({
   VAULT_PARTNERS: z.string().regex(/^[a-z0-9-]{1,32}(,[a-z0-9-]{1,32})*$/, 'expected a comma-separated list of partner ids').default('xero,freshbooks'),
   VAULT_RATE_LIMIT_CARD: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('5/600'),
   VAULT_RATE_LIMIT_USER: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/600'),
-  VAULT_RATE_LIMIT_CARD_NUMBER: z.string().regex(RATE_LIMITS, 'expected <count>/<seconds>[,<count>/<seconds>…]').default('5/600,20/86400'),
+  VAULT_RATE_LIMIT_CARD_NUMBER: z
+    .string()
+    .regex(RATE_LIMITS, 'expected <count>/<seconds>[,<count>/<seconds>…]')
+    .refine((v) => v.split(',').length <= 8, 'at most 8 windows (one Redis script counts them all)')
+    .refine((v) => new Set(v.split(',').map((w) => w.split('/')[1])).size === v.split(',').length, 'each window length at most once')
+    .default('5/600,20/86400'),
   VAULT_FAILED_SECRETS_PER_SOURCE: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/60'),
   VAULT_FAILED_SECRETS_GLOBAL: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('300/60'),
   VAULT_MAX_LIVE_CARD_SESSIONS: z.coerce.number().int().min(1).max(1_000).default(10),

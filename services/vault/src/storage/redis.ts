@@ -127,7 +127,7 @@ export function isRedisUnavailable(err: unknown): boolean {
   return (
     /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH/.test(e.code ?? '') ||
     /MaxRetriesPerRequestError|ClusterAllFailedError|RedisDeadlineExceeded/.test(e.name ?? '') ||
-    /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|connect ETIMEDOUT|LOADING|MASTERDOWN|READONLY/.test(e.message ?? '') ||
+    /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|connect ETIMEDOUT|LOADING|MASTERDOWN|READONLY|Too many Cluster redirections|Failed to refresh slots cache/.test(e.message ?? '') ||
     (e.name === 'ReplyError' && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /.test(e.message ?? ''))
   );
 }
