@@ -32,6 +32,8 @@ COPY --from=build /app/services/vault/public ./services/vault/public
 COPY --from=build /app/services/vault/src/card-form/card-form.css ./services/vault/src/card-form/card-form.css
 COPY package.json ./
 RUN mkdir -p /run/vault/secrets && chown 10001:10001 /run/vault/secrets && chmod 0700 /run/vault/secrets
+# Declared, so a platform volume mounted here (ECS's task volume) starts with this owner and mode, not root's.
+VOLUME ["/run/vault/secrets"]
 USER 10001:10001
 EXPOSE 8443 8444 8445
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/services/vault/src/container/probe-health.js"]

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Environment variables the container platform fills from its secret store, one per file. */
@@ -25,6 +25,7 @@ export function writeSecretFiles(env: NodeJS.ProcessEnv, dir: string): string[] 
     const name = secretFileName(variable);
     if (!name) throw new Error(`${variable}: not a usable secret file name (A-Z, 0-9, _ and __ only)`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700); // mkdir leaves an existing folder's mode as it was
     const file = path.join(dir, name);
     rmSync(file, { force: true }); // a 0400 file from an earlier start of the same container cannot be overwritten
     writeFileSync(file, env[variable] ?? '', { mode: 0o400, flag: 'wx' });
