@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { defineEpochReads, readEpochKeys } from '../payment-policy/revocation-epochs.ts';
 import { redisKey } from '../storage/redis-keys.ts';
 import { withinDeadline, type Redis } from '../storage/redis.ts';
@@ -53,8 +54,11 @@ return {1, v}
  *   1. GET the token; 2. read its epochs (nothing changed yet: a failure here is a clean 503);
  *   3. CLAIM — this script: still there, this processor's, delete it (exactly one redeem wins);
  *   4. read the epochs again: a bump that landed between 2 and 3 still revokes (as strict as the one script).
- * Only a failure of step 4 leaves a claimed, unchecked token: it is put back (now, or shortly, NX) and the
- * request answers 503.
+ * Only a failure of step 4 leaves a claimed, unchecked token: it is put back and the request answers 503. The
+ * claim leaves a marker beside the token (same slot, 60 s) holding this claim's random id, and only a put-back
+ * that still finds its own id there restores the token — once: a put-back that lands late (after its deadline,
+ * after the processor's retry redeemed the token and a new claim replaced the marker) restores nothing, so a
+ * token is never redeemed twice.
  */
 const CLAIM = `
 local v = redis.call('GET', KEYS[1])
@@ -62,7 +66,16 @@ if not v then return {0} end
 local t = cjson.decode(v)
 if t.processorId ~= ARGV[1] then return {-1, v} end
 redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', 60000)
 return {1, v}
+`;
+
+/** Puts a claimed token back only while the marker still holds this claim's id, and spends the marker. */
+const PUT_BACK = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[3]), 'NX')
+return 1
 `;
 
 export interface TokenStore {
@@ -74,7 +87,11 @@ export interface TokenStore {
 }
 
 type RedeemReply = Promise<[number, string?]>;
-type RedisWithRedeem = Redis & { vaultRedeemToken(key: string, processorId: string): RedeemReply; vaultClaimToken(key: string, processorId: string): RedeemReply };
+type RedisWithRedeem = Redis & {
+  vaultRedeemToken(key: string, processorId: string): RedeemReply;
+  vaultClaimToken(key: string, marker: string, processorId: string, claimId: string): RedeemReply;
+  vaultPutBackToken(key: string, marker: string, claimId: string, value: string, ms: number): Promise<number>;
+};
 
 const moved = (token: StoredToken, current: Readonly<Record<string, string>>) => Object.entries(token.epochs).some(([key, epoch]) => (current[key] ?? '0') !== epoch);
 
@@ -82,7 +99,8 @@ export class RedisTokenStore implements TokenStore {
   private readonly redis: RedisWithRedeem;
   constructor(redis: Redis) {
     if (!('vaultRedeemToken' in redis)) redis.defineCommand('vaultRedeemToken', { numberOfKeys: 1, lua: REDEEM });
-    if (!('vaultClaimToken' in redis)) redis.defineCommand('vaultClaimToken', { numberOfKeys: 1, lua: CLAIM });
+    if (!('vaultClaimToken' in redis)) redis.defineCommand('vaultClaimToken', { numberOfKeys: 2, lua: CLAIM });
+    if (!('vaultPutBackToken' in redis)) redis.defineCommand('vaultPutBackToken', { numberOfKeys: 2, lua: PUT_BACK });
     defineEpochReads(redis);
     this.redis = redis as RedisWithRedeem;
   }
@@ -97,9 +115,16 @@ export class RedisTokenStore implements TokenStore {
     if (ms > 0) await withinDeadline(this.redis.set(redisKey('token', tokenHash), JSON.stringify(token), 'PX', ms, 'NX'));
   }
 
-  private restoreLater(tokenHash: string, token: StoredToken, tries: number): void {
+  /** The cluster path's put-back: by claim id, so it restores at most once and never after another claim. */
+  private async putBack(claim: { key: string; marker: string; claimId: string }, token: StoredToken): Promise<void> {
+    const ms = new Date(token.expiresAt).getTime() - Date.now();
+    if (ms > 0) await withinDeadline(this.redis.vaultPutBackToken(claim.key, claim.marker, claim.claimId, JSON.stringify(token), ms));
+  }
+
+  /** Tries the put-back again while a shard fails over (a few times, 200 ms apart): safe to repeat, see PUT_BACK. */
+  private putBackLater(claim: { key: string; marker: string; claimId: string }, token: StoredToken, tries: number): void {
     if (tries <= 0) return;
-    setTimeout(() => void this.restore(tokenHash, token).catch(() => this.restoreLater(tokenHash, token, tries - 1)), 200).unref();
+    setTimeout(() => void this.putBack(claim, token).catch(() => this.putBackLater(claim, token, tries - 1)), 200).unref();
   }
 
   redeem(tokenHash: string, processorId: string): Promise<RedeemOutcome> {
@@ -121,7 +146,8 @@ export class RedisTokenStore implements TokenStore {
     const before = JSON.parse(seen) as StoredToken;
     if (before.processorId !== processorId) return { kind: 'wrong_processor', token: before };
     await readEpochKeys(this.redis, Object.keys(before.epochs)); // a failure here leaves the token as it was
-    const [code, value] = await withinDeadline(this.redis.vaultClaimToken(key, processorId));
+    const claim = { key, marker: redisKey('token', tokenHash, 'claim'), claimId: randomBytes(12).toString('base64url') };
+    const [code, value] = await withinDeadline(this.redis.vaultClaimToken(claim.key, claim.marker, processorId, claim.claimId));
     if (code === 0 || !value) return { kind: 'not_found' }; // redeemed by a concurrent call in between
     const token = JSON.parse(value) as StoredToken;
     if (code === -1) return { kind: 'wrong_processor', token };
@@ -129,9 +155,9 @@ export class RedisTokenStore implements TokenStore {
     try {
       current = await readEpochKeys(this.redis, Object.keys(token.epochs));
     } catch (err) {
-      // Claimed but not checked: put it back for the processor's retry (NX never overwrites); if it cannot be
-      // put back, the retry answers 404 — never a second redemption.
-      await this.restore(tokenHash, token).catch(() => this.restoreLater(tokenHash, token, 10));
+      // Claimed but not checked: put it back for the processor's retry (by claim id: at most once, never after
+      // another claim); if it cannot be put back, the retry answers 404 — never a second redemption.
+      await this.putBack(claim, token).catch(() => this.putBackLater(claim, token, 10));
       throw err;
     }
     return moved(token, current) ? { kind: 'revoked', token } : { kind: 'redeemed', token };
