@@ -4,25 +4,65 @@
 # material behind each ARN yearly and keeps the old material for decryption, transparently to the vault.
 #
 # Who may do what (the key policy, not only IAM, says it — an IAM administrator cannot widen it by a role policy):
-#   - the account root: administer the key (policy, rotation, deletion schedule), never use it for data;
+#   - the account root: administer the key (rotation, aliases, deletion schedule) — never use it, grant it or
+#     rewrite its policy; only `key_administrator_arns` may change the policy;
 #   - the vault's task role: Encrypt, Decrypt, GenerateDataKey — with an encryption context (the vault's always
 #     has purpose/tenant/owner/record), so a bare Decrypt of a stolen blob without its context is refused;
 #   - the rotation job's task role: the same plus ReEncrypt* — and nobody else may ReEncrypt.
 
 locals {
   root_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+  key_administration = [
+    "kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:UpdateKeyDescription",
+    "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
+    "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+  ]
 }
 
 data "aws_iam_policy_document" "data_key" {
+  # The account administers the key — never uses it, never grants it, never rewrites this policy: an IAM
+  # administrator cannot give themselves Decrypt by a grant or a new key policy.
   statement {
     sid       = "KeyAdministrationByTheAccountNotUse"
     effect    = "Allow"
-    actions   = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"]
+    actions   = local.key_administration
     resources = ["*"]
 
     principals {
       type        = "AWS"
       identifiers = [local.root_arn]
+    }
+  }
+
+  # Changing this policy is for the named key administrators only (the deploy role: KMS requires the principal
+  # that creates the key to be able to put its policy).
+  statement {
+    sid       = "KeyAdministratorsMayChangeThePolicy"
+    effect    = "Allow"
+    actions   = concat(local.key_administration, ["kms:PutKeyPolicy"])
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.key_administrator_arns
+    }
+  }
+
+  statement {
+    sid       = "NobodyElseDecryptsOrGrants"
+    effect    = "Deny"
+    actions   = ["kms:Decrypt", "kms:CreateGrant"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = [aws_iam_role.vault_task.arn, aws_iam_role.rotation_task.arn]
     }
   }
 

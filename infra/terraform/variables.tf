@@ -194,3 +194,13 @@ variable "fingerprint_key_versions" {
   type        = list(string)
   default     = ["v1"]
 }
+
+variable "key_administrator_arns" {
+  description = "IAM roles that may change the card-data keys' policy (the deploy role, a break-glass role). Nobody else — not the account root — can rewrite it or grant themselves Decrypt."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.key_administrator_arns) > 0 && !contains(var.key_administrator_arns, "*")
+    error_message = "key_administrator_arns: name at least one role (the one that runs terraform apply)."
+  }
+}

@@ -14,7 +14,7 @@ const each = (c: TerraformConfig, type: string) => Object.entries(c.resources[ty
 const one = (c: TerraformConfig, type: string, name: string): Block => c.resources[type]?.[name] ?? {};
 const unless = (ok: boolean, violation: string) => (ok ? [] : [violation]);
 const statements = (c: TerraformConfig, doc: string) => blocks(c.data['aws_iam_policy_document']?.[doc], 'statement');
-const actionsOf = (s: Block) => (s['actions'] as string[] | undefined) ?? [];
+const actionsOf = (s: Block) => (Array.isArray(s['actions']) ? (s['actions'] as string[]) : []);
 const principalsOf = (s: Block) => blocks(s, 'principals').flatMap((p) => (p['identifiers'] as string[] | undefined) ?? []);
 
 interface PolicyCheck {
@@ -43,6 +43,22 @@ const CHECKS: readonly PolicyCheck[] = [
       ];
     },
     flip: ['kms.tf', 'identifiers = [aws_iam_role.rotation_task.arn]', 'identifiers = [aws_iam_role.vault_task.arn]'],
+  },
+  {
+    name: 'only the vault and the rotation role may decrypt or grant the data keys; the account cannot rewrite their policy',
+    check: (c) => {
+      const st = statements(c, 'data_key');
+      const rootSt = st.filter((s) => s['effect'] !== 'Deny' && principalsOf(s).some((p) => refersTo(p, 'local.root_arn')));
+      const risky = (a: string) => ['kms:*', 'kms:Decrypt', 'kms:Decrypt*', 'kms:CreateGrant', 'kms:Create*', 'kms:PutKeyPolicy', 'kms:Put*'].includes(a);
+      const rootActions = rootSt.flatMap((s) => (refersTo(s['actions'], 'local.key_administration') ? ((c.locals['key_administration'] as string[] | undefined) ?? []) : actionsOf(s)));
+      const deny = st.find((s) => s['effect'] === 'Deny' && actionsOf(s).includes('kms:Decrypt') && actionsOf(s).includes('kms:CreateGrant'));
+      const exempt = deny ? blocks(deny, 'condition').find((k) => k['test'] === 'ArnNotEquals') : undefined;
+      return [
+        ...rootActions.filter(risky).map((a) => `the account root may ${a}`),
+        ...unless(!!exempt && refersTo(exempt['values'], 'aws_iam_role.vault_task.arn') && refersTo(exempt['values'], 'aws_iam_role.rotation_task.arn') && (exempt['values'] as unknown[]).length === 2, 'no deny of Decrypt/CreateGrant to all but the two roles'),
+      ];
+    },
+    flip: ['kms.tf', '"kms:Describe*", "kms:List*",', '"kms:Describe*", "kms:Put*", "kms:List*",'],
   },
   {
     name: "the vault's task role can use the data keys but not re-encrypt",
