@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
 import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
 import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
-import { cryptoAt, seededTemplate, type SeededCard, type SeededTemplate } from '../support/rotation-fixtures.ts';
+import { cryptoAt, useSeededTemplate, type SeededCard } from '../support/rotation-fixtures.ts';
 import { envWithoutVaultSettings } from '../support/run-script.ts';
 
 const ROTATE_ENV = { VAULT_KEY_CURRENT: 'v2', VAULT_FINGERPRINT_KEY_CURRENT: 'v2' };
@@ -52,19 +52,10 @@ async function expectAllOnV2(db: Database, cards: readonly SeededCard[]) {
  * (a template database) and copied per test.
  */
 const SEEDED = 1_000;
-let template: SeededTemplate;
-let seeded: SeededCard[];
-let seededProfiles: number;
-beforeAll(async () => {
-  template = await seededTemplate(SEEDED);
-  ({ cards: seeded, profiles: seededProfiles } = template);
-}, 120_000);
-afterAll(async () => {
-  await template?.drop();
-});
+const seededRows = useSeededTemplate(SEEDED);
 
 /** A copy of the seeded database, open, dropped when `body` ends. */
-const withSeededCopy = (body: (db: Database, url: string) => Promise<void>): Promise<void> => template.withCopy(4, body);
+const withSeededCopy = (body: (db: Database, url: string) => Promise<void>): Promise<void> => seededRows.withCopy(4, body);
 
 const rotationDeps = (db: Database) => {
   const v2 = cryptoAt('v2');
@@ -87,7 +78,7 @@ describe('crash safety: SIGKILL at a random point, then rerun', () => {
         expect(report.abandonedRuns).toHaveLength(1);
         expect(report.changed).toBe(report.pending);
         expect(report.remaining).toBe(0);
-        await expectAllOnV2(db, seeded);
+        await expectAllOnV2(db, seededRows.cards);
       });
     }, 120_000);
   }
@@ -101,7 +92,7 @@ describe('several jobs at once', () => {
       try {
         const options = { batchSize: 40, concurrency: 2, dryRun: false };
         const [ra, rb] = await Promise.all([rotateKeys(rotationDeps(db), options), rotateKeys(rotationDeps(other), options)]);
-        expect(ra.changed + rb.changed).toBe(SEEDED + seededProfiles);
+        expect(ra.changed + rb.changed).toBe(SEEDED + seededRows.profiles);
         expect(ra.changed).toBeGreaterThan(0);
         expect(rb.changed).toBeGreaterThan(0);
         expect([ra.failed, rb.failed, ra.remaining, rb.remaining]).toEqual([0, 0, 0, 0]);
@@ -111,7 +102,7 @@ describe('several jobs at once', () => {
       // Exactly once: every row went from version 1 to version 2, none to 3.
       const versions = await db.pool.query(`SELECT version, count(*)::int AS n FROM cards GROUP BY 1`);
       expect(versions.rows).toEqual([{ version: 2, n: SEEDED }]);
-      await expectAllOnV2(db, seeded);
+      await expectAllOnV2(db, seededRows.cards);
     });
   }, 120_000);
 });

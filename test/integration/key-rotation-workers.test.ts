@@ -1,7 +1,7 @@
 import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../services/key-rotation/src/rotate-keys.ts';
 import { ResealWorkerFailed, WorkerPoolResealer } from '../../services/key-rotation/src/worker-pool-resealer.ts';
 import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
@@ -15,7 +15,7 @@ import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import type { EncryptedRecordType } from '../../services/vault/src/encrypted-records/encrypted-record-type.ts';
 import type { Database } from '../../services/vault/src/storage/database.ts';
 import { sqlOn } from '../../services/vault/src/storage/sql.ts';
-import { cryptoAt, seededTemplate, type SeededCard, type SeededTemplate } from '../support/rotation-fixtures.ts';
+import { cryptoAt, useSeededTemplate } from '../support/rotation-fixtures.ts';
 
 /**
  * The command's resealer: worker threads that build their own envelope from the key configuration, open and
@@ -26,19 +26,10 @@ const SEEDED = 600; // 12 billing profiles beside them
 const keysAt = (key: 'v1' | 'v2', fingerprint: 'v1' | 'v2' = key) => loadConfig({ VAULT_KEY_CURRENT: key, VAULT_FINGERPRINT_KEY_CURRENT: fingerprint }).keys;
 const crashingWorker = new URL('../support/crashing-reseal-worker.ts', import.meta.url);
 
-let template: SeededTemplate;
-let seeded: SeededCard[];
-let seededProfiles: number;
-beforeAll(async () => {
-  template = await seededTemplate(SEEDED);
-  ({ cards: seeded, profiles: seededProfiles } = template);
-}, 120_000);
-afterAll(async () => {
-  await template?.drop();
-});
+const seededRows = useSeededTemplate(SEEDED);
 
 /** A copy of the seeded database, open, dropped when `body` ends. */
-const withSeededCopy = (body: (db: Database) => Promise<void>): Promise<void> => template.withCopy(6, body);
+const withSeededCopy = (body: (db: Database) => Promise<void>): Promise<void> => seededRows.withCopy(6, body);
 
 async function withWorkers<T>(options: Omit<Parameters<typeof WorkerPoolResealer.start>[0], 'retired'>, body: (pool: WorkerPoolResealer) => Promise<T>): Promise<T> {
   const pool = await WorkerPoolResealer.start({ retired: NONE_RETIRED, ...options });
@@ -58,7 +49,7 @@ async function expectAllOnV2(db: Database, rowVersion: number) {
     'SELECT id, tenant_id, user_id, ciphertext, key_version, fingerprint, fingerprint_key_version, version FROM cards',
   );
   expect(rows).toHaveLength(SEEDED);
-  const byId = new Map(seeded.map((c) => [c.id, c]));
+  const byId = new Map(seededRows.cards.map((c) => [c.id, c]));
   for (const row of rows) {
     const pan = byId.get(row.id)!.pan;
     expect([row.key_version, row.fingerprint_key_version, row.version]).toEqual(['v2', 'v2', rowVersion]);
@@ -66,7 +57,7 @@ async function expectAllOnV2(db: Database, rowVersion: number) {
     expect(row.fingerprint).toBe(v2.fingerprinter.fingerprint(row.tenant_id, new Pan(pan)));
   }
   const profiles = await db.pool.query<{ id: string; tenant_id: string; user_id: string; ciphertext: Buffer; key_version: string }>('SELECT id, tenant_id, user_id, ciphertext, key_version FROM billing_profiles');
-  expect(profiles.rows).toHaveLength(seededProfiles);
+  expect(profiles.rows).toHaveLength(seededRows.profiles);
   for (const row of profiles.rows) {
     expect(row.key_version).toBe('v2');
     const address = await openAddress(v2.envelope, { id: row.id, tenantId: row.tenant_id, userId: row.user_id, ciphertext: row.ciphertext });
@@ -84,8 +75,8 @@ describe('rotation on worker threads', () => {
         expect([pool.workers, pool.keyVersion, pool.fingerprintVersion]).toEqual([2, 'v2', 'v2']);
         return rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 50, concurrency: 3, dryRun: false });
       });
-      expect(report).toMatchObject({ pending: SEEDED + seededProfiles, changed: SEEDED + seededProfiles, retried: 0, failed: 0, remaining: 0 });
-      expect(report.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v2: SEEDED }, billingProfiles: { v2: seededProfiles }, idempotencyRecords: {} });
+      expect(report).toMatchObject({ pending: SEEDED + seededRows.profiles, changed: SEEDED + seededRows.profiles, retried: 0, failed: 0, remaining: 0 });
+      expect(report.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v2: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {} });
       await expectAllOnV2(db, 2);
     });
   }, 120_000);
@@ -94,7 +85,7 @@ describe('rotation on worker threads', () => {
     await withSeededCopy(async (db) => {
       // First the wrapping key alone (fingerprints stay v1), then the fingerprint key alone (ciphertexts stay as they are).
       const keyOnly = await withWorkers({ keys: keysAt('v2', 'v1'), workers: 2 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 64, concurrency: 2, dryRun: false }));
-      expect(keyOnly.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v1: SEEDED }, billingProfiles: { v2: seededProfiles }, idempotencyRecords: {} });
+      expect(keyOnly.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v1: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {} });
       const before = await db.pool.query<{ id: string; ciphertext: Buffer }>('SELECT id, ciphertext FROM cards');
       const fingerprintOnly = await withWorkers({ keys: keysAt('v2'), workers: 1 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 64, concurrency: 2, dryRun: false }));
       expect(fingerprintOnly).toMatchObject({ pending: SEEDED, changed: SEEDED, failed: 0, remaining: 0 });
@@ -123,7 +114,7 @@ describe('rotation on worker threads', () => {
 
       const rerun = await withWorkers({ keys: keysAt('v2'), workers: 2 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 40, concurrency: 2, dryRun: false }));
       expect(rerun.abandonedRuns).toHaveLength(1);
-      expect(rerun).toMatchObject({ pending: SEEDED + seededProfiles - midway.rows[0]!.done, failed: 0, remaining: 0 });
+      expect(rerun).toMatchObject({ pending: SEEDED + seededRows.profiles - midway.rows[0]!.done, failed: 0, remaining: 0 });
       expect(rerun.changed).toBe(rerun.pending);
       await expectAllOnV2(db, 2); // a batch rolled back by the crash was not counted or bumped twice
     });
@@ -145,7 +136,7 @@ describe('rotation on worker threads', () => {
   it('a recomputed fingerprint that collides with one its owner already holds fails only that row (the batch write falls back to one row at a time)', async () => {
     await withSeededCopy(async (db) => {
       // A duplicate stored beside seeded card A, already fingerprinted under v2: A's v2 fingerprint collides with it.
-      const a = seeded[7]!;
+      const a = seededRows.cards[7]!;
       const v1 = cryptoAt('v1');
       const v2 = cryptoAt('v2');
       const duplicate = { id: `${a.id}_dup`, tenantId: a.tenantId, userId: a.userId };
@@ -156,7 +147,7 @@ describe('rotation on worker threads', () => {
         [duplicate.id, duplicate.tenantId, duplicate.userId, a.pan.slice(0, 6), a.pan.slice(-4), v2.fingerprinter.fingerprint(a.tenantId, new Pan(a.pan)), Buffer.from(sealed.ciphertext)],
       );
       const report = await withWorkers({ keys: keysAt('v2'), workers: 2 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 100, concurrency: 2, dryRun: false }));
-      expect(report).toMatchObject({ pending: SEEDED + 1 + seededProfiles, changed: SEEDED + seededProfiles, failed: 1, remaining: 1 });
+      expect(report).toMatchObject({ pending: SEEDED + 1 + seededRows.profiles, changed: SEEDED + seededRows.profiles, failed: 1, remaining: 1 });
       const { rows } = await db.pool.query(`SELECT id, key_version, fingerprint_key_version, version FROM cards WHERE id = ANY($1::text[]) ORDER BY id`, [[a.id, duplicate.id]]);
       expect(rows).toEqual([
         { id: a.id, key_version: 'v1', fingerprint_key_version: 'v1', version: 1 }, // left as it was, for a person

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { sealAddress } from '../../services/vault/src/billing-profiles/billing-profile-secret.ts';
 import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
@@ -85,5 +86,32 @@ export async function seededTemplate(count: number): Promise<SeededTemplate> {
       }
     },
     drop: () => template.drop(),
+  };
+}
+
+/**
+ * The file's seeded template: made in `beforeAll`, dropped in `afterAll`; its cards, profile count and copies are
+ * read inside tests (before the hook has run there is nothing to read, and saying so beats an undefined).
+ */
+export function useSeededTemplate(count: number): Omit<SeededTemplate, 'drop'> {
+  let template: SeededTemplate | undefined;
+  beforeAll(async () => {
+    template = await seededTemplate(count);
+  }, 120_000);
+  afterAll(async () => {
+    await template?.drop();
+  });
+  const made = (): SeededTemplate => {
+    if (!template) throw new Error('the seeded template is made in beforeAll: read it inside a test');
+    return template;
+  };
+  return {
+    get cards() {
+      return made().cards;
+    },
+    get profiles() {
+      return made().profiles;
+    },
+    withCopy: (poolMax, body) => made().withCopy(poolMax, body),
   };
 }
