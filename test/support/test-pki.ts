@@ -32,6 +32,6 @@ export function makeTestPki(dir: string, trustDomain = 'vault.internal'): TestPk
     caFile: at('ca.pem'),
     serverCertFile: server.certFile,
     serverKeyFile: server.keyFile,
-    client: (service) => issue(`client-${service}`, `/CN=${service}`, `subjectAltName=URI:spiffe://${trustDomain}/${service}\nextendedKeyUsage=clientAuth\n`),
+    client: (service) => issue(`client-${service.replaceAll('/', '.')}`, `/CN=${service.replaceAll('/', '.')}`, `subjectAltName=URI:spiffe://${trustDomain}/${service}\nextendedKeyUsage=clientAuth\n`),
   };
 }
