@@ -7,20 +7,18 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-export interface CpuPerRequest {
-  /** The target process: the vault or the floor server (µs per request). */
+/** CPU by party: the target process (the vault or the floor server), PostgreSQL, Redis, the load generator. */
+export interface PartyCpu {
   readonly target: number;
   readonly postgres: number;
   readonly redis: number;
   readonly loadGenerator: number;
 }
 
-interface CpuReading {
-  readonly target: number;
-  readonly postgres: number;
-  readonly redis: number;
-  readonly loadGenerator: number;
-}
+/** µs per request. */
+export type CpuPerRequest = PartyCpu;
+/** ms spent over one run. */
+type CpuReading = PartyCpu;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 

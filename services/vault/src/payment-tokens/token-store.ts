@@ -93,6 +93,13 @@ type RedisWithRedeem = Redis & {
   vaultPutBackToken(key: string, marker: string, claimId: string, value: string, ms: number): Promise<number>;
 };
 
+/** A cluster claim: the token's key, its marker beside it, and this claim's random id. */
+interface Claim {
+  readonly key: string;
+  readonly marker: string;
+  readonly claimId: string;
+}
+
 const moved = (token: StoredToken, current: Readonly<Record<string, string>>) => Object.entries(token.epochs).some(([key, epoch]) => (current[key] ?? '0') !== epoch);
 
 export class RedisTokenStore implements TokenStore {
@@ -116,13 +123,13 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** The cluster path's put-back: by claim id, so it restores at most once and never after another claim. */
-  private async putBack(claim: { key: string; marker: string; claimId: string }, token: StoredToken): Promise<void> {
+  private async putBack(claim: Claim, token: StoredToken): Promise<void> {
     const ms = new Date(token.expiresAt).getTime() - Date.now();
     if (ms > 0) await withinDeadline(this.redis.vaultPutBackToken(claim.key, claim.marker, claim.claimId, JSON.stringify(token), ms));
   }
 
   /** Tries the put-back again while a shard fails over (a few times, 200 ms apart): safe to repeat, see PUT_BACK. */
-  private putBackLater(claim: { key: string; marker: string; claimId: string }, token: StoredToken, tries: number): void {
+  private putBackLater(claim: Claim, token: StoredToken, tries: number): void {
     if (tries <= 0) return;
     setTimeout(() => void this.putBack(claim, token).catch(() => this.putBackLater(claim, token, tries - 1)), 200).unref();
   }
@@ -146,7 +153,7 @@ export class RedisTokenStore implements TokenStore {
     const before = JSON.parse(seen) as StoredToken;
     if (before.processorId !== processorId) return { kind: 'wrong_processor', token: before };
     await readEpochKeys(this.redis, Object.keys(before.epochs)); // a failure here leaves the token as it was
-    const claim = { key, marker: redisKey('token', tokenHash, 'claim'), claimId: randomBytes(12).toString('base64url') };
+    const claim: Claim = { key, marker: redisKey('token', tokenHash, 'claim'), claimId: randomBytes(12).toString('base64url') };
     const [code, value] = await withinDeadline(this.redis.vaultClaimToken(claim.key, claim.marker, processorId, claim.claimId));
     if (code === 0 || !value) return { kind: 'not_found' }; // redeemed by a concurrent call in between
     const token = JSON.parse(value) as StoredToken;
