@@ -20,6 +20,13 @@ export const CA = readFileSync(keysExample('tls', 'ca.pem'));
 const identities = new Map<string, ClientIdentity>();
 
 /**
+ * The tests' keep-alive agent. Node's global agent keeps idle sockets exactly as long as the vault does (5 s,
+ * VAULT_KEEPALIVE_TIMEOUT_MS), so a request could go out on a socket the vault was closing at that moment and fail
+ * with ECONNRESET (seen in the fault suite as a request answered by nobody); this one lets idle sockets go at 4 s.
+ */
+const keepAlive = new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 4_000 });
+
+/**
  * The example client certificate of a service (`payment-flow`, `account-settings`, `processor-xero-payments`, …),
  * read from disk once per test file: the same objects every time, so a keep-alive agent reuses its connections.
  */
@@ -66,7 +73,7 @@ export function request(base: string, path: string, options: RequestOptions = {}
         headers,
         ca: options.ca ?? CA,
         ...(options.identity ? { cert: options.identity.cert, key: options.identity.key } : {}),
-        ...(options.agent ? { agent: options.agent } : {}),
+        agent: options.agent ?? keepAlive,
       },
       (res) => {
         const chunks: Buffer[] = [];
