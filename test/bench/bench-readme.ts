@@ -1,5 +1,5 @@
 /**
- * `npm run bench:readme [-- <results.md>]`: copies the newest one-worker bench/results/*.md (or the one named)
+ * `npm run bench:readme [-- <results.md>]`: copies the newest one-worker bench/results/*.md (not a profile; or the one named)
  * into README.md between the bench-results markers.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const END = '<!-- bench-results:end -->';
 
 const named = process.argv[2];
 const newest = readdirSync(RESULTS_DIR)
-  .filter((f) => f.endsWith('.md') && !f.includes('-workers'))
+  .filter((f) => f.endsWith('.md') && !f.includes('-workers') && !f.endsWith('-profile.md'))
   .map((f) => path.join(RESULTS_DIR, f))
   .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 const source = named ? path.resolve(named) : newest;

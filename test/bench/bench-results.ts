@@ -112,7 +112,7 @@ function git(...args: string[]): string {
   }
 }
 
-function runFacts(): Omit<ResultsDoc, keyof Sections> {
+export function runFacts(): Omit<ResultsDoc, keyof Sections> {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString().slice(0, 10),

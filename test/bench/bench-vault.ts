@@ -24,9 +24,12 @@ export function benchVaultSettings(databaseUrl: string): Record<string, string> 
   };
 }
 
-/** Starts the vault with `benchVaultSettings` and registers the Xero processor's public keys. */
-export async function startBenchVault(databaseUrl: string): Promise<VaultProcess> {
-  const vault = await startVaultProcess(benchVaultSettings(databaseUrl));
+/**
+ * Starts the vault with `benchVaultSettings` and registers the Xero processor's public keys. `node` adds Node
+ * options and environment (the profile benchmark's hook).
+ */
+export async function startBenchVault(databaseUrl: string, node: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<VaultProcess> {
+  const vault = await startVaultProcess({ ...benchVaultSettings(databaseUrl), ...node.env }, node.args);
   const jwks = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-public.jwks.json'), 'utf8')) as unknown;
   const res = await httpsClient(vault.internalUrl, 'admin')('PUT', `/v1/processors/${PROCESSOR_ID}`, {}, { name: 'Xero', enabled: true, jwks });
   if (res.status !== 200 && res.status !== 201) {

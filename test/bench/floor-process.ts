@@ -9,11 +9,14 @@ export interface FloorProcess {
   stop(): Promise<void>;
 }
 
-/** Starts floor-server.ts as its own process on the bench database; ready when it prints its ports. */
-export async function startFloorProcess(databaseUrl: string): Promise<FloorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/floor-server.ts'], {
+/**
+ * Starts floor-server.ts as its own process on the bench database; ready when it prints its ports. `node` adds
+ * Node options and environment (the profile benchmark's hook).
+ */
+export async function startFloorProcess(databaseUrl: string, node: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<FloorProcess> {
+  const child = spawn(process.execPath, [...(node.args ?? []), '--import', 'tsx', 'test/bench/floor-server.ts'], {
     cwd: REPO_ROOT,
-    env: { ...envWithoutVaultSettings(), DATABASE_URL: databaseUrl },
+    env: { ...envWithoutVaultSettings(), ...node.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
