@@ -4,7 +4,7 @@
  * the same operation can be set side by side and the gap read as "this much for the audit chain, this much for
  * rate limits…". Each sample goes to the concern of the innermost frame that names one (a sample in `pg` called
  * from the audit store counts as the PostgreSQL driver; one in the audit store's own code as the audit step);
- * a sample naming none is Node's own (http, TLS, sockets). Idle time is left out.
+ * a sample naming none is Node's own (http, TLS, sockets). Idle time and the profiler's own work are left out.
  */
 
 interface CallFrame {
@@ -51,8 +51,13 @@ export function concernTimes(profile: CpuProfile): Map<string, number> {
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const out = new Map<string, number>();
+  /** The profiler's own work (stopping it serialises the profile) is not the process's. */
+  const underProfiler = (id: number): boolean => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) if (/profile-hook\.mjs$/.test(byId.get(cur)!.callFrame.url)) return true;
+    return false;
+  };
   for (const [id, us] of selfUs) {
-    if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
+    if (byId.get(id)?.callFrame.functionName === '(idle)' || underProfiler(id)) continue;
     let concern: string | undefined;
     for (let cur: number | undefined = id; cur !== undefined && !concern; cur = parent.get(cur)) {
       const frame = byId.get(cur)!.callFrame;
