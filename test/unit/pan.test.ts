@@ -7,7 +7,7 @@ import { withCheckDigit } from '../support/card-numbers.ts';
 describe('parsePan', () => {
   it.each([
     ['4242424242424242', 'visa'],
-    ['4222222222222', 'visa'],
+    ['4111111111111111110', 'visa'],
     ['5555555555554444', 'mastercard'],
     ['2223003122003222', 'mastercard'],
     ['378282246310005', 'amex'],
@@ -91,8 +91,15 @@ describe('brands', () => {
     expect(cvcLength('visa')).toBe(3);
     expect(cvcLength('unknown')).toBe(3);
   });
-  it('prefers the most specific range (Discover inside UnionPay 62)', () => {
-    expect(detectBrand('6221260000000000').brand).toBe('discover');
+  it('prefers the most specific range: UnionPay over Discover in 622126–622925, Elo over Visa, Troy over Discover', () => {
+    expect(detectBrand('6221260000000000').brand).toBe('unionpay');
     expect(detectBrand('6229260000000000').brand).toBe('unionpay');
+    expect(detectBrand('4011780000000000').brand).toBe('elo');
+    expect(detectBrand('6500520000000000').brand).toBe('troy');
+    expect(detectBrand('5895620000000000').brand).toBe('naranja');
+  });
+  it('a 13-digit Visa is no longer issued and is refused; 18 digits are', () => {
+    expect(() => parsePan('4222222222222')).toThrow(expect.objectContaining({ code: 'card_number_invalid' }));
+    expect(parsePan(withCheckDigit('4'.padEnd(17, '1'))).brand).toBe('visa');
   });
 });

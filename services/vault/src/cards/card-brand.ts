@@ -1,52 +1,140 @@
-export const BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay', 'unknown'] as const;
-export type CardBrand = (typeof BRANDS)[number];
-
-interface BrandRule {
-  readonly brand: Exclude<CardBrand, 'unknown'>;
-  /** Inclusive IIN ranges, compared on the first `digits` digits of the PAN. */
-  readonly ranges: ReadonlyArray<readonly [number, number]>;
-  readonly digits: number;
-  readonly lengths: readonly number[];
-}
+/**
+ * Card brands, their IIN ranges, lengths, security-code lengths and digit groups — from Braintree's
+ * `credit-card-type` (maintained, used by Braintree's own hosted fields, no dependencies, no install script; its
+ * tables are kept current by the networks' users) rather than hand-written ranges that go stale. This module only
+ * reads the library's built-in table: it never calls the library's `addCard`/`updateCard`/`changeOrder`, which
+ * change process-wide state. Pure (no Node API), so the hosted form's browser bundle checks exactly what the
+ * vault checks.
+ */
+import creditCardType from 'credit-card-type';
+import type { CreditCardTypeCardBrandId } from 'credit-card-type/dist/types.js';
 
 /**
- * IIN ranges of the card networks (as published by the networks and used by the major processors), most
- * specific first so that, e.g., Discover's 622126–622925 wins over UnionPay's 62.
+ * The brands the API returns, a closed list (stored `cards.brand` is checked against it by the database). The
+ * first seven are the names the API has always used; networks are only ever appended, so a client written
+ * today must show an unlisted value as a generic card. `unknown`: an IIN no network in the table claims.
  */
-const RULES: readonly BrandRule[] = [
-  { brand: 'discover', digits: 6, ranges: [[622126, 622925]], lengths: [16, 17, 18, 19] },
-  { brand: 'mastercard', digits: 4, ranges: [[2221, 2720]], lengths: [16] },
-  { brand: 'jcb', digits: 4, ranges: [[3528, 3589]], lengths: [16, 17, 18, 19] },
-  { brand: 'diners', digits: 4, ranges: [[3095, 3095]], lengths: [14, 15, 16, 17, 18, 19] },
-  { brand: 'discover', digits: 4, ranges: [[6011, 6011]], lengths: [16, 17, 18, 19] },
-  { brand: 'diners', digits: 3, ranges: [[300, 305]], lengths: [14, 15, 16, 17, 18, 19] },
-  { brand: 'discover', digits: 3, ranges: [[644, 649]], lengths: [16, 17, 18, 19] },
-  { brand: 'amex', digits: 2, ranges: [[34, 34], [37, 37]], lengths: [15] },
-  { brand: 'mastercard', digits: 2, ranges: [[51, 55]], lengths: [16] },
-  { brand: 'diners', digits: 2, ranges: [[36, 36], [38, 39]], lengths: [14, 15, 16, 17, 18, 19] },
-  { brand: 'discover', digits: 2, ranges: [[65, 65]], lengths: [16, 17, 18, 19] },
-  { brand: 'unionpay', digits: 2, ranges: [[62, 62], [81, 81]], lengths: [16, 17, 18, 19] },
-  { brand: 'visa', digits: 1, ranges: [[4, 4]], lengths: [13, 16, 19] },
-];
+export const BRANDS = [
+  'visa',
+  'mastercard',
+  'amex',
+  'discover',
+  'jcb',
+  'diners',
+  'unionpay',
+  'maestro',
+  'mir',
+  'elo',
+  'hiper',
+  'hipercard',
+  'troy',
+  'verve',
+  'naranja',
+  'unknown',
+] as const;
+export type CardBrand = (typeof BRANDS)[number];
+
+/**
+ * The library's id of each network → the API's name. A `Record` over the library's own id type: a library
+ * update that adds a network does not compile until the network is named here (and in the migration's list).
+ */
+const API_NAME: Record<CreditCardTypeCardBrandId, Exclude<CardBrand, 'unknown'>> = {
+  visa: 'visa',
+  mastercard: 'mastercard',
+  'american-express': 'amex',
+  discover: 'discover',
+  jcb: 'jcb',
+  'diners-club': 'diners',
+  unionpay: 'unionpay',
+  maestro: 'maestro',
+  mir: 'mir',
+  elo: 'elo',
+  hiper: 'hiper',
+  hipercard: 'hipercard',
+  troy: 'troy',
+  verve: 'verve',
+  naranja: 'naranja',
+};
+
+/** What the vault needs to know of a brand. */
+export interface BrandInfo {
+  readonly brand: CardBrand;
+  /** The lengths the network issues. */
+  readonly lengths: readonly number[];
+  readonly cvcLength: number;
+  /** Where a space goes when the number is shown grouped: before these digit positions. */
+  readonly gaps: readonly number[];
+  /** Its name for people ("American Express"). */
+  readonly displayName: string;
+}
+
+/** ISO/IEC 7812: every PAN is 12–19 digits. */
+export const PAN_MIN_LENGTH = 12;
+export const PAN_MAX_LENGTH = 19;
+
+const UNKNOWN: BrandInfo = {
+  brand: 'unknown',
+  lengths: Array.from({ length: PAN_MAX_LENGTH - PAN_MIN_LENGTH + 1 }, (_, i) => PAN_MIN_LENGTH + i),
+  cvcLength: 3,
+  gaps: [4, 8, 12, 16],
+  displayName: '',
+};
+
+/**
+ * The library's groups stop at 16 digits (Visa/Mastercard style `[4, 8, 12]`); a 17–19 digit number gets one more
+ * group after the 16th digit (4-4-4-4-3), as the networks print them, instead of a run of seven.
+ */
+function withLongGroups(gaps: readonly number[], lengths: readonly number[]): readonly number[] {
+  const last = gaps[gaps.length - 1] ?? 0;
+  return last === 12 && Math.max(...lengths) > 16 ? [...gaps, 16] : gaps;
+}
+
+const INFO = new Map<CardBrand, BrandInfo>(
+  (Object.keys(API_NAME) as CreditCardTypeCardBrandId[]).map((id) => {
+    const t = creditCardType.getTypeInfo(id);
+    const brand = API_NAME[id];
+    return [brand, { brand, lengths: t.lengths, cvcLength: t.code.size, gaps: withLongGroups(t.gaps, t.lengths), displayName: t.niceType }];
+  }),
+);
+INFO.set('unknown', UNKNOWN);
+
+export function brandInfo(brand: CardBrand): BrandInfo {
+  return INFO.get(brand) ?? UNKNOWN;
+}
+
+/** The API name of a library match, or `unknown` for a type this module does not name (none today). */
+function apiName(type: string): CardBrand {
+  return (API_NAME as Record<string, CardBrand>)[type] ?? 'unknown';
+}
 
 export interface BrandMatch {
   readonly brand: CardBrand;
-  /** Whether the PAN's length is one the brand issues; always true for `unknown`. */
+  /** Whether the PAN's length is one the brand issues; for `unknown`, whether it is 12–19. */
   readonly lengthValid: boolean;
 }
 
-/** The brand of a digits-only PAN from its IIN, and whether its length fits the brand. */
+/**
+ * The brand of a whole digits-only PAN: the library's best match (the network whose matching IIN pattern is the
+ * longest, e.g. Elo's 401178 over Visa's 4, UnionPay's 622126 over Discover's 62… co-brand range), and whether
+ * its length is one that network issues.
+ */
 export function detectBrand(digits: string): BrandMatch {
-  for (const rule of RULES) {
-    const prefix = Number(digits.slice(0, rule.digits));
-    if (rule.ranges.some(([lo, hi]) => prefix >= lo && prefix <= hi)) {
-      return { brand: rule.brand, lengthValid: rule.lengths.includes(digits.length) };
-    }
-  }
-  return { brand: 'unknown', lengthValid: true };
+  const matches = creditCardType(digits);
+  const brand = matches.length === 1 ? apiName(matches[0]!.type) : 'unknown';
+  return { brand, lengthValid: brandInfo(brand).lengths.includes(digits.length) };
 }
 
-/** The security code's length for a brand: 4 for Amex, 3 for every other. */
+/**
+ * The brand a partly typed number can only be, or `unknown` while more than one network (or none) fits its
+ * digits so far — for the form's live brand icon and grouping.
+ */
+export function brandOfPrefix(digits: string): CardBrand {
+  if (!digits) return 'unknown';
+  const matches = creditCardType(digits);
+  return matches.length === 1 ? apiName(matches[0]!.type) : 'unknown';
+}
+
+/** The security code's length for a brand (4 for Amex, 3 for every other network). */
 export function cvcLength(brand: CardBrand): number {
-  return brand === 'amex' ? 4 : 3;
+  return brandInfo(brand).cvcLength;
 }

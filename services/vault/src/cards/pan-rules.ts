@@ -2,7 +2,7 @@
  * The card-number rules as pure functions with no Node or server dependency, so the hosted card form's browser
  * bundle checks exactly what the vault checks.
  */
-import { detectBrand, type CardBrand } from './card-brand.ts';
+import { detectBrand, PAN_MAX_LENGTH, PAN_MIN_LENGTH, type CardBrand } from './card-brand.ts';
 
 /** ASCII digits, optionally grouped by single spaces or dashes. Nothing else is normalised. */
 export const GROUPED_DIGITS = /^[0-9]+(?:[ -][0-9]+)*$/;
@@ -24,12 +24,12 @@ export function luhnValid(digits: string): boolean {
 
 export type PanCheck = { readonly ok: true; readonly digits: string; readonly brand: CardBrand } | { readonly ok: false; readonly brand: CardBrand | null };
 
-/** Whether `input` is an acceptable card number: grouped ASCII digits, 12–19 long, Luhn-valid, a length its brand issues. */
+/** Whether `input` is an acceptable card number: grouped ASCII digits, 12–19 long, Luhn-valid (every brand: see test/unit/card-brands.test.ts for why), a length its brand issues. */
 export function checkPan(input: string): PanCheck {
   if (input.length > 40 || !GROUPED_DIGITS.test(input)) return { ok: false, brand: null };
   const digits = input.replace(/[ -]/g, '');
   const { brand, lengthValid } = detectBrand(digits);
   /* Precondition: ISO/IEC 7812 PANs are 12–19 digits. */
-  if (digits.length < 12 || digits.length > 19 || !luhnValid(digits) || !lengthValid) return { ok: false, brand };
+  if (digits.length < PAN_MIN_LENGTH || digits.length > PAN_MAX_LENGTH || !luhnValid(digits) || !lengthValid) return { ok: false, brand };
   return { ok: true, digits, brand };
 }

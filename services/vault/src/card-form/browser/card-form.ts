@@ -9,7 +9,7 @@
  *   form → page   {type: 'vault:error', code}                    a failure the page may want to show
  * The secret never appears in a URL.
  */
-import { detectBrand, type CardBrand } from '../../cards/card-brand.ts';
+import { BRANDS, brandInfo, brandOfPrefix, type CardBrand } from '../../cards/card-brand.ts';
 import { checkPan } from '../../cards/pan-rules.ts';
 
 const root = document.getElementById('card-form') as HTMLFormElement;
@@ -25,9 +25,7 @@ const submit = document.getElementById('submit') as HTMLButtonElement;
 
 let session: { secret: string; origin: string } | null = null;
 
-const BRAND_NAMES: Record<CardBrand, string> = {
-  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay', unknown: '',
-};
+const brandName = (brand: unknown): string => ((BRANDS as readonly unknown[]).includes(brand) ? brandInfo(brand as CardBrand).displayName : '');
 
 function setError(input: HTMLInputElement, message: string | null): boolean {
   const error = document.getElementById(`${input.id}-error`) as HTMLElement;
@@ -38,8 +36,7 @@ function setError(input: HTMLInputElement, message: string | null): boolean {
 
 function checkNumber(final: boolean): boolean {
   const value = number.value.trim();
-  const brand = value ? detectBrand(value.replace(/[ -]/g, '')).brand : 'unknown';
-  brandBadge.textContent = BRAND_NAMES[brand];
+  brandBadge.textContent = brandName(brandOfPrefix(value.replace(/[ -]/g, '')));
   if (!value) return setError(number, final ? 'Enter the card number.' : null);
   const checked = checkPan(value);
   return setError(number, checked.ok || !final ? null : 'This card number is not valid. Check the digits.');
@@ -108,7 +105,7 @@ root.addEventListener('submit', async (event) => {
     const body = await response.json();
     if (response.ok) {
       number.value = '';
-      status.textContent = `Saved ${BRAND_NAMES[body.brand as CardBrand] || 'card'} ending ${body.last4}.`;
+      status.textContent = `Saved ${brandName(body.brand) || 'card'} ending ${body.last4}.`;
       const { id, brand, last4, expMonth, expYear, cardholderName, duplicate } = body;
       tellPage({ type: 'vault:card-saved', card: { id, brand, last4, expMonth, expYear, cardholderName, duplicate: duplicate === true } }, session.origin);
       session = null; // single use
