@@ -1,0 +1,43 @@
+/**
+ * The messages between the hosted card form (in its iframe, on the vault's origin) and the embedding page, by
+ * `window.postMessage` with an exact target origin on both sides. The embed SDK (embed/embed.ts) speaks it for
+ * the page; an integrator who does not use the SDK can speak it directly. No message ever carries a card number.
+ *
+ *   form → page   vault:ready        { version }                         loaded, waiting for a session
+ *   page → form   vault:card-session { clientSecret }                    the single-use card-entry session secret
+ *   page → form   vault:appearance   { appearance }                      theming (appearance.ts); refused whole if invalid
+ *   form → page   vault:change       { brand, empty, complete }          after each edit: the brand so far, whether
+ *                                                                          every field is filled and valid
+ *   form → page   vault:card-saved   { card }                            the masked card (id, brand, last4, expiry, name)
+ *   form → page   vault:error        { code, field? }                    the vault's error code, or appearance_invalid
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const MESSAGE = {
+  ready: 'vault:ready',
+  cardSession: 'vault:card-session',
+  appearance: 'vault:appearance',
+  change: 'vault:change',
+  cardSaved: 'vault:card-saved',
+  error: 'vault:error',
+} as const;
+
+/** A card as the form hands it to the page: masked, never the number. */
+export interface SavedCard {
+  readonly id: string;
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+  readonly cardholderName: string;
+  readonly duplicate: boolean;
+}
+
+export interface FormChange {
+  readonly brand: string;
+  readonly empty: boolean;
+  readonly complete: boolean;
+}
+
+/** The shape of a card-entry session secret (card-session-service), checked before it is used. */
+export const SESSION_SECRET = /^[A-Za-z0-9_-]{16,200}$/;
