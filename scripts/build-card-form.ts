@@ -1,7 +1,9 @@
 /**
  * Bundles the hosted card form's browser code (services/vault/src/card-form/browser) with esbuild into
- * services/vault/public/card-form.js — one self-contained file the vault serves from its own origin: no CDN,
- * no third-party script. Run by `npm run build`, and (with --if-stale) before `npm start` and `npm test`.
+ * services/vault/public/: card-form.js (the form, a classic script) and embed.js (the embed SDK, an ES module),
+ * each one self-contained file the vault serves from its own origin — no CDN, no third-party script — and
+ * embed.d.ts, the SDK's types (from browser/embed-types.ts, which imports nothing). Run by `npm run build`, and
+ * (with --if-stale) before `npm start` and `npm test`.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,17 +11,20 @@ import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
 import { commandLine } from '../services/vault/src/cli/command-line.ts';
 
 const { values } = commandLine({
-  usage: 'usage: npm run build:card-form [-- --if-stale]   — bundles the hosted card form into services/vault/public/card-form.js; --if-stale: only if a source changed',
+  usage: 'usage: npm run build:card-form [-- --if-stale]   — bundles the hosted card form and its embed SDK into services/vault/public/; --if-stale: only if a source changed',
   options: { 'if-stale': { type: 'boolean', default: false } },
 });
-const outfile = path.join(REPO_ROOT, 'services/vault/public/card-form.js');
+const PUBLIC = path.join(REPO_ROOT, 'services/vault/public');
+const BROWSER = path.join(REPO_ROOT, 'services/vault/src/card-form/browser');
+const outfile = path.join(PUBLIC, 'card-form.js');
+const outputs = [outfile, path.join(PUBLIC, 'embed.js'), path.join(PUBLIC, 'embed.d.ts')];
 /** The bundle's inputs as esbuild saw them at the last build, beside the bundle (git-ignored like it). */
 const inputsFile = `${outfile}.inputs.json`;
 
 /** True when the bundle exists and none of the files it was built from (or this script) changed since. */
 function upToDate(): boolean {
-  if (!existsSync(outfile) || !existsSync(inputsFile)) return false;
-  const built = statSync(outfile).mtimeMs;
+  if (!outputs.every((f) => existsSync(f)) || !existsSync(inputsFile)) return false;
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
   const inputs = [...(JSON.parse(readFileSync(inputsFile, 'utf8')) as string[]), 'scripts/build-card-form.ts'];
   return inputs.every((input) => {
     const file = path.join(REPO_ROOT, input);
@@ -29,18 +34,16 @@ function upToDate(): boolean {
 
 if (!(values['if-stale'] && upToDate())) {
   const { build } = await import('esbuild'); // loaded only when there is something to build
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'services/vault/src/card-form/browser/card-form.ts')],
-    outfile,
-    bundle: true,
-    format: 'iife',
-    target: ['es2020'],
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-    absWorkingDir: REPO_ROOT,
-  });
-  writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  const common = { bundle: true, target: 'es2020', minify: true, sourcemap: false, legalComments: 'none', logLevel: 'warning', metafile: true, absWorkingDir: REPO_ROOT } as const;
+  const form = await build({ ...common, entryPoints: [path.join(BROWSER, 'card-form.ts')], outfile, format: 'iife' });
+  const embed = await build({ ...common, entryPoints: [path.join(BROWSER, 'embed.ts')], outfile: path.join(PUBLIC, 'embed.js'), format: 'esm' });
+  const typesFile = path.join(BROWSER, 'embed-types.ts');
+  const ts = (await import('typescript')).default;
+  const types = ts.transpileDeclaration(readFileSync(typesFile, 'utf8'), { fileName: typesFile, compilerOptions: { declaration: true } });
+  writeFileSync(
+    path.join(PUBLIC, 'embed.d.ts'),
+    `${types.outputText}\nexport declare const version: string;\nexport declare const mount: Mount;\nexport declare const VaultCardForm: { readonly mount: Mount; readonly version: string };\n`,
+  );
+  const inputs = new Set([...Object.keys(form.metafile.inputs), ...Object.keys(embed.metafile.inputs), path.relative(REPO_ROOT, typesFile)]);
+  writeFileSync(inputsFile, JSON.stringify([...inputs]));
 }

@@ -1,7 +1,7 @@
 /**
- * A tiny account-settings page and backend (dev only) that embeds the vault's hosted card form, lists the
- * user's cards masked, edits expiry or name, and removes a card through the vault's internal API with its own
- * client certificate. It exists to prove that a settings backend never receives a card number: every request
+ * A tiny account-settings page and backend (dev only) that embeds the vault's hosted card form with the vault's
+ * embed SDK, lists the user's cards masked, edits expiry or name, and removes a card through the vault's internal
+ * API with its own client certificate. It exists to prove that a settings backend never receives a card number: every request
  * it receives is kept in `requestLog`.
  */
 import { readFileSync } from 'node:fs';
@@ -49,25 +49,29 @@ function vaultCall(base: string, method: string, path: string, bearer: string, b
   });
 }
 
-const PAGE = (formUrl: string) => `<!doctype html>
+const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Account settings — payment methods</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/app.css"></head>
 <body>
 <h1>Payment methods</h1>
 <ul id="cards" aria-live="polite"></ul>
 <h2>Add a card</h2>
-<iframe id="vault-frame" title="Card details (secured by the payment vault)" src="${formUrl}" width="420" height="420"></iframe>
-<script src="/app.js"></script>
+<div id="card-slot"></div>
+<p id="form-state" aria-live="polite"></p>
+<script type="module" src="/app.js"></script>
 </body></html>`;
 
-const APP_JS = `
-const frame = document.getElementById('vault-frame');
-const vaultOrigin = new URL(frame.src).origin;
-async function openSession() {
-  const r = await fetch('/api/card-session', { method: 'POST' });
-  const { clientSecret } = await r.json();
-  frame.contentWindow.postMessage({ type: 'vault:card-session', clientSecret }, vaultOrigin);
-}
+/**
+ * The page's script: mounts the vault's card form with the vault's embed SDK (an ES module from the vault's own
+ * origin). `?locale=` and `?appearance=<JSON>` on the demo's URL are passed to it, for trying (and testing) them.
+ * What the SDK reports is kept in `window.formEvents`; the mounted form is `window.cardForm`.
+ */
+const APP_JS = (embedUrl: string) => `
+import { mount } from '${embedUrl}';
+const params = new URLSearchParams(location.search);
+window.formEvents = [];
+const note = (kind, detail) => { window.formEvents.push({ kind, ...detail }); };
 async function refresh() {
   const cards = await (await fetch('/api/cards')).json();
   const list = document.getElementById('cards');
@@ -92,10 +96,14 @@ async function refresh() {
     return li;
   }));
 }
-window.addEventListener('message', (event) => {
-  if (event.origin !== vaultOrigin || event.source !== frame.contentWindow) return;
-  if (event.data.type === 'vault:ready') openSession();
-  if (event.data.type === 'vault:card-saved') { refresh(); openSession(); }
+window.cardForm = mount(document.getElementById('card-slot'), {
+  sessionSecret: async () => (await (await fetch('/api/card-session', { method: 'POST' })).json()).clientSecret,
+  locale: params.get('locale') ?? undefined,
+  appearance: params.get('appearance') ? JSON.parse(params.get('appearance')) : undefined,
+  onReady: () => note('ready', {}),
+  onChange: (change) => { note('change', change); document.getElementById('form-state').textContent = change.complete ? 'Ready to save' : ''; },
+  onSaved: (card) => { note('saved', { card }); refresh(); },
+  onError: (error) => note('error', error),
 });
 refresh();
 `;
@@ -112,13 +120,13 @@ export async function startSettingsDemo(options: SettingsDemoOptions): Promise<S
   const bearer = () => mintDevAssertion({ ...options.user, azp: 'account-settings' });
   const json = (req: express.Request): Record<string, unknown> => (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {});
   app.get('/', (_req, res) => {
-    res.type('html').send(PAGE(`${options.vaultPublicUrl}/v1/card-form`));
+    res.type('html').send(PAGE);
   });
   app.get('/app.js', (_req, res) => {
-    res.type('text/javascript').send(APP_JS);
+    res.type('text/javascript').send(APP_JS(`${options.vaultPublicUrl}/v1/card-form/embed.js`));
   });
   app.get('/app.css', (_req, res) => {
-    res.type('text/css').send('body{font-family:system-ui,sans-serif;margin:24px} iframe{border:1px solid #ccc} li{margin:6px 0}');
+    res.type('text/css').send('body{font-family:system-ui,sans-serif;margin:24px;max-width:40rem} #card-slot{border:1px solid #ccc;border-radius:6px} li{margin:6px 0}');
   });
   app.post('/api/card-session', async (_req, res) => {
     const r = await vaultCall(options.vaultInternalUrl, 'POST', '/v1/card-sessions', await bearer(), {});

@@ -1,38 +1,51 @@
-/** The hosted card form's HTML: no inline script or style (the CSP forbids both), labels and errors tied to fields. */
-export function cardFormPage(allowedOrigins: readonly string[]): string {
-  const origins = JSON.stringify(allowedOrigins).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+import { MESSAGES, type Locale } from './messages.ts';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The hosted card form's HTML in one language: no inline script or style (the CSP forbids both), a label and an
+ * error element tied to every field, autocomplete names the browser's card autofill understands (`cc-name`,
+ * `cc-number`, `cc-exp`), and the page's language in `lang`.
+ */
+export function cardFormPage(allowedOrigins: readonly string[], locale: Locale): string {
+  const t = MESSAGES[locale];
+  const origins = escapeHtml(JSON.stringify(allowedOrigins));
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Card details</title>
+<title>${escapeHtml(t.title)}</title>
 <link rel="stylesheet" href="/v1/card-form/card-form.css">
 </head>
 <body>
-<form id="card-form" data-origins="${origins}" novalidate autocomplete="on">
-  <label for="cc-name">Name on card
-    <input id="cc-name" name="cc-name" autocomplete="cc-name" required aria-describedby="cc-name-error" maxlength="100">
-  </label>
-  <span id="cc-name-error" class="error" role="alert"></span>
-  <label for="cc-number">Card number
-    <input id="cc-number" name="cc-number" autocomplete="cc-number" inputmode="numeric" required aria-describedby="cc-number-error brand" maxlength="23">
-  </label>
-  <span id="brand" aria-live="polite"></span>
-  <span id="cc-number-error" class="error" role="alert"></span>
-  <div class="expiry">
-    <label for="cc-exp-month">Expiry month (MM)
-      <input id="cc-exp-month" name="cc-exp-month" autocomplete="cc-exp-month" inputmode="numeric" required maxlength="2" aria-describedby="cc-exp-year-error">
-    </label>
-    <label for="cc-exp-year">Expiry year (YYYY)
-      <input id="cc-exp-year" name="cc-exp-year" autocomplete="cc-exp-year" inputmode="numeric" required maxlength="4" aria-describedby="cc-exp-year-error">
-    </label>
+<main>
+<h1 class="visually-hidden">${escapeHtml(t.title)}</h1>
+<form id="card-form" data-origins="${origins}" data-locale="${locale}" novalidate autocomplete="on" aria-label="${escapeHtml(t.title)}">
+  <div class="field">
+    <label for="cc-name">${escapeHtml(t.nameLabel)}</label>
+    <input id="cc-name" name="cc-name" autocomplete="cc-name" required aria-describedby="cc-name-error" maxlength="100" spellcheck="false">
+    <p id="cc-name-error" class="error" role="alert"></p>
   </div>
-  <span id="cc-exp-year-error" class="error" role="alert"></span>
-  <button id="submit" type="submit" disabled>Save card</button>
+  <div class="field">
+    <label for="cc-number">${escapeHtml(t.numberLabel)}</label>
+    <div class="with-icon">
+      <input id="cc-number" name="cc-number" autocomplete="cc-number" inputmode="numeric" required aria-describedby="brand cc-number-error" maxlength="23" spellcheck="false" autocorrect="off">
+      <img id="brand-icon" src="/v1/card-form/brands/unknown.svg" alt="" width="40" height="26">
+    </div>
+    <span id="brand" class="brand" aria-live="polite"></span>
+    <p id="cc-number-error" class="error" role="alert"></p>
+  </div>
+  <div class="field">
+    <label for="cc-exp">${escapeHtml(t.expiryLabel)} <span class="hint">(${escapeHtml(t.expiryHint)})</span></label>
+    <input id="cc-exp" name="cc-exp" autocomplete="cc-exp" inputmode="numeric" required aria-describedby="cc-exp-error" maxlength="9" placeholder="${escapeHtml(t.expiryHint)}">
+    <p id="cc-exp-error" class="error" role="alert"></p>
+  </div>
+  <button id="submit" type="submit" disabled>${escapeHtml(t.submit)}</button>
   <p id="status" role="status" aria-live="polite"></p>
 </form>
+</main>
 <script src="/v1/card-form/card-form.js"></script>
 </body>
 </html>

@@ -1,6 +1,6 @@
 /**
  * The messages between the hosted card form (in its iframe, on the vault's origin) and the embedding page, by
- * `window.postMessage` with an exact target origin on both sides. The embed SDK (embed/embed.ts) speaks it for
+ * `window.postMessage` with an exact target origin on both sides. The embed SDK (embed.ts) speaks it for
  * the page; an integrator who does not use the SDK can speak it directly. No message ever carries a card number.
  *
  *   form → page   vault:ready        { version }                         loaded, waiting for a session
@@ -10,6 +10,7 @@
  *                                                                          every field is filled and valid
  *   form → page   vault:card-saved   { card }                            the masked card (id, brand, last4, expiry, name)
  *   form → page   vault:error        { code, field? }                    the vault's error code, or appearance_invalid
+ *   form → page   vault:resize       { height }                          the form's height in CSS px, when it changes
  */
 export const PROTOCOL_VERSION = 1;
 
@@ -20,24 +21,10 @@ export const MESSAGE = {
   change: 'vault:change',
   cardSaved: 'vault:card-saved',
   error: 'vault:error',
+  resize: 'vault:resize',
 } as const;
 
-/** A card as the form hands it to the page: masked, never the number. */
-export interface SavedCard {
-  readonly id: string;
-  readonly brand: string;
-  readonly last4: string;
-  readonly expMonth: number;
-  readonly expYear: number;
-  readonly cardholderName: string;
-  readonly duplicate: boolean;
-}
-
-export interface FormChange {
-  readonly brand: string;
-  readonly empty: boolean;
-  readonly complete: boolean;
-}
+export type { FormChange, SavedCard } from './embed-types.ts';
 
 /** The shape of a card-entry session secret (card-session-service), checked before it is used. */
 export const SESSION_SECRET = /^[A-Za-z0-9_-]{16,200}$/;

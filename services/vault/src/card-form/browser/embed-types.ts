@@ -1,0 +1,82 @@
+/**
+ * The public types of the embed SDK (`/v1/card-form/embed.js`), self-contained (no imports) so that the build
+ * turns this file alone into the `embed.d.ts` the vault serves beside the SDK. The card form's protocol
+ * (protocol.ts) uses the same types.
+ */
+
+/** Languages the form speaks. */
+export type CardFormLocale = 'en' | 'de' | 'fr' | 'es';
+
+/**
+ * Theming, validated by the form against a schema and applied as CSS custom properties; a value outside the
+ * schema refuses the whole object (onError with `appearance_invalid` and the field).
+ */
+export interface CardFormAppearance {
+  /** `#rgb` or `#rrggbb`. */
+  colorPrimary?: string;
+  colorBackground?: string;
+  colorText?: string;
+  colorDanger?: string;
+  colorBorder?: string;
+  /** One of: system, sans-serif, serif, monospace, arial, helvetica, georgia, times-new-roman, verdana, segoe-ui, roboto. */
+  fontFamily?: string;
+  /** px, integer, 12–24. */
+  fontSizeBase?: number;
+  /** px, integer, 0–24. */
+  borderRadius?: number;
+  /** px, integer, 2–16. */
+  spacingUnit?: number;
+}
+
+/** A card as the form hands it to the page: masked, never the number. */
+export interface SavedCard {
+  readonly id: string;
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+  readonly cardholderName: string;
+  /** The same card was already stored for this user (it was updated, not added). */
+  readonly duplicate: boolean;
+}
+
+/** After each edit: the brand the number can only be so far (`unknown` until then), and the form's state. */
+export interface FormChange {
+  readonly brand: string;
+  readonly empty: boolean;
+  /** Every field filled and valid. */
+  readonly complete: boolean;
+}
+
+export interface CardFormError {
+  /** The vault's error code (`unauthenticated`, `rate_limited`, …), `appearance_invalid`, or `http_<status>`. */
+  readonly code: string;
+  /** For `appearance_invalid`: the refused key. */
+  readonly field?: string;
+}
+
+export interface MountOptions {
+  /**
+   * The card-entry session secret your backend got from `POST /v1/card-sessions`, or a function that gets a new
+   * one: a session is single use, so with a function the form can save another card after each save.
+   */
+  sessionSecret: string | (() => Promise<string>);
+  appearance?: CardFormAppearance;
+  locale?: CardFormLocale;
+  /** The iframe's accessible title (default: the form's own title in its language). */
+  title?: string;
+  onReady?: () => void;
+  onChange?: (change: FormChange) => void;
+  onSaved?: (card: SavedCard) => void;
+  onError?: (error: CardFormError) => void;
+}
+
+export interface MountedCardForm {
+  readonly iframe: HTMLIFrameElement;
+  /** Applies a new appearance (validated by the form as at mount). */
+  setAppearance(appearance: CardFormAppearance): void;
+  /** Removes the form and stops listening to it. */
+  unmount(): void;
+}
+
+export type Mount = (element: HTMLElement, options: MountOptions) => MountedCardForm;
