@@ -73,6 +73,8 @@ export interface VaultConfig {
     readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit; readonly perCardNumber: readonly RateLimit[] };
   };
   readonly audit: { readonly chains: number };
+  /** What `npm run retention:purge` deletes: cards this many days past their expiry month, sessions this long past their end. */
+  readonly retention: { readonly expiredCardDays: number; readonly sessionDays: number };
   readonly log: { readonly level: string };
   /** Processes serving the listeners (node:cluster); the embedded dev database allows only one. */
   readonly workers: number;

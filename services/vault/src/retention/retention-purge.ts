@@ -1,0 +1,98 @@
+/**
+ * Retention (PCI DSS 3.2.1: keep card data only as long as needed): deletes what the vault no longer needs —
+ * cards past their expiry by more than the configured period, card-entry sessions past their end, idempotency
+ * records past their life — in batches, each batch one transaction with its audit event (`retention.purge`,
+ * the kind and the count), so a run stopped anywhere has audited exactly what it deleted, and the next run
+ * simply continues (the criteria are the same; nothing is remembered between runs). A dry run counts only.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { AuditStore } from '../audit/audit-store.ts';
+
+export interface RetentionPolicy {
+  /** Days after the end of a card's expiry month before it is deleted. */
+  readonly expiredCardDays: number;
+  /** Days after a card-entry session expired or was used before it is deleted. */
+  readonly sessionDays: number;
+}
+
+export type RetentionKind = 'cards' | 'card_entry_sessions' | 'idempotency_records';
+
+/** What each kind selects (`$1`: now, `$2`: the kind's period in days) — the same for counting and deleting. */
+const ELIGIBLE: Record<RetentionKind, { readonly table: string; readonly key: string; readonly where: string; readonly days: (p: RetentionPolicy) => number }> = {
+  // A card is valid to the last day of its expiry month: it expired at the start of the next month.
+  cards: {
+    table: 'cards',
+    key: 'id',
+    where: `make_date("exp_year", "exp_month", 1) + interval '1 month' + make_interval(days => $2::int) <= $1::timestamptz`,
+    days: (p) => p.expiredCardDays,
+  },
+  card_entry_sessions: {
+    table: 'card_entry_sessions',
+    key: 'id',
+    where: `LEAST("expires_at", COALESCE("used_at", "expires_at")) + make_interval(days => $2::int) <= $1::timestamptz`,
+    days: (p) => p.sessionDays,
+  },
+  // Idempotency records carry their own life (expires_at); no extra period.
+  idempotency_records: { table: 'idempotency_records', key: 'key', where: `"expires_at" + make_interval(days => $2::int) <= $1::timestamptz`, days: () => 0 },
+};
+export const RETENTION_KINDS = Object.keys(ELIGIBLE) as RetentionKind[];
+
+export interface RetentionReport {
+  readonly runId: string | null;
+  readonly dryRun: boolean;
+  readonly counts: Readonly<Record<RetentionKind, number>>;
+}
+
+export interface RetentionDeps {
+  readonly pool: pg.Pool;
+  /** An audit store over the given connection (so the event commits with the batch it describes). */
+  readonly auditOn: (client: pg.PoolClient) => AuditStore;
+}
+
+export async function purgeRetention(
+  deps: RetentionDeps,
+  policy: RetentionPolicy,
+  options: { readonly dryRun: boolean; readonly batchSize: number; readonly now?: Date; readonly onBatch?: (kind: RetentionKind, deleted: number) => void },
+): Promise<RetentionReport> {
+  const now = options.now ?? new Date();
+  const counts = { cards: 0, card_entry_sessions: 0, idempotency_records: 0 };
+  if (options.dryRun) {
+    for (const kind of RETENTION_KINDS) {
+      const e = ELIGIBLE[kind];
+      const { rows } = await deps.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${e.table}" WHERE ${e.where}`, [now, e.days(policy)]);
+      counts[kind] = rows[0]!.n;
+    }
+    return { runId: null, dryRun: true, counts };
+  }
+  const runId = `ret_${randomUUID()}`;
+  for (const kind of RETENTION_KINDS) {
+    const e = ELIGIBLE[kind];
+    for (;;) {
+      const client = await deps.pool.connect();
+      let deleted = 0;
+      try {
+        await client.query('BEGIN');
+        // SKIP LOCKED: a row the live vault is writing right now is left to the next batch or run.
+        const result = await client.query(
+          `DELETE FROM "${e.table}" WHERE "${e.key}" IN (SELECT "${e.key}" FROM "${e.table}" WHERE ${e.where} LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+          [now, e.days(policy), options.batchSize],
+        );
+        deleted = result.rowCount ?? 0;
+        if (deleted > 0) {
+          await deps.auditOn(client).append({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target: kind, reason: `deleted=${deleted}` });
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+      counts[kind] += deleted;
+      if (deleted > 0) options.onBatch?.(kind, deleted);
+      if (deleted < options.batchSize) break;
+    }
+  }
+  return { runId, dryRun: false, counts };
+}
