@@ -176,7 +176,7 @@ describe('formatting as you type', () => {
 
   it('writes the expiry as MM / YY', async () => {
     const exp = form().locator('#cc-exp');
-    for (const [typed, shown] of [['1231', '12 / 31'], ['4', '04 / '], ['0429', '04 / 29']] as const) {
+    for (const [typed, shown] of [['1231', '12 / 31'], ['4', '04 / '], ['0429', '04 / 29'], ['1/28', '01 / 28']] as const) {
       await exp.fill('');
       await exp.pressSequentially(typed);
       expect(await exp.inputValue()).toBe(shown);

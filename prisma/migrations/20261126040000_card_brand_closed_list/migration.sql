@@ -3,10 +3,13 @@
 -- test/integration/card-brands.test.ts fails when the two differ. A CHECK rather than a PostgreSQL enum: adding a
 -- network later is one migration that swaps the constraint, with no `ALTER TYPE … ADD VALUE` (which cannot be
 -- used in the transaction that adds it) and no casts in the raw SQL and the vault_store_card function, which
--- pass the brand as text. Rows stored before keep their brand: every earlier value is in the list (a card the
--- old hand-written table labelled wrongly, e.g. UnionPay 622126–622925 as discover, keeps that label until it
--- is stored again).
+-- pass the brand as text. Rows stored before keep their brand: every earlier value is in the list. A card the
+-- old hand-written table labelled wrongly (e.g. UnionPay 622126–622925 as discover) keeps that label: storing
+-- the same card again updates expiry and name only. Relabelling them needs the PAN, i.e. a job that decrypts
+-- every card (the key rotation job does; not done here).
+-- Added NOT VALID, then validated: the check of existing rows runs without blocking writes to "cards".
 ALTER TABLE "cards" ADD CONSTRAINT "cards_brand_known" CHECK ("brand" IN (
     'visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay', 'maestro', 'mir', 'elo', 'hiper',
     'hipercard', 'troy', 'verve', 'naranja', 'unknown'
-));
+)) NOT VALID;
+ALTER TABLE "cards" VALIDATE CONSTRAINT "cards_brand_known";

@@ -65,21 +65,32 @@ export function backspaceOverSpace(value: string, caret: number): Edited | null 
 const SEPARATOR = ' / ';
 
 /**
- * The expiry field (`MM / YY`) after an edit: digits only, the month padded when its first digit cannot start a
- * two-digit month ("4" → "04 / "), the separator added after the month while typing forward and left out when
+ * The expiry field (`MM / YY`) after an edit: digits only, the month padded when it can only be one digit ("4" →
+ * "04 / ", "13" → "01 / 3", "1/28" → "01 / 28"), the separator added after the month while typing forward and left out when
  * the text ends at the month after a deletion; at most four digits.
  */
 export function formatExpiryInput(text: string, caret: number, deleting = false): Edited {
-  // A four-digit year (as some autofill and paste sources write it) becomes its last two digits.
-  const long = /^\s*(\d{1,2})\s*\/\s*(\d{2})(\d{2})\s*$/.exec(text);
-  if (long) {
-    text = `${long[1]!.padStart(2, '0')}${long[3]}`;
+  // Whole dates as pasted or autofilled: a four-digit year becomes its last two digits ("04/2031", "1/2028"),
+  // an ISO year-month is turned round ("2028-12").
+  const long = /^\s*(\d{1,2})\s*[/.-]\s*(\d{2})(\d{2})\s*$/.exec(text);
+  const iso = /^\s*(\d{2})(\d{2})-(\d{1,2})\s*$/.exec(text);
+  if (long || iso) {
+    text = long ? `${long[1]!.padStart(2, '0')}${long[3]}` : `${iso![3]!.padStart(2, '0')}${iso![2]}`;
     caret = text.length;
+  }
+  // A one-digit month ended by a separator ("1/28", "1 / 2"): the month is 01, not the start of 12.
+  const short = /^\s*(\d)\s*[/.\- ]\s*(\d*)\s*$/.exec(text);
+  if (short && (short[2] !== '' || text.trimEnd().length > short[1]!.length)) {
+    const typedSeparator = caret > text.indexOf(short[1]!);
+    text = `0${short[1]}${short[2]}`;
+    caret = typedSeparator ? Math.min(text.length, caret + 1) : caret;
   }
   const before = digitsBefore(text, caret);
   let digits = text.replace(/[^0-9]/g, '');
   let shift = 0;
-  if (digits.length >= 1 && digits[0]! > '1') {
+  // A first digit that cannot start a two-digit month ("4"), or "1" followed by a digit that cannot finish one
+  // ("13" is January '3…): the month is one digit, padded.
+  if ((digits.length >= 1 && digits[0]! > '1') || (digits.length >= 2 && digits[0] === '1' && digits[1]! > '2')) {
     digits = `0${digits}`;
     shift = 1;
   }

@@ -216,11 +216,13 @@ root.addEventListener('submit', async (event) => {
       showBrand();
       status.textContent = t.saved(brandName(body.brand) || t.genericCard, String(body.last4));
       const { id, brand, last4, expMonth, expYear, cardholderName, duplicate } = body;
-      session = null; // single use: the page hands over a new one for the next card
+      // Single use: the page hands over a new one for the next card (one that arrived meanwhile is kept).
+      if (session === current) session = null;
+      tellChange();
       tellPage({ type: MESSAGE.cardSaved, card: { id, brand, last4, expMonth, expYear, cardholderName, duplicate: duplicate === true } }, current.origin);
     } else {
       status.textContent = refusal(response, body.code);
-      if (body.code === 'unauthenticated') session = null;
+      if (body.code === 'unauthenticated' && session === current) session = null;
       tellPage({ type: MESSAGE.error, code: typeof body.code === 'string' ? body.code : `http_${response.status}` }, current.origin);
     }
   } catch {

@@ -49,7 +49,11 @@ export interface FormChange {
 }
 
 export interface CardFormError {
-  /** The vault's error code (`unauthenticated`, `rate_limited`, …), `appearance_invalid`, or `http_<status>`. */
+  /**
+   * The vault's error code (`unauthenticated`, `rate_limited`, …), `http_<status>`, `appearance_invalid`,
+   * `session_unavailable` (the sessionSecret function failed) or `message_not_sent` (e.g. an appearance that
+   * cannot be cloned).
+   */
   readonly code: string;
   /** For `appearance_invalid`: the refused key. */
   readonly field?: string;

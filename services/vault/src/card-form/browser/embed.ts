@@ -40,14 +40,24 @@ export const mount: Mount = (element: HTMLElement, options: MountOptions): Mount
   iframe.style.display = 'block';
 
   let mounted = true;
-  let secretsUsed = 0;
-  const post = (message: Record<string, unknown>) => iframe.contentWindow?.postMessage(message, VAULT_ORIGIN);
+  let savedWithString = false;
+  let appearance = options.appearance;
+  /** Posts to the form; a message that cannot be sent (not cloneable) is reported, not thrown into the page. */
+  const post = (message: Record<string, unknown>) => {
+    try {
+      iframe.contentWindow?.postMessage(message, VAULT_ORIGIN);
+    } catch {
+      options.onError?.({ code: 'message_not_sent' });
+    }
+  };
 
-  /** Hands the form a session: the string once, or a new one from the function each time. */
+  /**
+   * Hands the form a session: a string until a card was saved with it (also again when the frame reloads), or a
+   * new one from the function each time.
+   */
   async function handOverSession(): Promise<void> {
     const source = options.sessionSecret;
-    if (typeof source === 'string' && secretsUsed > 0) return;
-    secretsUsed++;
+    if (typeof source === 'string' && savedWithString) return;
     try {
       const clientSecret = typeof source === 'string' ? source : await source();
       if (mounted) post({ type: MESSAGE.cardSession, clientSecret });
@@ -61,7 +71,7 @@ export const mount: Mount = (element: HTMLElement, options: MountOptions): Mount
     const data = event.data as { type?: unknown } & Record<string, unknown>;
     switch (data?.type) {
       case MESSAGE.ready:
-        if (options.appearance) post({ type: MESSAGE.appearance, appearance: options.appearance });
+        if (appearance) post({ type: MESSAGE.appearance, appearance });
         void handOverSession();
         options.onReady?.();
         break;
@@ -69,6 +79,7 @@ export const mount: Mount = (element: HTMLElement, options: MountOptions): Mount
         options.onChange?.({ brand: String(data['brand']), empty: data['empty'] === true, complete: data['complete'] === true } satisfies FormChange);
         break;
       case MESSAGE.cardSaved:
+        if (typeof options.sessionSecret === 'string') savedWithString = true;
         options.onSaved?.(data['card'] as SavedCard);
         void handOverSession();
         break;
@@ -85,8 +96,9 @@ export const mount: Mount = (element: HTMLElement, options: MountOptions): Mount
   element.appendChild(iframe);
   return {
     iframe,
-    setAppearance(appearance: CardFormAppearance) {
-      post({ type: MESSAGE.appearance, appearance });
+    setAppearance(next: CardFormAppearance) {
+      appearance = next; // kept for a reload of the frame
+      post({ type: MESSAGE.appearance, appearance: next });
     },
     unmount() {
       if (!mounted) return;
