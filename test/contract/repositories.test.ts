@@ -11,6 +11,7 @@ import { describeCardSessionRepositoryContract } from './card-session-repository
 import type { DatabaseSubject, ReadAuditEvent, Subject } from './contract-subjects.ts';
 import { describeIdempotencyRecordRepositoryContract } from './idempotency-record-repository.contract.ts';
 import { describeIssueContextRepositoryContract } from './issue-context-repository.contract.ts';
+import { describeUserDataRepositoryContract } from './user-data-repository.contract.ts';
 import { describePaymentSettingsRepositoryContract } from './payment-settings-repository.contract.ts';
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
@@ -65,4 +66,5 @@ for (const name of ['in-memory fake', 'SQL on PostgreSQL']) {
   describePaymentSettingsRepositoryContract(name, subject);
   describeIdempotencyRecordRepositoryContract(name, subject);
   describeUnitOfWorkContract(name, subject);
+  describeUserDataRepositoryContract(name, subject);
 }

@@ -8,6 +8,7 @@ import type { Secret } from './crypto/secret.ts';
 import type { Fingerprinter } from './crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './storage/repositories.ts';
 import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
+import { UserErasureService } from './users/user-erasure-service.ts';
 import { RedisRevocationEpochs, type RevocationEpochs } from './payment-policy/revocation-epochs.ts';
 import { PaymentTokenService } from './payment-tokens/payment-token-service.ts';
 import type { PaymentsConfig } from './payment-tokens/payments-config.ts';
@@ -23,6 +24,7 @@ export interface VaultServices {
   readonly cardSessions: CardSessionService;
   readonly processors: ProcessorService;
   readonly paymentSettings: PaymentSettingsService;
+  readonly userErasure: UserErasureService;
   readonly paymentTokens: PaymentTokenService;
 }
 
@@ -88,6 +90,7 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     cardSessions: new CardSessionService(deps.uow, billingProfiles, { ...deps.cardSessions, maxLivePerUser: deps.limits.maxLiveCardSessions }, now),
     processors,
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
+    userErasure: new UserErasureService(deps.uow, epochs),
     paymentTokens: new PaymentTokenService({
       uow: deps.uow,
       cards,

@@ -10,6 +10,7 @@ import { InMemoryIssueContextRepository } from './in-memory-issue-context-reposi
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
 import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
+import { InMemoryUserDataRepository } from './in-memory-user-data-repository.ts';
 
 /** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
 export function inMemoryRepositories(binding: Binding): Repositories {
@@ -22,6 +23,7 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     audit: new InMemoryAuditStore(binding),
     idempotency: new InMemoryIdempotencyRecordRepository(binding),
     issueContext: new InMemoryIssueContextRepository(binding),
+    userData: new InMemoryUserDataRepository(binding),
   };
 }
 

@@ -38,7 +38,7 @@ function message<M>(value: unknown): M {
  * makes, with the request's fields as the JSON body would carry them. Nothing else happens here.
  */
 export function vaultHandlers(services: VaultServices, deps: GrpcCallDeps): VaultHandlers {
-  const { cards, billingProfiles, cardSessions, paymentTokens, paymentSettings, processors } = services;
+  const { cards, billingProfiles, cardSessions, paymentTokens, paymentSettings, processors, userErasure } = services;
   return {
     CreateCardSession: unary(deps, 'CreateCardSession', OPERATIONS['card_sessions.create'], (ctx) => cardSessions.create(actorOf(ctx), ctx.request, ctx.writeOutcome(() => 201)), 201),
     ListCards: unary(deps, 'ListCards', OPERATIONS['cards.list'], (ctx) => {
@@ -73,5 +73,6 @@ export function vaultHandlers(services: VaultServices, deps: GrpcCallDeps): Vaul
       return processors.put(ctx.admitted.serviceActor, id ?? '', body).then(message<Processor>);
     }),
     ListProcessors: unary(deps, 'ListProcessors', OPERATIONS['processors.list'], async (ctx) => message<ListProcessorsResponse>({ data: await processors.list(ctx.admitted.serviceActor) })),
+    EraseUserData: unary(deps, 'EraseUserData', OPERATIONS['users.erase'], (ctx) => userErasure.erase(ctx.admitted.serviceActor, ctx.request.tenantId ?? '', ctx.request.userId ?? '')),
   };
 }

@@ -1,10 +1,11 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { billingProfileRoutes } from '../billing-profiles/billing-profile-routes.ts';
 import { cardSessionRoutes } from '../card-sessions/card-session-routes.ts';
 import { internalCardRoutes, publicCardRoutes } from '../cards/card-routes.ts';
 import type { VaultServices } from '../vault-services.ts';
 import { paymentSettingsRoutes } from '../payment-policy/payment-settings-routes.ts';
+import { userRoutes } from '../users/user-routes.ts';
 import { paymentTokenRoutes } from '../payment-tokens/payment-token-routes.ts';
 import { processorRoutes } from '../processors/processor-routes.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -75,7 +76,7 @@ export function buildInternalApp(deps: AppDeps): Express {
       '/v1/cards': internalCardRoutes(deps.services.cards, authorize),
       '/v1/billing-profiles': billingProfileRoutes(deps.services.billingProfiles, authorize),
       '/v1/payment-tokens': paymentTokenRoutes(deps.services.paymentTokens, authorize),
-      '/v1/tenants': paymentSettingsRoutes(deps.services.paymentSettings, authorize),
+      '/v1/tenants': Router().use(paymentSettingsRoutes(deps.services.paymentSettings, authorize), userRoutes(deps.services.userErasure, authorize)),
       '/v1/processors': processorRoutes(deps.services.processors, authorize),
     }),
   );

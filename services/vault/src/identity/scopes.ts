@@ -10,6 +10,7 @@ export const SCOPES = [
   'payment-settings:read',
   'payment-settings:write',
   'processors:admin',
+  'users:erase',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -29,7 +30,7 @@ export const DEFAULT_SERVICE_SCOPES: ServiceScopes = {
     'billing-profiles:write',
   ],
   'payment-flow': ['card-sessions:create', 'cards:read', 'billing-profiles:read', 'payment-tokens:issue', 'payment-settings:read'],
-  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin'],
+  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'users:erase'],
   'key-rotation': [],
   'processor/*': ['payment-tokens:redeem'],
 };

@@ -47,6 +47,8 @@ const TABLE = {
   'payment_settings.get': { scope: 'payment-settings:read', user: false, idempotency: 'never', audits: ['payment_settings.read'] },
   'processors.put': { scope: 'processors:admin', user: false, idempotency: 'never', audits: ['processor.register', 'processor.update'] },
   'processors.list': { scope: 'processors:admin', user: false, idempotency: 'never', audits: ['processor.list'] },
+  // Idempotent by nature: a repeat removes nothing more and revokes again.
+  'users.erase': { scope: 'users:erase', user: false, idempotency: 'never', audits: ['user.erase'] },
 } as const satisfies Record<string, Omit<OperationPolicy, 'name'>>;
 
 export type OperationName = keyof typeof TABLE;

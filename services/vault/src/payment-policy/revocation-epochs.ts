@@ -17,6 +17,7 @@ import { defineScript, runScript, withinDeadline, type Redis } from '../storage/
 export type EpochScope =
   | { readonly kind: 'tenant'; readonly tenantId: string }
   | { readonly kind: 'group'; readonly tenantId: string; readonly groupId: string }
+  | { readonly kind: 'user'; readonly tenantId: string; readonly userId: string }
   | { readonly kind: 'card'; readonly tenantId: string; readonly userId: string; readonly cardId: string }
   | { readonly kind: 'processor'; readonly processorId: string };
 
@@ -26,6 +27,8 @@ export function epochKey(scope: EpochScope): string {
       return redisKey('epoch:tenant', scope.tenantId);
     case 'group':
       return redisKey('epoch:group', scope.tenantId, scope.groupId);
+    case 'user':
+      return redisKey('epoch:user', scope.tenantId, scope.userId);
     case 'card':
       return redisKey('epoch:card', scope.tenantId, scope.userId, scope.cardId);
     case 'processor':

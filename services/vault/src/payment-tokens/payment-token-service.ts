@@ -70,6 +70,7 @@ export class PaymentTokenService {
     const scopes: EpochScope[] = [
       { kind: 'tenant', tenantId },
       ...(groupId ? [{ kind: 'group' as const, tenantId, groupId }] : []),
+      { kind: 'user', tenantId, userId: actor.user.userId },
       { kind: 'card', tenantId, userId: actor.user.userId, cardId: input.cardId },
       { kind: 'processor', processorId: input.processorId },
     ];

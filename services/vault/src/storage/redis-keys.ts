@@ -11,6 +11,7 @@ export type RedisKeyFamily =
   | 'idem'
   | 'epoch:tenant'
   | 'epoch:group'
+  | 'epoch:user'
   | 'epoch:card'
   | 'epoch:processor'
   | 'rate:card'

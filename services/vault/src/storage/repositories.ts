@@ -7,6 +7,7 @@ import { SqlPaymentSettingsRepository, type PaymentSettingsRepository } from '..
 import { SqlProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
+import { SqlUserDataRepository, type UserDataRepository } from '../users/user-data-repository.ts';
 import { sqlOn, type Sql } from './sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly audit: AuditStore;
   readonly idempotency: IdempotencyRecordRepository;
   readonly issueContext: IssueContextRepository;
+  readonly userData: UserDataRepository;
 }
 
 export type VaultUnitOfWork = UnitOfWork<Repositories>;
@@ -35,5 +37,6 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     audit: new SqlAuditStore(sql, auditChains),
     idempotency: new SqlIdempotencyRecordRepository(sql),
     issueContext: new SqlIssueContextRepository(sql),
+    userData: new SqlUserDataRepository(sql),
   }), (events) => audit.rows(events));
 }

@@ -12,6 +12,8 @@ import type { DeleteBillingProfileResponse as _vault_v1_DeleteBillingProfileResp
 import type { DeleteCardRequest as _vault_v1_DeleteCardRequest, DeleteCardRequest__Output as _vault_v1_DeleteCardRequest__Output } from './vault/v1/DeleteCardRequest';
 import type { DeleteCardResponse as _vault_v1_DeleteCardResponse, DeleteCardResponse__Output as _vault_v1_DeleteCardResponse__Output } from './vault/v1/DeleteCardResponse';
 import type { EffectivePaymentSettings as _vault_v1_EffectivePaymentSettings, EffectivePaymentSettings__Output as _vault_v1_EffectivePaymentSettings__Output } from './vault/v1/EffectivePaymentSettings';
+import type { EraseUserDataRequest as _vault_v1_EraseUserDataRequest, EraseUserDataRequest__Output as _vault_v1_EraseUserDataRequest__Output } from './vault/v1/EraseUserDataRequest';
+import type { EraseUserDataResponse as _vault_v1_EraseUserDataResponse, EraseUserDataResponse__Output as _vault_v1_EraseUserDataResponse__Output } from './vault/v1/EraseUserDataResponse';
 import type { GetBillingProfileRequest as _vault_v1_GetBillingProfileRequest, GetBillingProfileRequest__Output as _vault_v1_GetBillingProfileRequest__Output } from './vault/v1/GetBillingProfileRequest';
 import type { GetCardRequest as _vault_v1_GetCardRequest, GetCardRequest__Output as _vault_v1_GetCardRequest__Output } from './vault/v1/GetCardRequest';
 import type { GetPaymentSettingsRequest as _vault_v1_GetPaymentSettingsRequest, GetPaymentSettingsRequest__Output as _vault_v1_GetPaymentSettingsRequest__Output } from './vault/v1/GetPaymentSettingsRequest';
@@ -56,6 +58,8 @@ export interface ProtoGrpcType {
       DeleteCardRequest: MessageTypeDefinition<_vault_v1_DeleteCardRequest, _vault_v1_DeleteCardRequest__Output>
       DeleteCardResponse: MessageTypeDefinition<_vault_v1_DeleteCardResponse, _vault_v1_DeleteCardResponse__Output>
       EffectivePaymentSettings: MessageTypeDefinition<_vault_v1_EffectivePaymentSettings, _vault_v1_EffectivePaymentSettings__Output>
+      EraseUserDataRequest: MessageTypeDefinition<_vault_v1_EraseUserDataRequest, _vault_v1_EraseUserDataRequest__Output>
+      EraseUserDataResponse: MessageTypeDefinition<_vault_v1_EraseUserDataResponse, _vault_v1_EraseUserDataResponse__Output>
       GetBillingProfileRequest: MessageTypeDefinition<_vault_v1_GetBillingProfileRequest, _vault_v1_GetBillingProfileRequest__Output>
       GetCardRequest: MessageTypeDefinition<_vault_v1_GetCardRequest, _vault_v1_GetCardRequest__Output>
       GetPaymentSettingsRequest: MessageTypeDefinition<_vault_v1_GetPaymentSettingsRequest, _vault_v1_GetPaymentSettingsRequest__Output>

@@ -12,6 +12,8 @@ import type { DeleteBillingProfileResponse as _vault_v1_DeleteBillingProfileResp
 import type { DeleteCardRequest as _vault_v1_DeleteCardRequest, DeleteCardRequest__Output as _vault_v1_DeleteCardRequest__Output } from '../../vault/v1/DeleteCardRequest';
 import type { DeleteCardResponse as _vault_v1_DeleteCardResponse, DeleteCardResponse__Output as _vault_v1_DeleteCardResponse__Output } from '../../vault/v1/DeleteCardResponse';
 import type { EffectivePaymentSettings as _vault_v1_EffectivePaymentSettings, EffectivePaymentSettings__Output as _vault_v1_EffectivePaymentSettings__Output } from '../../vault/v1/EffectivePaymentSettings';
+import type { EraseUserDataRequest as _vault_v1_EraseUserDataRequest, EraseUserDataRequest__Output as _vault_v1_EraseUserDataRequest__Output } from '../../vault/v1/EraseUserDataRequest';
+import type { EraseUserDataResponse as _vault_v1_EraseUserDataResponse, EraseUserDataResponse__Output as _vault_v1_EraseUserDataResponse__Output } from '../../vault/v1/EraseUserDataResponse';
 import type { GetBillingProfileRequest as _vault_v1_GetBillingProfileRequest, GetBillingProfileRequest__Output as _vault_v1_GetBillingProfileRequest__Output } from '../../vault/v1/GetBillingProfileRequest';
 import type { GetCardRequest as _vault_v1_GetCardRequest, GetCardRequest__Output as _vault_v1_GetCardRequest__Output } from '../../vault/v1/GetCardRequest';
 import type { GetPaymentSettingsRequest as _vault_v1_GetPaymentSettingsRequest, GetPaymentSettingsRequest__Output as _vault_v1_GetPaymentSettingsRequest__Output } from '../../vault/v1/GetPaymentSettingsRequest';
@@ -70,6 +72,15 @@ export interface VaultClient extends grpc.Client {
   deleteCard(argument: _vault_v1_DeleteCardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_DeleteCardResponse__Output>): grpc.ClientUnaryCall;
   deleteCard(argument: _vault_v1_DeleteCardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_DeleteCardResponse__Output>): grpc.ClientUnaryCall;
   deleteCard(argument: _vault_v1_DeleteCardRequest, callback: grpc.requestCallback<_vault_v1_DeleteCardResponse__Output>): grpc.ClientUnaryCall;
+  
+  EraseUserData(argument: _vault_v1_EraseUserDataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  EraseUserData(argument: _vault_v1_EraseUserDataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  EraseUserData(argument: _vault_v1_EraseUserDataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  EraseUserData(argument: _vault_v1_EraseUserDataRequest, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  eraseUserData(argument: _vault_v1_EraseUserDataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  eraseUserData(argument: _vault_v1_EraseUserDataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  eraseUserData(argument: _vault_v1_EraseUserDataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
+  eraseUserData(argument: _vault_v1_EraseUserDataRequest, callback: grpc.requestCallback<_vault_v1_EraseUserDataResponse__Output>): grpc.ClientUnaryCall;
   
   GetBillingProfile(argument: _vault_v1_GetBillingProfileRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_BillingProfile__Output>): grpc.ClientUnaryCall;
   GetBillingProfile(argument: _vault_v1_GetBillingProfileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_BillingProfile__Output>): grpc.ClientUnaryCall;
@@ -199,6 +210,8 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   
   DeleteCard: grpc.handleUnaryCall<_vault_v1_DeleteCardRequest__Output, _vault_v1_DeleteCardResponse>;
   
+  EraseUserData: grpc.handleUnaryCall<_vault_v1_EraseUserDataRequest__Output, _vault_v1_EraseUserDataResponse>;
+  
   GetBillingProfile: grpc.handleUnaryCall<_vault_v1_GetBillingProfileRequest__Output, _vault_v1_BillingProfile>;
   
   GetCard: grpc.handleUnaryCall<_vault_v1_GetCardRequest__Output, _vault_v1_Card>;
@@ -232,6 +245,7 @@ export interface VaultDefinition extends grpc.ServiceDefinition {
   CreateCardSession: MethodDefinition<_vault_v1_CreateCardSessionRequest, _vault_v1_CreateCardSessionResponse, _vault_v1_CreateCardSessionRequest__Output, _vault_v1_CreateCardSessionResponse__Output>
   DeleteBillingProfile: MethodDefinition<_vault_v1_DeleteBillingProfileRequest, _vault_v1_DeleteBillingProfileResponse, _vault_v1_DeleteBillingProfileRequest__Output, _vault_v1_DeleteBillingProfileResponse__Output>
   DeleteCard: MethodDefinition<_vault_v1_DeleteCardRequest, _vault_v1_DeleteCardResponse, _vault_v1_DeleteCardRequest__Output, _vault_v1_DeleteCardResponse__Output>
+  EraseUserData: MethodDefinition<_vault_v1_EraseUserDataRequest, _vault_v1_EraseUserDataResponse, _vault_v1_EraseUserDataRequest__Output, _vault_v1_EraseUserDataResponse__Output>
   GetBillingProfile: MethodDefinition<_vault_v1_GetBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_GetBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
   GetCard: MethodDefinition<_vault_v1_GetCardRequest, _vault_v1_Card, _vault_v1_GetCardRequest__Output, _vault_v1_Card__Output>
   GetPaymentSettings: MethodDefinition<_vault_v1_GetPaymentSettingsRequest, _vault_v1_EffectivePaymentSettings, _vault_v1_GetPaymentSettingsRequest__Output, _vault_v1_EffectivePaymentSettings__Output>

@@ -1,0 +1,47 @@
+import type { Owner } from '../cards/card-repository.ts';
+import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
+import { statement, type Sql } from '../storage/sql.ts';
+
+/** What an erasure removed, by kind; the cards by id (their tokens are revoked by card too). */
+export interface ErasedUserData {
+  readonly cardIds: readonly string[];
+  readonly billingProfiles: number;
+  readonly cardSessions: number;
+}
+
+/** Everything the vault holds for one user, for GDPR erasure (art. 17). */
+export interface UserDataRepository {
+  /** The user's cards' ids (before an erasure: their outstanding tokens are revoked first). */
+  cardIds(owner: Owner): Promise<string[]>;
+  /**
+   * Deletes the user's cards, billing profiles and card-entry sessions (a live form session included, so no card
+   * can be added through it afterwards). Run inside a transaction: it takes the owner's card-write lock, so a card
+   * being added concurrently is either erased too or added after.
+   */
+  erase(owner: Owner): Promise<ErasedUserData>;
+}
+
+/** The lock namespace of card writes (CardRepository's and the store function's). */
+const CARD_WRITES = 'cards';
+const OWNER = '"tenant_id" = $1 AND "user_id" = $2';
+const CARD_IDS = statement('user_data_card_ids', `SELECT "id" FROM "cards" WHERE ${OWNER} ORDER BY "id"`);
+const DELETE_CARDS = statement('user_data_delete_cards', `DELETE FROM "cards" WHERE ${OWNER} RETURNING "id"`);
+const DELETE_PROFILES = statement('user_data_delete_billing_profiles', `DELETE FROM "billing_profiles" WHERE ${OWNER}`);
+const DELETE_SESSIONS = statement('user_data_delete_card_sessions', `DELETE FROM "card_entry_sessions" WHERE ${OWNER}`);
+
+export class SqlUserDataRepository implements UserDataRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async cardIds(owner: Owner): Promise<string[]> {
+    return (await this.sql.rows<{ id: string }>(CARD_IDS, [owner.tenantId, owner.userId])).map((r) => r.id);
+  }
+
+  async erase(owner: Owner): Promise<ErasedUserData> {
+    await lockOwnerForTransaction(this.sql, CARD_WRITES, owner);
+    const params = [owner.tenantId, owner.userId];
+    const cardIds = (await this.sql.rows<{ id: string }>(DELETE_CARDS, params)).map((r) => r.id).sort();
+    const billingProfiles = await this.sql.count(DELETE_PROFILES, params);
+    const cardSessions = await this.sql.count(DELETE_SESSIONS, params);
+    return { cardIds, billingProfiles, cardSessions };
+  }
+}

@@ -1,0 +1,49 @@
+import { serviceEvent } from '../audit/audit-event.ts';
+import { ClientError } from '../errors/vault-error.ts';
+import type { ServiceActor } from '../identity/actor.ts';
+import { IDENTIFIER } from '../identity/user-assertion.ts';
+import type { RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
+import type { VaultUnitOfWork } from '../storage/repositories.ts';
+
+/** What an erasure answers: how much was removed, by kind. */
+export interface ErasureCounts {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly cards: number;
+  readonly billingProfiles: number;
+  readonly cardSessions: number;
+}
+
+/**
+ * GDPR erasure of one user's data by an admin, one audited operation: the user's outstanding payment tokens are
+ * revoked (the user's revocation epoch, bumped before the deletion and after its commit, so a token issued in
+ * between is revoked too — and a retry after a failed second bump bumps again though nothing is left to delete),
+ * then cards, billing profiles and card-entry sessions are deleted in one transaction with one `user.erase` audit
+ * event holding only ids and counts. The audit log itself is kept (append-only; its rows hold ids and codes,
+ * never a name, an address or card data), as the law allows for records of processing.
+ */
+export class UserErasureService {
+  constructor(
+    private readonly uow: VaultUnitOfWork,
+    private readonly epochs: RevocationEpochs,
+  ) {}
+
+  async erase(actor: ServiceActor, tenantId: string, userId: string): Promise<ErasureCounts> {
+    for (const [path, value] of [['tenantId', tenantId], ['userId', userId]] as const) {
+      if (!IDENTIFIER.test(value)) throw new ClientError('invalid_request', [{ path, code: 'invalid_identifier' }]);
+    }
+    const owner = { tenantId, userId };
+    const revoke = () => this.epochs.bump({ kind: 'user', tenantId, userId });
+    await revoke();
+    const erased = await this.uow.transaction(async (repos) => {
+      const done = await repos.userData.erase(owner);
+      await repos.audit.append({
+        ...serviceEvent(actor, 'user.erase', userId, 'success', { tenantId, userId }),
+        reason: `cards=${done.cardIds.length} billing_profiles=${done.billingProfiles} card_sessions=${done.cardSessions}`,
+      });
+      return done;
+    });
+    await revoke();
+    return { tenantId, userId, cards: erased.cardIds.length, billingProfiles: erased.billingProfiles, cardSessions: erased.cardSessions };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Owner } from '../../../services/vault/src/cards/card-repository.ts';
+import type { ErasedUserData, UserDataRepository } from '../../../services/vault/src/users/user-data-repository.ts';
+import type { Binding } from './in-memory-tables.ts';
+
+const owns = (owner: Owner) => (row: { readonly tenantId: string; readonly userId: string }) => row.tenantId === owner.tenantId && row.userId === owner.userId;
+
+/** The user's rows, deleted from the in-memory tables (journaled, so a rolled-back transaction restores them). */
+export class InMemoryUserDataRepository implements UserDataRepository {
+  constructor(private readonly b: Binding) {}
+
+  async cardIds(owner: Owner): Promise<string[]> {
+    return this.b.db.cards.rows().filter(owns(owner)).map((c) => c.id).sort();
+  }
+
+  async erase(owner: Owner): Promise<ErasedUserData> {
+    const { db, journal } = this.b;
+    const cardIds = db.cards.rows().filter(owns(owner)).map((c) => c.id).sort();
+    for (const id of cardIds) db.cards.delete(id, journal);
+    const profiles = db.billingProfiles.rows().filter(owns(owner));
+    for (const p of profiles) db.billingProfiles.delete(p.id, journal);
+    const sessions = db.cardSessions.rows().filter(owns(owner));
+    for (const s of sessions) db.cardSessions.delete(s.id, journal);
+    return { cardIds, billingProfiles: profiles.length, cardSessions: sessions.length };
+  }
+}
