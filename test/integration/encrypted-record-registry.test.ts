@@ -138,8 +138,8 @@ describe('a registered table is rotated', () => {
   it('rotateKeys with the fake type re-encrypts its rows to v2, and each opens with the type’s context', async () => {
     const report = await rotateKeys(deps(WITH_NOTES), { batchSize: 3, concurrency: 2, dryRun: false });
     expect(report).toMatchObject({ pending: CARDS + 1 + 1 + NOTES, changed: CARDS + 1 + 1 + NOTES, failed: 0, remaining: 0 });
-    expect(report.before).toEqual({ cards: { v1: CARDS }, cardFingerprints: { v1: CARDS }, billingProfiles: { v1: 1 }, idempotencyRecords: { v1: 1 }, secretNotes: { v1: NOTES } });
-    expect(report.after).toEqual({ cards: { v2: CARDS }, cardFingerprints: { v2: CARDS }, billingProfiles: { v2: 1 }, idempotencyRecords: { v2: 1 }, secretNotes: { v2: NOTES } });
+    expect(report.before).toEqual({ cards: { v1: CARDS }, cardFingerprints: { v1: CARDS }, billingProfiles: { v1: 1 }, idempotencyRecords: { v1: 1 }, importKeys: {}, secretNotes: { v1: NOTES } });
+    expect(report.after).toEqual({ cards: { v2: CARDS }, cardFingerprints: { v2: CARDS }, billingProfiles: { v2: 1 }, idempotencyRecords: { v2: 1 }, importKeys: {}, secretNotes: { v2: NOTES } });
 
     const { rows } = await db.pool.query<{ id: string; tenant_id: string; ciphertext: Buffer; key_version: string; version: number }>(
       'SELECT id, tenant_id, ciphertext, key_version, version FROM secret_notes ORDER BY id',

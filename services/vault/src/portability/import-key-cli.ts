@@ -1,0 +1,35 @@
+/**
+ * `npm run cards:import-key -- [--out <public-key.asc>]`: makes a new OpenPGP import key pair (import-keys.ts): the
+ * private key is stored sealed by the vault's keyring; the public key is written to --out (or standard output)
+ * for whoever sends the vault a card file. Files encrypted to any import key not retired can be imported.
+ */
+import { writeFileSync } from 'node:fs';
+import { commandLine } from '../cli/command-line.ts';
+
+const { values } = commandLine({
+  usage:
+    'usage: npm run cards:import-key -- [--out <public-key.asc>]   — makes a new import key pair; the private key is stored sealed by the keyring, the public key written out. Exit 0 made, 2 failed, 78 invalid configuration.',
+  options: { out: { type: 'string' } },
+});
+const { loadConfigOrExit } = await import('../config/load-config.ts');
+const { buildCrypto } = await import('../crypto/build-crypto.ts');
+const { openConfiguredDatabase } = await import('../storage/open-configured-database.ts');
+const { createImportKey } = await import('./import-keys.ts');
+const { SqlAuditStore } = await import('../audit/audit-store.ts');
+const { sqlOn } = await import('../storage/sql.ts');
+const config = loadConfigOrExit(78);
+try {
+  const { database, close } = await openConfiguredDatabase(config);
+  try {
+    const key = await createImportKey(database.pool, buildCrypto(config.keys).envelope);
+    await new SqlAuditStore(sqlOn(database.pool), config.audit.chains).append({ action: 'import_key.create', outcome: 'success', actorService: 'card-import', requestId: key.id, target: key.fingerprint });
+    if (values.out) writeFileSync(values.out, key.publicKey);
+    else process.stdout.write(key.publicKey);
+    console.error(`cards:import-key: made ${key.id}, fingerprint ${key.fingerprint}${values.out ? `, public key in ${values.out}` : ''}`);
+  } finally {
+    await close();
+  }
+} catch (err) {
+  console.error(`cards:import-key: failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).name})`);
+  process.exitCode = 2;
+}
