@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- ops|load-shape|profile|rotation …]`: the named benchmarks (default: ops, rotation), one
+ * `npm run bench [-- ops|load-shape|profile|import|rotation …]`: the named benchmarks (default: ops, rotation), one
  * after another. Figures only; never part of `npm test`. Each benchmark's module is loaded only when it runs,
  * after the command line is parsed, so `--help` loads nothing of the vault. `ops` and `load-shape` write their
  * figures to bench/results/ and print them as a Markdown table; after any benchmark that used the bench
@@ -20,6 +20,7 @@ const benches: Record<string, () => Promise<Outcome>> = {
     const { loadShape, failures } = await (await import('./load-shape-bench.ts')).benchLoadShape();
     return { sections: { loadShape }, failures, usedBenchDatabase: true };
   },
+  import: async () => ({ sections: {}, failures: (await (await import('./import-bench.ts')).benchImport()).failures, usedBenchDatabase: true }),
   profile: async () => ({ sections: {}, failures: (await (await import('./profile-bench.ts')).benchProfile()).failures, usedBenchDatabase: true }),
   rotation: async () => ((await (await import('./rotation-bench.ts')).benchRotation()), nothing(false)),
 };

@@ -13,7 +13,7 @@ import { dropDatabase, ensureDatabase, TEST_DATABASE_URL, withDatabase } from '.
  * Slow on purpose: each command is run as an operator runs it, through npm with its pre-steps (≈20 processes).
  */
 const COMMANDS = [
-  'start', 'migrate', 'audit:verify', 'audit:export', 'retention:purge', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',
+  'start', 'migrate', 'audit:verify', 'audit:export', 'retention:purge', 'cards:import', 'cards:import-key', 'cards:export', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',
   'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'generate', 'grpc:generate',
 ];
 const emptyUrl = withDatabase(TEST_DATABASE_URL, `vault_empty_${process.pid}_${Date.now()}`);

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { ExportRequestService } from './portability/export-requests.ts';
 import type { VaultConfig } from './config/vault-config.ts';
 import { buildCrypto, type RetiredKeys } from './crypto/build-crypto.ts';
 import type { Envelope } from './crypto/envelope.ts';
@@ -68,6 +69,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
   const failedSecrets = new FailedSecretThrottle(config.cardSessions.failedSecrets, uow.repos.audit, logger);
   const deps = {
     services,
+    exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, now),
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
     idempotency: new IdempotentCalls({

@@ -163,6 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     audit: { chains: e.VAULT_AUDIT_CHAINS },
     retention: { expiredCardDays: e.VAULT_RETENTION_EXPIRED_CARD_DAYS, sessionDays: e.VAULT_RETENTION_SESSION_DAYS },
+    exports: { approvalSeconds: e.VAULT_EXPORT_APPROVAL_SECONDS },
     log: { level: e.VAULT_LOG_LEVEL },
     workers: e.VAULT_WORKERS,
   };

@@ -27,7 +27,11 @@ export type ClientErrorCode =
   | 'currency_invalid'
   | 'amount_invalid'
   | 'payments_disabled'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'export_not_found'
+  | 'approver_is_requester'
+  | 'export_expired'
+  | 'export_not_pending';
 
 export type ServerErrorCode = 'service_unavailable' | 'internal';
 
@@ -64,6 +68,10 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   currency_invalid: 422,
   amount_invalid: 422,
   rate_limited: 429,
+  export_not_found: 404,
+  approver_is_requester: 403,
+  export_expired: 409,
+  export_not_pending: 409,
   internal: 500,
   service_unavailable: 503,
 };
@@ -92,6 +100,10 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   currency_invalid: 'The currency is not valid.',
   amount_invalid: 'The amount is not valid.',
   rate_limited: 'Too many requests; retry later.',
+  export_not_found: 'No such export request.',
+  approver_is_requester: 'An export must be approved by another admin than the one who requested it.',
+  export_expired: 'The export request expired before it was approved.',
+  export_not_pending: 'The export request was already decided.',
   internal: 'Internal error.',
   service_unavailable: 'A dependency is unavailable; nothing was written.',
 };

@@ -26,6 +26,10 @@ const STATUS: Readonly<Record<ErrorCode, grpc.status>> = {
   billing_profile_in_use: grpc.status.FAILED_PRECONDITION,
   card_limit_reached: grpc.status.RESOURCE_EXHAUSTED,
   rate_limited: grpc.status.RESOURCE_EXHAUSTED,
+  export_not_found: grpc.status.NOT_FOUND,
+  approver_is_requester: grpc.status.PERMISSION_DENIED,
+  export_expired: grpc.status.FAILED_PRECONDITION,
+  export_not_pending: grpc.status.FAILED_PRECONDITION,
   internal: grpc.status.INTERNAL,
   service_unavailable: grpc.status.UNAVAILABLE,
 };

@@ -11,6 +11,7 @@ export const SCOPES = [
   'payment-settings:write',
   'processors:admin',
   'users:erase',
+  'exports:admin',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -30,7 +31,7 @@ export const DEFAULT_SERVICE_SCOPES: ServiceScopes = {
     'billing-profiles:write',
   ],
   'payment-flow': ['card-sessions:create', 'cards:read', 'billing-profiles:read', 'payment-tokens:issue', 'payment-settings:read'],
-  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'users:erase'],
+  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'users:erase', 'exports:admin'],
   'key-rotation': [],
   'processor/*': ['payment-tokens:redeem'],
 };

@@ -49,6 +49,11 @@ const TABLE = {
   'processors.list': { scope: 'processors:admin', user: false, idempotency: 'never', audits: ['processor.list'] },
   // Idempotent by nature: a repeat removes nothing more and revokes again.
   'users.erase': { scope: 'users:erase', user: false, idempotency: 'never', audits: ['user.erase'] },
+  // Card exports under dual control act for a person (the admin's user assertion): the two-person rule compares them.
+  'exports.request': { scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.request'] },
+  'exports.get': { scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.read'] },
+  'exports.approve': { scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.approve'] },
+  'exports.refuse': { scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.refuse'] },
 } as const satisfies Record<string, Omit<OperationPolicy, 'name'>>;
 
 export type OperationName = keyof typeof TABLE;
