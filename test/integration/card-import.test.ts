@@ -170,6 +170,23 @@ describe('card import from an OpenPGP-encrypted CSV', () => {
     expect(JSON.parse(real.out.trim().split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ stored: expected.stored, merged: expected.merged, refused: expected.refused });
   }, 60_000);
 
+  it('the committed example files (scripts/make-import-fixtures.ts) import with the example key taken in with --from', async () => {
+    const from = await runNpmScriptAsync('cards:import-key', { DATABASE_URL: scratch.url }, ['--from', path.join(REPO_ROOT, 'keys-example', 'import', 'import-private.asc'), '--out', path.join(dir, 'example-public.asc')]);
+    expect(from.status, from.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'example-public.asc'), 'utf8')).toBe(readFileSync(path.join(REPO_ROOT, 'keys-example', 'import', 'import-public.asc'), 'utf8'));
+    const spec = (format: CardFileSpec['format']): CardFileSpec => ({ rows: 40, badEvery: 8, duplicateEvery: 20, users: 5, salt: 4242, format });
+    const fixtures = path.join(REPO_ROOT, 'test', 'fixtures', 'import');
+    for (const [file, format, extra] of [
+      ['portable-example.csv.pgp', 'portable', []],
+      ['other-vault-example.csv.pgp', 'other', ['--map', path.join(fixtures, 'other-vault.map.json')]],
+    ] as const) {
+      const run = await importCli(['--tenant', `t-fixture-${format}`, '--dry-run', '--json', '--report', path.join(dir, `${file}.report.jsonl`), ...extra, path.join(fixtures, file)]).done;
+      expect(run.code, run.out).toBe(0);
+      const want = expectedOf(spec(format));
+      expect(JSON.parse(run.out.trim().split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ stored: want.stored, merged: want.merged, refused: want.refused });
+    }
+  }, 60_000);
+
   it('refuses a file for another key, an altered file, and an older MDC file is read too', async () => {
     const spec: CardFileSpec = { rows: 50, badEvery: 100, duplicateEvery: 50, users: 5, salt: 44_444, format: 'portable' };
     const { publicKey: stranger } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'Someone else' }], format: 'armored' });

@@ -20,8 +20,24 @@ export interface CreatedImportKey {
 
 /** Generates a key pair, stores it (private key sealed) and returns the public half to hand out. */
 export async function createImportKey(pool: pg.Pool, envelope: Envelope, name = 'Payment vault card import'): Promise<CreatedImportKey> {
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name }], format: 'armored', config: { aeadProtect: true } });
-  const fingerprint = (await openpgp.readKey({ armoredKey: publicKey })).getFingerprint();
+  const { privateKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name }], format: 'armored', config: { aeadProtect: true } });
+  return storeImportKey(pool, envelope, privateKey);
+}
+
+/**
+ * Stores an existing (unencrypted, armored) private key as an import key — for files already encrypted to a key
+ * the operator holds (a migration from another vault); the key is sealed like a generated one.
+ */
+export async function storeImportKey(pool: pg.Pool, envelope: Envelope, privateKey: string): Promise<CreatedImportKey> {
+  let key: openpgp.PrivateKey;
+  try {
+    key = await openpgp.readPrivateKey({ armoredKey: privateKey });
+  } catch {
+    throw new Error('not an armored OpenPGP private key');
+  }
+  if (!key.isDecrypted()) throw new Error('the private key is passphrase-protected: export it without a passphrase for the vault to seal');
+  const publicKey = key.toPublic().armor();
+  const fingerprint = key.getFingerprint();
   const id = `ik_${randomBytes(12).toString('base64url')}`;
   const sealed = await envelope.encrypt(Buffer.from(privateKey, 'utf8'), encryptionContext(IMPORT_KEY_RECORDS, { id }));
   await pool.query('INSERT INTO import_keys (id, fingerprint, public_key, ciphertext, key_version) VALUES ($1, $2, $3, $4, $5)', [
