@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashBearerSecret } from '../../services/vault/src/crypto/secret-hash.ts';
+import { redisKey } from '../../services/vault/src/storage/redis-keys.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
 import { call, vaultClient } from '../support/grpc-client.ts';
 import { issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
@@ -75,6 +77,18 @@ describe('erasing a user', () => {
     } finally {
       admin.close();
     }
+  });
+
+  it('also revokes a token issued before the per-user epoch existed (it recorded only its card’s epoch)', async () => {
+    const { user, token } = await userWithData();
+    // Made into such a token: its record in Redis loses the user epoch, as one an older instance issued.
+    const key = redisKey('token', hashBearerSecret(token));
+    const stored = JSON.parse((await v.redis.get(key))!);
+    stored.epochs = Object.fromEntries(Object.entries(stored.epochs as Record<string, string>).filter(([k]) => !k.startsWith('vault:epoch:user:')));
+    expect(Object.keys(stored.epochs).some((k) => k.startsWith('vault:epoch:card:'))).toBe(true);
+    await v.redis.set(key, JSON.stringify(stored), 'KEEPTTL');
+    expect((await v.internal(`/v1/tenants/${user.tid}/users/${user.sub}`, { as: 'admin', method: 'DELETE' })).status).toBe(200);
+    expect((await redeem(v, 'xero-payments', token)).status).toBe(404);
   });
 
   it('only an admin may erase; bad ids are refused with a field error', async () => {

@@ -7,9 +7,9 @@
 -- old hand-written table labelled wrongly (e.g. UnionPay 622126–622925 as discover) keeps that label: storing
 -- the same card again updates expiry and name only. Relabelling them needs the PAN, i.e. a job that decrypts
 -- every card (the key rotation job does; not done here).
--- Added NOT VALID, then validated: the check of existing rows runs without blocking writes to "cards".
+-- The check of existing rows runs inside the migration's transaction (the migrator applies a file as one),
+-- holding the table's lock while it scans: on a large "cards" table, apply it in a quiet window.
 ALTER TABLE "cards" ADD CONSTRAINT "cards_brand_known" CHECK ("brand" IN (
     'visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay', 'maestro', 'mir', 'elo', 'hiper',
     'hipercard', 'troy', 'verve', 'naranja', 'unknown'
-)) NOT VALID;
-ALTER TABLE "cards" VALIDATE CONSTRAINT "cards_brand_known";
+));

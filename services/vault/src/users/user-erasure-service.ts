@@ -16,8 +16,9 @@ export interface ErasureCounts {
 
 /**
  * GDPR erasure of one user's data by an admin, one audited operation: the user's outstanding payment tokens are
- * revoked (the user's revocation epoch, bumped before the deletion and after its commit, so a token issued in
- * between is revoked too — and a retry after a failed second bump bumps again though nothing is left to delete),
+ * revoked (the user's revocation epoch and each card's, bumped before the deletion and after its commit, so a
+ * token issued in between is revoked too — and a retry after a failed second bump bumps the user's again though
+ * nothing is left to delete),
  * then cards, billing profiles and card-entry sessions are deleted in one transaction with one `user.erase` audit
  * event holding only ids and counts. The audit log itself is kept (append-only; its rows hold ids and codes,
  * never a name, an address or card data), as the law allows for records of processing.
@@ -33,8 +34,13 @@ export class UserErasureService {
       if (!IDENTIFIER.test(value)) throw new ClientError('invalid_request', [{ path, code: 'invalid_identifier' }]);
     }
     const owner = { tenantId, userId };
-    const revoke = () => this.epochs.bump({ kind: 'user', tenantId, userId });
-    await revoke();
+    // The user's epoch revokes every token that recorded it; each card's epoch also revokes tokens issued before
+    // the user epoch existed (or by an older instance during a rolling deploy), which recorded only the card's.
+    const revoke = async (cardIds: readonly string[]) => {
+      await this.epochs.bump({ kind: 'user', tenantId, userId });
+      for (const cardId of cardIds) await this.epochs.bump({ kind: 'card', tenantId, userId, cardId });
+    };
+    await revoke(await this.uow.repos.userData.cardIds(owner));
     const erased = await this.uow.transaction(async (repos) => {
       const done = await repos.userData.erase(owner);
       await repos.audit.append({
@@ -43,7 +49,7 @@ export class UserErasureService {
       });
       return done;
     });
-    await revoke();
+    await revoke(erased.cardIds);
     return { tenantId, userId, cards: erased.cardIds.length, billingProfiles: erased.billingProfiles, cardSessions: erased.cardSessions };
   }
 }
