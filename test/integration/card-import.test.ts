@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import { distinctVisa } from '../support/card-numbers.ts';
 import { cardCsv, cardRow, encryptToFile, OTHER_VAULT_MAPPING, type CardFileSpec } from '../support/import-files.ts';
 import { cryptoAt } from '../support/rotation-fixtures.ts';
 import { envWithoutVaultSettings, runNpmScriptAsync } from '../support/run-script.ts';
@@ -163,6 +165,7 @@ describe('card import from an OpenPGP-encrypted CSV', () => {
     writeFileSync(map, JSON.stringify(OTHER_VAULT_MAPPING));
     const expected = expectedOf(spec);
     const dry = await importCli(['--tenant', tenant, '--map', map, '--dry-run', '--json', file]).done;
+    expect(readFileSync(`${file}.dry-run.report.jsonl`, 'utf8').length).toBeGreaterThan(0); // not the real run's report
     expect(dry.code, dry.out).toBe(0);
     expect(JSON.parse(dry.out.trim().split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ dryRun: true, stored: expected.stored, merged: expected.merged, refused: expected.refused });
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM cards WHERE tenant_id = $1`, [tenant])).rows[0].n).toBe(0);
@@ -185,6 +188,23 @@ describe('card import from an OpenPGP-encrypted CSV', () => {
       const want = expectedOf(spec(format));
       expect(JSON.parse(run.out.trim().split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ stored: want.stored, merged: want.merged, refused: want.refused });
     }
+  }, 60_000);
+
+  it('a row with the wrong number of fields is reported row_malformed and the rest imported; one process per file', async () => {
+    // Ten more rows paced at 2 rows/s keep the first import busy for ~6 s while the second one tries.
+    const more = Array.from({ length: 10 }, (_, i) => `mal-u3,${distinctVisa(i, 55_555)},6,2033,More ${i}`);
+    const csv = ['user_id,number,exp_month,exp_year,cardholder_name', 'mal-u1,4242424242424242,12,2031,Good One', 'mal-u1,4000056655665556,12,2031,Too,Many', 'mal-u2,5555555555554444,1,2032,"Quoted, Name"', ...more, ''].join('\n');
+    const file = path.join(dir, 'malformed.csv.pgp');
+    await encryptToFile(Readable.from([Buffer.from(csv)]), publicKey, file);
+    const [a, b] = await Promise.all([importCli(['--tenant', 't-import-mal', '--rate', '2', '--batch-size', '1', file]).done, new Promise((r) => setTimeout(r, 1_500)).then(() => importCli(['--tenant', 't-import-mal', '--rate', '0', file]).done)]);
+    expect(a.code, a.out).toBe(0);
+    expect(b.code).toBe(1);
+    expect(b.out).toContain('being imported into this tenant by another process');
+    const report = reportOf(`${file}.report.jsonl`);
+    expect(report.slice(0, 3).map((r) => [r.row, r.outcome, r.code])).toEqual([[1, 'stored', undefined], [2, 'refused', 'row_malformed'], [3, 'stored', undefined]]);
+    expect(report).toHaveLength(13);
+    const names = await db.pool.query(`SELECT cardholder_name FROM cards WHERE tenant_id = 't-import-mal' AND user_id <> 'mal-u3' ORDER BY cardholder_name`);
+    expect(names.rows.map((r) => r.cardholder_name)).toEqual(['Good One', 'Quoted, Name']);
   }, 60_000);
 
   it('refuses a file for another key, an altered file, and an older MDC file is read too', async () => {

@@ -1,20 +1,25 @@
 /**
  * Imports cards from an OpenPGP-encrypted CSV file into one tenant, as a stream: the file is never read whole
- * and its plaintext never touches the disk. Two passes over the encrypted file:
- *   1. decrypt to nowhere, hashing the file: proves the file opens with an import key and is intact (for an AEAD
- *      file each chunk is authenticated anyway; for an older MDC file only the end of the message proves it), and
- *      names the run (tenant + the file's sha256), so a rerun of the same file resumes the same run;
- *   2. decrypt again as a stream, parse rows as they come, check each with the API's rules (card-rows.ts), and
+ * and its plaintext never touches the disk. Two passes:
+ *   1. decrypt to nowhere while copying the (encrypted) file into a private temporary folder and hashing it:
+ *      proves the copy opens with an import key and is intact (an AEAD file is authenticated chunk by chunk; an
+ *      older MDC file only at the end of its message), and names the run (tenant + sha256), so a rerun of the same
+ *      file resumes the same run;
+ *   2. decrypt *that copy* again as a stream — the very bytes pass 1 proved, whatever happens to the original
+ *      meanwhile — parse rows as they come, check each with the API's rules (card-rows.ts), and
  *      store them in batches: each batch is one transaction holding its cards, billing profiles, one
  *      `card.import` audit event per stored or merged card, and the run's progress — so a run killed anywhere
  *      (SIGKILL included) has stored exactly the rows up to its last committed batch, and the rerun starts after
- *      them: no row twice, none lost. The file's hash is checked again at the end of this pass.
+ *      them: no row twice, none lost. One process at a time per run (an advisory lock held throughout).
  * A card already held by the user (same fingerprint) is merged: expiry and name updated, no second card.
  * The report (JSON Lines, one per data row: line number, outcome, code; brand and last 4 only — never a PAN) is
  * written before each batch commits and cut back to the committed rows when a run resumes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse';
@@ -74,27 +79,46 @@ export class ImportRefused extends Error {
 
 const ACTOR = 'card-import';
 
-/** The decrypted rows of `file` as parsed records with their line numbers; `hash` is fed every encrypted byte. */
-async function* decryptedRecords(file: string, keys: readonly openpgp.PrivateKey[], hash: ReturnType<typeof createHash>, authenticated: boolean) {
-  const bytes = createReadStream(file);
-  bytes.on('data', (chunk) => hash.update(chunk as Buffer));
-  const message = await openpgp.readMessage({ binaryMessage: Readable.toWeb(bytes) as unknown as ReadableStream<Uint8Array> });
-  const { data } = await openpgp.decrypt({
-    message,
-    decryptionKeys: [...keys],
-    format: 'binary',
-    // Pass 2 only: the first pass proved these very bytes (their hash is checked again at the end).
-    config: { allowUnauthenticatedStream: !authenticated },
-  });
-  const parser = Readable.fromWeb(data as never).pipe(parse({ columns: true, info: true, bom: true, skip_empty_lines: true, relax_column_count: false }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) yield { record, line: info.lines };
+/**
+ * The decrypted rows of the verified copy as parsed records with their line numbers. A row whose field count is
+ * not the header's comes back without a record (reported `row_malformed`, not fatal); a quote that never closes
+ * ends the import with the line it reached.
+ */
+async function* decryptedRecords(copy: string, keys: readonly openpgp.PrivateKey[]) {
+  const message = await openpgp.readMessage({ binaryMessage: Readable.toWeb(createReadStream(copy)) as unknown as ReadableStream<Uint8Array> });
+  // The copy is what pass 1 authenticated: its plaintext may be released as it is decrypted.
+  const { data } = await openpgp.decrypt({ message, decryptionKeys: [...keys], format: 'binary', config: { allowUnauthenticatedStream: true } });
+  const parser = parse({ info: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, max_record_size: 64 * 1024 });
+  // pipeline, not pipe: a decryption error reaches the parser (and this loop) instead of being thrown unhandled.
+  pipeline(Readable.fromWeb(data as never), parser).catch((err: unknown) => parser.destroy(err as Error));
+  let header: string[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { record: null, header, line: info.lines };
+        continue;
+      }
+      yield { record: Object.fromEntries(header.map((h, i) => [h, record[i] ?? ''])), header, line: info.lines };
+    }
+  } catch (err) {
+    const lines = (err as { lines?: number }).lines;
+    throw new ImportRefused(`the CSV cannot be read past line ${lines ?? '?'} (${(err as { code?: string }).code ?? 'malformed'})`);
+  }
 }
 
-/** Pass 1: the file opens and is intact; returns its sha256. */
-async function verifyFile(file: string, keys: readonly openpgp.PrivateKey[]): Promise<string> {
+/** Pass 1: copies the file to `copy` and proves the copy opens and is intact; returns its sha256. */
+async function verifyAndCopy(file: string, copy: string, keys: readonly openpgp.PrivateKey[]): Promise<string> {
   const hash = createHash('sha256');
   const bytes = createReadStream(file);
-  bytes.on('data', (chunk) => hash.update(chunk as Buffer));
+  const out = createWriteStream(copy, { mode: 0o600, flags: 'wx' });
+  bytes.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    out.write(chunk);
+  });
   let message;
   try {
     message = await openpgp.readMessage({ binaryMessage: Readable.toWeb(bytes) as unknown as ReadableStream<Uint8Array> });
@@ -106,6 +130,9 @@ async function verifyFile(file: string, keys: readonly openpgp.PrivateKey[]): Pr
     for await (const chunk of Readable.fromWeb(data as never)) void chunk; // discarded: only its integrity matters here
   } catch {
     throw new ImportRefused('the file does not decrypt with any import key, or it was altered');
+  } finally {
+    out.end();
+    await new Promise<void>((resolve) => out.once('close', () => resolve()));
   }
   return hash.digest('hex');
 }
@@ -113,9 +140,16 @@ async function verifyFile(file: string, keys: readonly openpgp.PrivateKey[]): Pr
 /** Keeps only the report lines of rows 1..`rowsDone` (a resumed run reports the rest again). */
 function cutReport(reportFile: string, rowsDone: number): void {
   if (!existsSync(reportFile)) return;
+  const rowOf = (l: string) => {
+    try {
+      return (JSON.parse(l) as { row: number }).row;
+    } catch {
+      return Infinity; // a line torn by a crash mid-write: that row is reported again
+    }
+  };
   const kept = readFileSync(reportFile, 'utf8')
     .split('\n')
-    .filter((l) => l && (JSON.parse(l) as { row: number }).row <= rowsDone);
+    .filter((l) => l && rowOf(l) <= rowsDone);
   writeFileSync(`${reportFile}.part`, kept.map((l) => `${l}\n`).join(''), { mode: 0o600 });
   renameSync(`${reportFile}.part`, reportFile);
 }
@@ -129,10 +163,21 @@ interface Pending {
 }
 
 export async function importCards(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'vault-import-'));
+  let lock: pg.PoolClient | null = null;
+  try {
+    return await importFrom(deps, options, path.join(workDir, 'file.pgp'), (client) => (lock = client));
+  } finally {
+    (lock as pg.PoolClient | null)?.release(true); // ends the session: its advisory lock goes with it
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function importFrom(deps: ImportDeps, options: ImportOptions, copy: string, holdLock: (client: pg.PoolClient) => void): Promise<ImportReport> {
   const started = Date.now();
   const now = options.now ?? (() => new Date());
   if (deps.decryptionKeys.length === 0) throw new ImportRefused('no import key: run npm run cards:import-key first');
-  const fileSha256 = await verifyFile(options.file, deps.decryptionKeys);
+  const fileSha256 = await verifyAndCopy(options.file, copy, deps.decryptionKeys);
 
   // The run: new, or the earlier attempt on this same file (resumed after its last committed row).
   let runId: string | null = null;
@@ -142,12 +187,17 @@ export async function importCards(deps: ImportDeps, options: ImportOptions): Pro
     if (found.rows[0]?.status === 'completed') throw new ImportRefused(`this file was imported into this tenant already (run ${found.rows[0].id})`);
     if (found.rows[0]) {
       runId = found.rows[0].id;
-      resumedAfter = found.rows[0].rows_done;
     } else {
       runId = newId('imp_');
       await deps.pool.query(`INSERT INTO import_runs (id, tenant_id, file_sha256, status) VALUES ($1, $2, $3, 'running')`, [runId, options.tenantId, fileSha256]);
       await new SqlAuditStore(sqlOn(deps.pool), deps.auditChains).append({ action: 'card_import.start', outcome: 'success', actorService: ACTOR, requestId: runId, tenantId: options.tenantId, target: runId });
     }
+    // One process per run: a second import of the same file while one runs is refused.
+    const lock = await deps.pool.connect();
+    holdLock(lock);
+    const { rows: [held] } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended('card-import|' || $1, 0)) AS ok`, [runId]);
+    if (!held!.ok) throw new ImportRefused(`this file is being imported into this tenant by another process (run ${runId})`);
+    resumedAfter = (await deps.pool.query<{ rows_done: number }>('SELECT rows_done FROM import_runs WHERE id = $1', [runId])).rows[0]!.rows_done;
   }
   // The report: cut back to the committed rows on a resume, else started empty. Written with writeSync, so a line
   // written before a batch's commit is in the file (the kernel's) even if the process is killed right after.
@@ -161,7 +211,6 @@ export async function importCards(deps: ImportDeps, options: ImportOptions): Pro
   const totals = { rows: 0, stored: 0, merged: 0, refused: 0 };
   const refusedByCode: Record<string, number> = {};
   const seenInDryRun = new Set<string>();
-  const hash = createHash('sha256');
   let batch: Pending[] = [];
   let rowIndex = 0;
   let checkedHeader = false;
@@ -188,23 +237,22 @@ export async function importCards(deps: ImportDeps, options: ImportOptions): Pro
   };
 
   try {
-  for await (const { record, line } of decryptedRecords(options.file, deps.decryptionKeys, hash, false)) {
+  for await (const { record, header, line } of decryptedRecords(copy, deps.decryptionKeys)) {
     if (!checkedHeader) {
       checkedHeader = true;
-      const missing = requiredHeaders(options.mapping).filter((h) => !(h in record));
+      const missing = requiredHeaders(options.mapping).filter((h) => !header.includes(h));
       if (missing.length) throw new ImportRefused(`the file has no column ${missing[0]!.slice(0, 60)}`);
     }
     rowIndex++;
     if (rowIndex <= resumedAfter) continue;
     totals.rows++;
-    batch.push({ row: rowIndex, line, outcome: checkRow(record, options.mapping, now()) });
+    batch.push({ row: rowIndex, line, outcome: record ? checkRow(record, options.mapping, now()) : { ok: false, code: 'row_malformed' } });
     if (batch.length >= options.batchSize) await flush();
   }
   await flush();
   } finally {
     closeSync(reportFd);
   }
-  if (hash.digest('hex') !== fileSha256) throw new ImportRefused('the file changed while it was being imported: check it and the run');
 
   if (runId) {
     const counts = await deps.pool.query<{ stored: number; merged: number; refused: number }>(

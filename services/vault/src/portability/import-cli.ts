@@ -8,7 +8,7 @@ import { commandLine, usageError } from '../cli/command-line.ts';
 const USAGE = [
   'usage: npm run cards:import -- --tenant <id> [--map <mapping.json>] [--report <file>] [--dry-run] [--rate <rows/s>] [--batch-size <n>] [--json] <file.csv.pgp>',
   '   — imports cards from an OpenPGP-encrypted CSV (the portable format, or any with --map) into one tenant, as a stream.',
-  'Resumes after the last committed row when rerun on the same file; the report (--report, default <file>.report.jsonl) names each refused row by line with its code.',
+  'Resumes after the last committed row when rerun on the same file; the report (--report, default <file>.report.jsonl, <file>.dry-run.report.jsonl for a dry run) names each refused row by line with its code.',
   '--rate: at most this many rows per second (default 500; 0: no limit). Exit 0 done, 1 refused (not an import file, wrong key, changed), 2 usage or failed, 78 invalid configuration.',
 ].join('\n');
 const { values, positionals } = commandLine({
@@ -35,7 +35,8 @@ await runImport({
   tenantId: values.tenant,
   file,
   mapFile: values.map ?? null,
-  reportFile: values.report ?? `${file}.report.jsonl`,
+  // A dry run never writes over a real run's report (a resume keeps that one's lines).
+  reportFile: values.report ?? `${file}.${values['dry-run'] ? 'dry-run.' : ''}report.jsonl`,
   dryRun: values['dry-run'],
   rowsPerSecond: rate,
   batchSize,
