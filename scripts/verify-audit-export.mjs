@@ -61,15 +61,24 @@ const sameKeys = (object, keys) => Object.keys(object).length === keys.length &&
 
 /** The header's chain ranges, checked. */
 function header(value, number) {
-  if (!sameKeys(value, ['format', 'version', 'exportedAt', 'since', 'chains']) || value.format !== FORMAT || value.version !== 1 || !Array.isArray(value.chains)) {
+  if (
+    !sameKeys(value, ['format', 'version', 'exportedAt', 'since', 'continues', 'chains']) ||
+    value.format !== FORMAT ||
+    value.version !== 1 ||
+    typeof value.continues !== 'boolean' ||
+    !Array.isArray(value.chains)
+  ) {
     throw new Broken(`line ${number}: not a version 1 ${FORMAT} header`);
   }
+  // A whole export (neither --since nor --after) starts every chain at its genesis: a cut-off beginning fails.
+  const whole = value.since === null && !value.continues;
   const chains = new Map();
   for (const c of value.chains) {
     if (!sameKeys(c, ['chain', 'fromSeq', 'headSeq', 'headHash']) || !Number.isInteger(c.chain) || !SEQ.test(c.fromSeq) || !SEQ.test(c.headSeq) || !HEX64.test(c.headHash) || chains.has(c.chain)) {
       throw new Broken(`line ${number}: a chain range is malformed or repeated`);
     }
     if (BigInt(c.fromSeq) < 1n || BigInt(c.fromSeq) > BigInt(c.headSeq) + 1n) throw new Broken(`line ${number}: chain ${c.chain}'s range is impossible`);
+    if (whole && c.fromSeq !== '1') throw new Broken(`line ${number}: chain ${c.chain} of a whole export does not start at its genesis (its beginning was cut off)`);
     chains.set(c.chain, { ...c, next: BigInt(c.fromSeq), lastHash: null });
   }
   return chains;
@@ -91,6 +100,8 @@ async function verify(file, previousHeads) {
       if (!sameKeys(value, ['end', 'events', 'digest']) || value.end !== true) throw new Broken(`line ${number}: malformed trailer`);
       if (value.events !== events) throw new Broken(`line ${number}: the trailer counts ${value.events} events, the file has ${events}`);
       if (value.digest !== digestBefore) throw new Broken(`line ${number}: the file's bytes before the trailer are not the ones exported (digest differs)`);
+      // The trailer's own bytes are exactly what the exporter writes (no byte of it can change either).
+      if (text !== JSON.stringify({ end: true, events, digest: digestBefore })) throw new Broken(`line ${number}: the trailer is not as exported`);
       ended = true;
       continue;
     }
@@ -147,7 +158,7 @@ try {
   const { events, chains } = await verify(files[0], previousHeads);
   console.log(`audit export: OK — ${events} events in ${chains.length} chain(s), every link intact`);
   for (const c of chains) {
-    const anchored = c.fromSeq === '1' ? 'from genesis' : previousHeads ? 'linked to the previous export' : `from seq ${c.fromSeq} (its first prevHash is not checked without --previous)`;
+    const anchored = c.fromSeq === '1' ? 'from genesis' : previousHeads?.has(c.chain) ? 'linked to the previous export' : `from seq ${c.fromSeq} (its first prevHash is not checked: no --previous holding this chain)`;
     console.log(`  chain ${c.chain}: seq ${c.fromSeq}..${c.headSeq} ${anchored}; head ${c.headHash}`);
   }
 } catch (err) {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,7 +83,7 @@ describe('audit export and its standalone verifier', () => {
     expect(verify(next, full).status).toBe(0);
     expect(verify(next, full).out).toContain('linked to the previous export');
     // Without the earlier file it still verifies, saying the first link is unchecked.
-    expect(verify(next).out).toContain('is not checked without --previous');
+    expect(verify(next).out).toContain('its first prevHash is not checked');
     // Linked to the wrong predecessor (itself): refused.
     expect(verify(next, next).status).toBe(1);
   }, 60_000);
@@ -129,6 +130,28 @@ describe('audit export and its standalone verifier', () => {
       const v = verify(file);
       expect(v.status, `${name}: ${v.out}`).toBe(1);
     }
+  });
+
+  it('a whole export whose chain beginning was cut off (ranges, count and digest recomputed) fails; so does a rewritten trailer', () => {
+    const lines = readFileSync(full, 'utf8').trimEnd().split('\n');
+    const header = JSON.parse(lines[0]!);
+    const chain = header.chains[0].chain as number;
+    const events = lines.slice(1, -1).map((l) => JSON.parse(l));
+    const firstOfChain = events.findIndex((e) => e.chain === chain);
+    const kept = events.filter((_, i) => i !== firstOfChain);
+    header.chains[0].fromSeq = '2';
+    const body = [JSON.stringify(header), ...kept.map((e) => JSON.stringify(e))].map((l) => `${l}\n`).join('');
+    const digest = createHash('sha256').update(body).digest('hex');
+    const cut = path.join(dir, 'cut-start.jsonl');
+    writeFileSync(cut, `${body}${JSON.stringify({ end: true, events: kept.length, digest })}\n`);
+    const v = verify(cut);
+    expect(v.status, v.out).toBe(1);
+    expect(v.out).toContain('does not start at its genesis');
+
+    const spaced = path.join(dir, 'spaced-trailer.jsonl');
+    const trailer = JSON.parse(lines.at(-1)!);
+    writeFileSync(spaced, `${lines.slice(0, -1).join('\n')}\n${JSON.stringify(trailer, null, 1).replace(/\n/g, '')}\n`);
+    expect(verify(spaced).status).toBe(1);
   });
 
   it('usage errors and unreadable files exit 2', () => {

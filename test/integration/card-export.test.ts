@@ -91,7 +91,7 @@ describe('card export under dual control', () => {
 
     const requested = await requestExport(ADMIN_A, { tenantId: tenant, recipientPublicKey });
     expect(requested.status).toBe(201);
-    expect(requested.json).toMatchObject({ status: 'pending', tenantId: tenant, userId: null, requestedBy: 'ops/alice', approvedBy: null });
+    expect(requested.json).toMatchObject({ status: 'pending', tenantId: tenant, userId: null, requestedBy: 'alice', approvedBy: null });
     const id = requested.json.id as string;
     const out = path.join(dir, 'export.csv.pgp');
 
@@ -100,14 +100,16 @@ describe('card export under dual control', () => {
     expect(early.code).toBe(1);
     expect(early.out).toContain('not approved by a second admin');
 
-    // The requester cannot approve their own request.
-    const self = await decide(ADMIN_A, id, 'approve');
-    expect(self.status).toBe(403);
-    expect(self.json.code).toBe('approver_is_requester');
+    // The requester cannot approve their own request — not under another tenant's assertion either.
+    for (const same of [ADMIN_A, { sub: 'alice', tid: 'ops2' }]) {
+      const self = await decide(same, id, 'approve');
+      expect(self.status).toBe(403);
+      expect(self.json.code).toBe('approver_is_requester');
+    }
 
     const approved = await decide(ADMIN_B, id, 'approve');
     expect(approved.status).toBe(200);
-    expect(approved.json).toMatchObject({ status: 'approved', approvedBy: 'ops/bob' });
+    expect(approved.json).toMatchObject({ status: 'approved', approvedBy: 'bob' });
 
     const written = await exportJob(id, out);
     expect(written.code, written.out).toBe(0);
@@ -130,7 +132,7 @@ describe('card export under dual control', () => {
 
     // Request, refused approval, approval and completion are in the audit log.
     const { rows } = await v.database.pool.query(`SELECT action, outcome FROM audit_events WHERE target = $1 ORDER BY id`, [id]);
-    expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(['export.request:success', 'export.complete:denied', 'export.approve:denied', 'export.approve:success', 'export.complete:success', 'export.read:success', 'export.complete:denied']);
+    expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(['export.request:success', 'export.complete:denied', 'export.approve:denied', 'export.approve:denied', 'export.approve:success', 'export.complete:success', 'export.read:success', 'export.complete:denied']);
     const decrypts = await v.database.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'card.decrypt' AND body::json->>'reason' = $1`, [`export=${id}`]);
     expect(decrypts.rows[0].n).toBe(4);
   }, 120_000);

@@ -97,6 +97,26 @@ describe('retention purge', () => {
     expect(await verifyAuditChain(db.pool)).toMatchObject({ ok: true });
   });
 
+  it("a billing profile goes with the last expired card that used it, not while a valid card still uses it", async () => {
+    const profile = (id: string) => db.pool.query(`INSERT INTO billing_profiles (id, tenant_id, user_id, ciphertext, key_version) VALUES ($1, 't-ret', 'u-p', '\\x00', 'v1')`, [id]);
+    await profile('bp_only_old');
+    await profile('bp_shared');
+    const card = (id: string, exp: { month: number; year: number }, bp: string) =>
+      db.pool.query(
+        `INSERT INTO cards (id, tenant_id, user_id, billing_profile_id, brand, bin, last4, exp_month, exp_year, cardholder_name, fingerprint, fingerprint_key_version, ciphertext, key_version)
+         VALUES ($1, 't-ret', 'u-p', $2, 'visa', '424242', '4242', $3, $4, 'R', $5, 'v1', '\\x00', 'v1')`,
+        [id, bp, exp.month, exp.year, `fp-${id}`],
+      );
+    await card('card_p_old1', monthsAgo(4), 'bp_only_old');
+    await card('card_p_old2', monthsAgo(5), 'bp_shared');
+    await card('card_p_valid', { month: 12, year: now.getUTCFullYear() + 1 }, 'bp_shared');
+    await purgeRetention(deps(), POLICY, { dryRun: false, batchSize: 100, now });
+    const left = await db.pool.query(`SELECT id FROM billing_profiles WHERE id IN ('bp_only_old', 'bp_shared') ORDER BY id`);
+    expect(left.rows.map((r) => r.id)).toEqual(['bp_shared']);
+    const audited = await db.pool.query(`SELECT body::json->>'reason' AS reason FROM audit_events WHERE action = 'retention.purge' AND target = 'billing_profiles'`);
+    expect(audited.rows).toEqual([{ reason: 'deleted=1' }]);
+  });
+
   it('npm run retention:purge: the same through the command, with the configured periods, then nothing left to do', async () => {
     await seed('b', { oldCards: 3, recentCards: 0, validCards: 1, oldSessions: 2, liveSessions: 0, oldIdem: 1, liveIdem: 0 });
     const env = { DATABASE_URL: scratch.url, VAULT_RETENTION_EXPIRED_CARD_DAYS: '40', VAULT_RETENTION_SESSION_DAYS: '7' };

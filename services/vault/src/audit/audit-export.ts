@@ -6,7 +6,7 @@
  * `headHash`, and the trailer's count — so a changed, removed, added or reordered line, or a cut-off file, fails.
  *
  * Format (version 1):
- *   {"format":"payment-vault-audit-export","version":1,"exportedAt":…,"since":…|null,
+ *   {"format":"payment-vault-audit-export","version":1,"exportedAt":…,"since":…|null,"continues":false,
  *    "chains":[{"chain":0,"fromSeq":"1","headSeq":"812","headHash":"…"},…]}
  *   {"chain":0,"seq":"1","prevHash":"000…","hash":"…","body":"{\"v\":1,\"chain\":0,\"occurredAt\":…}"}   × N
  *   {"end":true,"events":N,"digest":"<sha256 of every byte before this line>"}
@@ -64,7 +64,11 @@ export async function exportAudit(pool: pg.Pool, options: ExportOptions, writeLi
     // No event since then: an empty range that still names the head (fromSeq one past it).
     chains.push({ chain: head.chain, fromSeq: from ?? (BigInt(head.seq) + 1n).toString(), headSeq: head.seq, headHash: head.hash });
   }
-  await write(`${JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: (options.now ?? new Date()).toISOString(), since: options.since?.toISOString() ?? null, chains })}\n`);
+  // `continues`: the chains start where an earlier export ended (--after). Without it and without `since`, every
+  // chain must start at its genesis: the verifier refuses a file whose beginning was cut off.
+  await write(
+    `${JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: (options.now ?? new Date()).toISOString(), since: options.since?.toISOString() ?? null, continues: Boolean(options.after), chains })}\n`,
+  );
   let events = 0;
   for (const range of chains) {
     let after = (BigInt(range.fromSeq) - 1n).toString();

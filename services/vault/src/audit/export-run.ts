@@ -40,10 +40,13 @@ export async function runAuditExport({ since, after, out }: { readonly since: Da
     const { database, close } = await openConfiguredDatabase(config);
     try {
       const stream = part ? createWriteStream(part, { mode: 0o600, flags: 'wx' }) : process.stdout;
-      const summary = await exportAudit(database.pool, { since, after: afterHeads }, lineWriter(stream));
+      // A write error (the file exists, the disk is full) fails the export instead of crashing the process.
+      const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+      failed.catch(() => {});
+      const summary = await Promise.race([exportAudit(database.pool, { since, after: afterHeads }, lineWriter(stream)), failed]);
       if (part) {
         stream.end();
-        await once(stream, 'finish');
+        await Promise.race([once(stream, 'finish'), failed]);
         renameSync(part, out!);
       }
       const audit = new SqlAuditStore(sqlOn(database.pool), config.audit.chains);

@@ -43,10 +43,18 @@ interface CardRow {
   bp_ciphertext: Buffer | null;
 }
 
-export async function exportCards(deps: { readonly pool: pg.Pool; readonly envelope: Envelope; readonly auditChains: number }, id: string, outFile: string): Promise<{ cards: number; recipientFingerprint: string }> {
+export async function exportCards(
+  deps: { readonly pool: pg.Pool; readonly envelope: Envelope; readonly auditChains: number; readonly approvalSeconds: number },
+  id: string,
+  outFile: string,
+): Promise<{ cards: number; recipientFingerprint: string }> {
+  // Written only for a request approved by a second person, within the approval window of its approval.
   const claimed = await deps.pool.query<{ tenant_id: string; user_id: string | null; recipient_key: string; recipient_fingerprint: string }>(
-    `UPDATE export_requests SET status = 'exporting' WHERE id = $1 AND status = 'approved' RETURNING tenant_id, user_id, recipient_key, recipient_fingerprint`,
-    [id],
+    `UPDATE export_requests SET status = 'exporting'
+      WHERE id = $1 AND status = 'approved' AND approved_by IS NOT NULL AND approved_by <> requested_by
+        AND decided_at > now() - make_interval(secs => $2)
+      RETURNING tenant_id, user_id, recipient_key, recipient_fingerprint`,
+    [id, deps.approvalSeconds],
   );
   const request = claimed.rows[0];
   if (!request) {
@@ -54,6 +62,7 @@ export async function exportCards(deps: { readonly pool: pg.Pool; readonly envel
     const audit = new SqlAuditStore(sqlOn(deps.pool), deps.auditChains);
     await audit.append({ action: 'export.complete', outcome: 'denied', actorService: ACTOR, requestId: `export_${randomUUID()}`, target: id, reason: rows[0] ? `status=${rows[0].status}` : 'export_not_found' });
     if (!rows[0]) throw new ExportRefused('no such export request');
+    if (rows[0].status === 'approved') throw new ExportRefused('its approval is older than VAULT_EXPORT_APPROVAL_SECONDS: request and approve it again');
     throw new ExportRefused(rows[0].status === 'pending' ? 'not approved by a second admin' : `the request is ${rows[0].status}`);
   }
   const runId = `export_${randomUUID()}`;
@@ -62,6 +71,8 @@ export async function exportCards(deps: { readonly pool: pg.Pool; readonly envel
   let count = 0;
   try {
     const recipient = await openpgp.readKey({ armoredKey: request.recipient_key });
+    /* Precondition: the key is the one the approver saw (its fingerprint was shown and recorded at the request). */
+    if (recipient.getFingerprint() !== request.recipient_fingerprint) throw new ExportRefused('the recipient key is not the one approved');
     async function* csv(): AsyncGenerator<Buffer> {
       yield Buffer.from(`${PORTABLE_COLUMNS.join(',')}\n`);
       let after = '';

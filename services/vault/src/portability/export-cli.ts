@@ -19,7 +19,7 @@ const config = loadConfigOrExit(78);
 try {
   const { database, close } = await openConfiguredDatabase(config);
   try {
-    const result = await exportCards({ pool: database.pool, envelope: buildCrypto(config.keys).envelope, auditChains: config.audit.chains }, values.id, values.out);
+    const result = await exportCards({ pool: database.pool, envelope: buildCrypto(config.keys).envelope, auditChains: config.audit.chains, approvalSeconds: config.exports.approvalSeconds }, values.id, values.out);
     console.log(`cards:export: ${result.cards} cards written to ${values.out}, encrypted to ${result.recipientFingerprint}`);
   } finally {
     await close();

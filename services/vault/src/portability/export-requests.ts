@@ -38,8 +38,11 @@ const requestSchema = z
 
 const EXPORT_ID = /^exp_[A-Za-z0-9_-]{16}$/;
 
-/** Who an admin is, as the two-person rule compares them: the person of the assertion. */
-const adminOf = (actor: Actor) => `${actor.user.tenantId}/${actor.user.userId}`;
+/**
+ * Who an admin is, as the two-person rule compares them: the person (`sub`) of the assertion, whatever tenant it
+ * names — `ops/alice` and `ops2/alice` are the same person here (stricter, never looser).
+ */
+const adminOf = (actor: Actor) => actor.user.userId;
 
 interface Row {
   id: string;

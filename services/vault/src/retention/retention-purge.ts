@@ -1,6 +1,6 @@
 /**
  * Retention (PCI DSS 3.2.1: keep card data only as long as needed): deletes what the vault no longer needs —
- * cards past their expiry by more than the configured period, card-entry sessions past their end, idempotency
+ * cards past their expiry by more than the configured period (and the billing profiles only they used), card-entry sessions past their end, idempotency
  * records past their life — in batches, each batch one transaction with its audit event (`retention.purge`,
  * the kind and the count), so a run stopped anywhere has audited exactly what it deleted, and the next run
  * simply continues (the criteria are the same; nothing is remembered between runs). A dry run counts only.
@@ -24,7 +24,7 @@ const ELIGIBLE: Record<RetentionKind, { readonly table: string; readonly key: st
   cards: {
     table: 'cards',
     key: 'id',
-    where: `make_date("exp_year", "exp_month", 1) + interval '1 month' + make_interval(days => $2::int) <= $1::timestamptz`,
+    where: `(make_date("exp_year", "exp_month", 1) + interval '1 month' + make_interval(days => $2::int)) AT TIME ZONE 'UTC' <= $1::timestamptz`,
     days: (p) => p.expiredCardDays,
   },
   card_entry_sessions: {
@@ -75,12 +75,22 @@ export async function purgeRetention(
         await client.query('BEGIN');
         // SKIP LOCKED: a row the live vault is writing right now is left to the next batch or run.
         const result = await client.query(
-          `DELETE FROM "${e.table}" WHERE "${e.key}" IN (SELECT "${e.key}" FROM "${e.table}" WHERE ${e.where} LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+          `DELETE FROM "${e.table}" WHERE "${e.key}" IN (SELECT "${e.key}" FROM "${e.table}" WHERE ${e.where} LIMIT $3 FOR UPDATE SKIP LOCKED)${kind === 'cards' ? ' RETURNING "billing_profile_id"' : ''}`,
           [now, e.days(policy), options.batchSize],
         );
         deleted = result.rowCount ?? 0;
         if (deleted > 0) {
           await deps.auditOn(client).append({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target: kind, reason: `deleted=${deleted}` });
+        }
+        // A billing profile (name, address) that no card uses any more goes with the last card that used it.
+        if (kind === 'cards' && deleted > 0) {
+          const profiles = await client.query(
+            `DELETE FROM "billing_profiles" b WHERE b."id" = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM "cards" c WHERE c."billing_profile_id" = b."id")`,
+            [result.rows.map((r: { billing_profile_id: string | null }) => r.billing_profile_id).filter(Boolean)],
+          );
+          if ((profiles.rowCount ?? 0) > 0) {
+            await deps.auditOn(client).append({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target: 'billing_profiles', reason: `deleted=${profiles.rowCount}` });
+          }
         }
         await client.query('COMMIT');
       } catch (err) {
