@@ -76,7 +76,7 @@ describe('rotation on worker threads', () => {
         return rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 50, concurrency: 3, dryRun: false });
       });
       expect(report).toMatchObject({ pending: SEEDED + seededRows.profiles, changed: SEEDED + seededRows.profiles, retried: 0, failed: 0, remaining: 0 });
-      expect(report.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v2: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {} });
+      expect(report.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v2: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {}, importKeys: {} });
       await expectAllOnV2(db, 2);
     });
   }, 120_000);
@@ -85,7 +85,7 @@ describe('rotation on worker threads', () => {
     await withSeededCopy(async (db) => {
       // First the wrapping key alone (fingerprints stay v1), then the fingerprint key alone (ciphertexts stay as they are).
       const keyOnly = await withWorkers({ keys: keysAt('v2', 'v1'), workers: 2 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 64, concurrency: 2, dryRun: false }));
-      expect(keyOnly.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v1: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {} });
+      expect(keyOnly.after).toEqual({ cards: { v2: SEEDED }, cardFingerprints: { v1: SEEDED }, billingProfiles: { v2: seededRows.profiles }, idempotencyRecords: {}, importKeys: {} });
       const before = await db.pool.query<{ id: string; ciphertext: Buffer }>('SELECT id, ciphertext FROM cards');
       const fingerprintOnly = await withWorkers({ keys: keysAt('v2'), workers: 1 }, (pool) => rotateKeys({ pool: db.pool, resealer: pool, audit: audit(db) }, { batchSize: 64, concurrency: 2, dryRun: false }));
       expect(fingerprintOnly).toMatchObject({ pending: SEEDED, changed: SEEDED, failed: 0, remaining: 0 });

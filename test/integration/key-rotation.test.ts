@@ -45,8 +45,8 @@ describe('rotating 1,200 cards from v1 to v2', () => {
 
   it('re-encrypts every card and profile; each decrypts to its original; the report adds up', async () => {
     const report = await rotateKeys(deps(), { batchSize: 100, concurrency: 2, dryRun: false });
-    expect(report.before).toEqual({ cards: { v1: N }, cardFingerprints: { v1: N }, billingProfiles: { v1: profiles }, idempotencyRecords: {} });
-    expect(report.after).toEqual({ cards: { v2: N }, cardFingerprints: { v2: N }, billingProfiles: { v2: profiles }, idempotencyRecords: {} });
+    expect(report.before).toEqual({ cards: { v1: N }, cardFingerprints: { v1: N }, billingProfiles: { v1: profiles }, idempotencyRecords: {}, importKeys: {} });
+    expect(report.after).toEqual({ cards: { v2: N }, cardFingerprints: { v2: N }, billingProfiles: { v2: profiles }, idempotencyRecords: {}, importKeys: {} });
     expect(report).toMatchObject({ pending: N + profiles, changed: N + profiles, failed: 0, remaining: 0 });
     console.log(`rotated ${report.changed} rows in ${(report.durationMs / 1000).toFixed(1)} s (${report.rowsPerSecond.toFixed(0)} rows/s, in a test run)`);
 

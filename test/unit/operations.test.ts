@@ -48,9 +48,10 @@ describe('the operation table', () => {
     expect(OPERATIONS['payment_tokens.redeem'].idempotency).toBe('never');
   });
 
-  it('user operations are exactly those on a user’s cards, profiles, sessions and tokens', () => {
+  it('user operations are exactly those on a user’s cards, profiles, sessions and tokens — and card exports, where the "user" is the admin person the two-person rule compares', () => {
     const forUsers = all.filter((op) => op.user).map((op) => op.name.split('.')[0]);
-    expect(new Set(forUsers)).toEqual(new Set(['card_sessions', 'cards', 'billing_profiles', 'payment_tokens']));
+    expect(new Set(forUsers)).toEqual(new Set(['card_sessions', 'cards', 'billing_profiles', 'payment_tokens', 'exports']));
+    expect(all.filter((op) => op.name.startsWith('exports.')).every((op) => op.scope === 'exports:admin')).toBe(true);
     expect(OPERATIONS['payment_tokens.redeem'].user).toBe(false);
   });
 
