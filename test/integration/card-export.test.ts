@@ -154,6 +154,28 @@ describe('card export under dual control', () => {
     expect((await v.internal(`/v1/exports/${late.id}`, { as: 'admin', user: ADMIN_A })).json.status).toBe('expired');
   }, 60_000);
 
+  it('one job at a time per request; a request left exporting by a job that died is taken over', async () => {
+    const { tenant } = await tenantWithCards();
+    const { publicKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'Recipient' }], format: 'armored' });
+    const id = (await requestExport(ADMIN_A, { tenantId: tenant, recipientPublicKey: publicKey })).json.id as string;
+    await decide(ADMIN_B, id, 'approve');
+    // A live writer holds the request's lock: another job is refused.
+    const other = await v.database.pool.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtextextended('card-export|' || $1, 0))`, [id]);
+      const refused = await exportJob(id, path.join(dir, 'busy.pgp'));
+      expect(refused.code).toBe(1);
+      expect(refused.out).toContain('another job is writing this export');
+    } finally {
+      other.release(true);
+    }
+    // A writer that died mid-file left it `exporting` (its lock died with it): the next job takes it over, once.
+    await v.database.pool.query(`UPDATE export_requests SET status = 'exporting' WHERE id = $1`, [id]);
+    const taken = await exportJob(id, path.join(dir, 'taken-over.pgp'));
+    expect(taken.code, taken.out).toBe(0);
+    expect((await exportJob(id, path.join(dir, 'third.pgp'))).code).toBe(1);
+  }, 60_000);
+
   it('only admins acting as themselves; a recipient key must be a usable public key', async () => {
     const { publicKey, privateKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'Recipient' }], format: 'armored' });
     expect((await v.internal('/v1/exports', { as: 'account-settings', user: newUser(), body: { tenantId: 't-x', recipientPublicKey: publicKey } })).status).toBe(403);

@@ -26,10 +26,10 @@ let dir: string;
 let publicKey: string;
 const TENANT = 't-import';
 
-function importCli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
+function importCli(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/portability/import-cli.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...envWithoutVaultSettings(), DATABASE_URL: scratch.url },
+    env: { ...envWithoutVaultSettings(), DATABASE_URL: scratch.url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -205,6 +205,21 @@ describe('card import from an OpenPGP-encrypted CSV', () => {
     expect(report).toHaveLength(13);
     const names = await db.pool.query(`SELECT cardholder_name FROM cards WHERE tenant_id = 't-import-mal' AND user_id <> 'mal-u3' ORDER BY cardholder_name`);
     expect(names.rows.map((r) => r.cardholder_name)).toEqual(['Good One', 'Quoted, Name']);
+  }, 60_000);
+
+  it('during a fingerprint-key rotation, a card stored under the old key is merged and moved to the new one, not added again', async () => {
+    const tenant = 't-import-fp';
+    const csv = (name: string) => Readable.from([Buffer.from(`user_id,number,exp_month,exp_year,cardholder_name\nfp-u1,4242424242424242,12,2031,${name}\n`)]);
+    const first = path.join(dir, 'fp-v1.csv.pgp');
+    const second = path.join(dir, 'fp-v2.csv.pgp');
+    await encryptToFile(csv('Before Rotation'), publicKey, first);
+    await encryptToFile(csv('After Rotation'), publicKey, second);
+    expect((await importCli(['--tenant', tenant, '--rate', '0', first]).done).code).toBe(0);
+    const again = await importCli(['--tenant', tenant, '--rate', '0', second], { VAULT_FINGERPRINT_KEY_CURRENT: 'v2' }).done;
+    expect(again.code, again.out).toBe(0);
+    expect(reportOf(`${second}.report.jsonl`).map((r) => r.outcome)).toEqual(['merged']);
+    const { rows } = await db.pool.query(`SELECT cardholder_name, fingerprint_key_version FROM cards WHERE tenant_id = $1`, [tenant]);
+    expect(rows).toEqual([{ cardholder_name: 'After Rotation', fingerprint_key_version: 'v2' }]);
   }, 60_000);
 
   it('refuses a file for another key, an altered file, and an older MDC file is read too', async () => {

@@ -2,9 +2,10 @@
  * The export job (`npm run cards:export -- --id <exp_…> --out <file>`): writes the cards of an *approved* export
  * request (export-requests.ts), once, as the portable CSV format (card-rows.ts) encrypted as a stream to the
  * recipient's OpenPGP key — the plaintext exists only in this process's memory, a page at a time, never on disk.
- * Claiming the request (approved → exporting) is atomic, so two jobs cannot both write it; every card read is
- * audited (`card.decrypt`, reason `export=<id>`) and the completion with its count (`export.complete`). A job
- * that fails puts the request back to approved (its partial file removed) so it can be run again.
+ * One job at a time per request (an advisory lock for the job's whole life): a job killed mid-write leaves the
+ * request `exporting`, and the next job may take it over; every card read is audited (`card.decrypt`, reason
+ * `export=<id>`) and the completion with its count (`export.complete`). A job that fails puts the request back to
+ * approved (its partial file removed) so it can be run again; a completed request is never written again.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
@@ -48,10 +49,27 @@ export async function exportCards(
   id: string,
   outFile: string,
 ): Promise<{ cards: number; recipientFingerprint: string }> {
+  // One writer per request: a session-level advisory lock held until this job ends. A request left `exporting` by a
+  // writer that died (its session, and so its lock, gone) may be claimed again; one whose writer is alive may not.
+  const lock = await deps.pool.connect();
+  try {
+    const { rows: [held] } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended('card-export|' || $1, 0)) AS ok`, [id]);
+    if (!held!.ok) throw new ExportRefused('another job is writing this export');
+    return await writeExport(deps, id, outFile);
+  } finally {
+    lock.release(true); // ends the session: the lock goes with it
+  }
+}
+
+async function writeExport(
+  deps: { readonly pool: pg.Pool; readonly envelope: Envelope; readonly auditChains: number; readonly approvalSeconds: number },
+  id: string,
+  outFile: string,
+): Promise<{ cards: number; recipientFingerprint: string }> {
   // Written only for a request approved by a second person, within the approval window of its approval.
   const claimed = await deps.pool.query<{ tenant_id: string; user_id: string | null; recipient_key: string; recipient_fingerprint: string }>(
     `UPDATE export_requests SET status = 'exporting'
-      WHERE id = $1 AND status = 'approved' AND approved_by IS NOT NULL AND approved_by <> requested_by
+      WHERE id = $1 AND status IN ('approved', 'exporting') AND approved_by IS NOT NULL AND approved_by <> requested_by
         AND decided_at > now() - make_interval(secs => $2)
       RETURNING tenant_id, user_id, recipient_key, recipient_fingerprint`,
     [id, deps.approvalSeconds],
@@ -62,7 +80,7 @@ export async function exportCards(
     const audit = new SqlAuditStore(sqlOn(deps.pool), deps.auditChains);
     await audit.append({ action: 'export.complete', outcome: 'denied', actorService: ACTOR, requestId: `export_${randomUUID()}`, target: id, reason: rows[0] ? `status=${rows[0].status}` : 'export_not_found' });
     if (!rows[0]) throw new ExportRefused('no such export request');
-    if (rows[0].status === 'approved') throw new ExportRefused('its approval is older than VAULT_EXPORT_APPROVAL_SECONDS: request and approve it again');
+    if (rows[0].status === 'approved' || rows[0].status === 'exporting') throw new ExportRefused('its approval is older than VAULT_EXPORT_APPROVAL_SECONDS: request and approve it again');
     throw new ExportRefused(rows[0].status === 'pending' ? 'not approved by a second admin' : `the request is ${rows[0].status}`);
   }
   const runId = `export_${randomUUID()}`;

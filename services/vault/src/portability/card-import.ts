@@ -316,6 +316,8 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
         readonly profileId: string | null;
         readonly address: Sealed | null;
         readonly fingerprint: string;
+        /** The card's fingerprints under older fingerprint keys still loaded (a fingerprint-key rotation). */
+        readonly olderFingerprints: readonly string[];
       };
   const sealed = await Promise.all(
     rows.map(async ({ row, line, outcome }): Promise<Prepared> => {
@@ -325,7 +327,8 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
       const pan = await sealPan(deps.envelope, { id, ...owner }, outcome.pan.pan);
       const profileId = outcome.address ? newId('bp_') : null;
       const address = outcome.address && profileId ? await sealAddress(deps.envelope, { id: profileId, ...owner }, outcome.address) : null;
-      return { kind: 'ready', row, line, outcome, owner, id, pan, profileId, address, fingerprint: deps.fingerprinter.fingerprint(tenantId, outcome.pan.pan) };
+      const [fingerprint, ...olderFingerprints] = deps.fingerprinter.allFingerprints(tenantId, outcome.pan.pan);
+      return { kind: 'ready', row, line, outcome, owner, id, pan, profileId, address, fingerprint: fingerprint!, olderFingerprints };
     }),
   );
   const client = await deps.pool.connect();
@@ -342,7 +345,13 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
         continue;
       }
       const o = s.outcome;
-      const { card, created } = await cards.insertOrUpdateDuplicate(
+      // Already stored under an older fingerprint key (a fingerprint-key rotation in progress): that card is merged
+      // and moved to the current fingerprint, as the API's add does.
+      const older = s.olderFingerprints.length ? await cards.findByAnyFingerprint(s.owner, s.olderFingerprints) : null;
+      const moved = older
+        ? await cards.updateOwned(s.owner, older.id, { expMonth: o.expMonth, expYear: o.expYear, cardholderName: o.cardholderName, fingerprint: s.fingerprint, fingerprintKeyVersion: deps.fingerprinter.keyVersion })
+        : null;
+      const { card, created } = moved ? { card: moved, created: false } : await cards.insertOrUpdateDuplicate(
         {
           id: s.id,
           ...s.owner,
