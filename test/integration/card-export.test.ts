@@ -100,12 +100,13 @@ describe('card export under dual control', () => {
     expect(early.code).toBe(1);
     expect(early.out).toContain('not approved by a second admin');
 
-    // The requester cannot approve their own request — not under another tenant's assertion either.
-    for (const same of [ADMIN_A, { sub: 'alice', tid: 'ops2' }]) {
-      const self = await decide(same, id, 'approve');
-      expect(self.status).toBe(403);
-      expect(self.json.code).toBe('approver_is_requester');
-    }
+    // The requester cannot approve their own request; and only the admin tenant's people are admins at all.
+    const self = await decide(ADMIN_A, id, 'approve');
+    expect(self.status).toBe(403);
+    expect(self.json.code).toBe('approver_is_requester');
+    const outsider = await decide({ sub: 'mallory', tid: 'some-tenant' }, id, 'approve');
+    expect(outsider.status).toBe(403);
+    expect(outsider.json.code).toBe('forbidden');
 
     const approved = await decide(ADMIN_B, id, 'approve');
     expect(approved.status).toBe(200);
@@ -133,6 +134,8 @@ describe('card export under dual control', () => {
     // Request, refused approval, approval and completion are in the audit log.
     const { rows } = await v.database.pool.query(`SELECT action, outcome FROM audit_events WHERE target = $1 ORDER BY id`, [id]);
     expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(['export.request:success', 'export.complete:denied', 'export.approve:denied', 'export.approve:denied', 'export.approve:success', 'export.complete:success', 'export.read:success', 'export.complete:denied']);
+    const denials = await v.database.pool.query(`SELECT body::json->>'reason' AS reason FROM audit_events WHERE target = $1 AND action = 'export.approve' AND outcome = 'denied' ORDER BY id`, [id]);
+    expect(denials.rows.map((r) => r.reason)).toEqual(['approver_is_requester', 'not_an_admin']);
     const decrypts = await v.database.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'card.decrypt' AND body::json->>'reason' = $1`, [`export=${id}`]);
     expect(decrypts.rows[0].n).toBe(4);
   }, 120_000);

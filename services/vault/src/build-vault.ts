@@ -69,7 +69,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
   const failedSecrets = new FailedSecretThrottle(config.cardSessions.failedSecrets, uow.repos.audit, logger);
   const deps = {
     services,
-    exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, now),
+    exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, config.exports.adminTenant, now),
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
     idempotency: new IdempotentCalls({

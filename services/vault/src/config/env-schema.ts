@@ -101,6 +101,7 @@ export const envSchema = z.object({
   VAULT_RETENTION_EXPIRED_CARD_DAYS: z.coerce.number().int().min(1).max(3_650).default(180),
   VAULT_RETENTION_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   VAULT_EXPORT_APPROVAL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
+  VAULT_ADMIN_TENANT: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'expected a tenant id').optional(),
   VAULT_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   VAULT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });

@@ -163,7 +163,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     audit: { chains: e.VAULT_AUDIT_CHAINS },
     retention: { expiredCardDays: e.VAULT_RETENTION_EXPIRED_CARD_DAYS, sessionDays: e.VAULT_RETENTION_SESSION_DAYS },
-    exports: { approvalSeconds: e.VAULT_EXPORT_APPROVAL_SECONDS },
+    // The tenant of the identity provider whose users are the vault's admins (their assertions' `tid`); unset in
+    // production, no one may request or approve a card export (fail closed); in dev, `ops`.
+    exports: { approvalSeconds: e.VAULT_EXPORT_APPROVAL_SECONDS, adminTenant: e.VAULT_ADMIN_TENANT ?? (production ? null : 'ops') },
     log: { level: e.VAULT_LOG_LEVEL },
     workers: e.VAULT_WORKERS,
   };

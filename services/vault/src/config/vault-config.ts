@@ -76,7 +76,7 @@ export interface VaultConfig {
   /** What `npm run retention:purge` deletes: cards this many days past their expiry month, sessions this long past their end. */
   readonly retention: { readonly expiredCardDays: number; readonly sessionDays: number };
   /** How long a card export request waits for a second admin's approval before it expires. */
-  readonly exports: { readonly approvalSeconds: number };
+  readonly exports: { readonly approvalSeconds: number; readonly adminTenant: string | null };
   readonly log: { readonly level: string };
   /** Processes serving the listeners (node:cluster); the embedded dev database allows only one. */
   readonly workers: number;

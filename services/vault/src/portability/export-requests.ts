@@ -39,8 +39,8 @@ const requestSchema = z
 const EXPORT_ID = /^exp_[A-Za-z0-9_-]{16}$/;
 
 /**
- * Who an admin is, as the two-person rule compares them: the person (`sub`) of the assertion, whatever tenant it
- * names — `ops/alice` and `ops2/alice` are the same person here (stricter, never looser).
+ * Who an admin is, as the two-person rule compares them: the person (`sub`) of the assertion — within the one admin
+ * tenant every export operation requires.
  */
 const adminOf = (actor: Actor) => actor.user.userId;
 
@@ -74,14 +74,24 @@ export class ExportRequestService {
     private readonly pool: pg.Pool,
     private readonly auditChains: number,
     private readonly approvalWindowSeconds: number,
+    /** The tenant whose people are admins (their assertions' `tid`); null: nobody may (fail closed). */
+    private readonly adminTenant: string | null,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Only the configured admin realm's people: any other assertion the admin service presents is refused (audited). */
+  private async needAdmin(actor: Actor, action: string, target: string | null): Promise<void> {
+    if (this.adminTenant !== null && actor.user.tenantId === this.adminTenant) return;
+    await this.audit({ ...actorEvent(actor, action, target, 'denied'), reason: 'not_an_admin' });
+    throw new ClientError('forbidden');
+  }
 
   private audit(event: AuditEventInput): Promise<void> {
     return new SqlAuditStore(sqlOn(this.pool), this.auditChains).append(event);
   }
 
   async request(actor: Actor, body: unknown): Promise<ExportRequestView> {
+    await this.needAdmin(actor, 'export.request', null);
     const input = parseInput(requestSchema, body);
     let fingerprint: string;
     try {
@@ -107,6 +117,7 @@ export class ExportRequestService {
   async decide(actor: Actor, id: string, decision: 'approve' | 'refuse'): Promise<ExportRequestView> {
     if (!EXPORT_ID.test(id)) throw new ClientError('export_not_found');
     const action = decision === 'approve' ? 'export.approve' : 'export.refuse';
+    await this.needAdmin(actor, action, id);
     const denied = async (reason: string, code: 'export_not_found' | 'approver_is_requester' | 'export_expired' | 'export_not_pending') => {
       await this.audit({ ...actorEvent(actor, action, id, 'denied'), reason });
       throw new ClientError(code);
@@ -151,6 +162,7 @@ export class ExportRequestService {
 
   async get(actor: Actor, id: string): Promise<ExportRequestView> {
     if (!EXPORT_ID.test(id)) throw new ClientError('export_not_found');
+    await this.needAdmin(actor, 'export.read', id);
     const { rows } = await this.pool.query<Row>('SELECT * FROM export_requests WHERE id = $1', [id]);
     if (!rows[0]) throw new ClientError('export_not_found');
     await this.audit(actorEvent(actor, 'export.read', id));
