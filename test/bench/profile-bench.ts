@@ -3,9 +3,11 @@
  * run as in `ops` (their own processes, the same clients and bodies) with a hook (profile-hook.mjs) that profiles
  * only the timed closed run (c=16, BENCH_PROFILE_REQUESTS per operation); each profile is cut into concerns
  * (profile-concerns.ts) and reported as µs per request, vault beside floor, so the gap between them reads as
- * what each of the vault's own steps costs. The raw profiles stay in a temporary folder (printed) for DevTools.
+ * what each of the vault's own steps costs. Then per operation an open-loop run at BENCH_OPEN_RATE with the hook
+ * measuring GC pauses and event-loop delay instead (no profiler): the tail latency beside what the process itself
+ * could have added to it. The raw profiles stay in a temporary folder (printed) for DevTools.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabase, drive, formatResult } from './bench-kit.ts';
@@ -15,6 +17,7 @@ import { BenchUsers } from './bench-users.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { OpsTarget } from './ops-targets.ts';
 import { concernTimes, type CpuProfile } from './profile-concerns.ts';
+import { offer, runSchedule } from './open-loop.ts';
 import { addFloorTickets, openVaultTickets } from './store-tickets.ts';
 
 const N = Number(process.env['BENCH_PROFILE_REQUESTS'] ?? 4_000);
@@ -22,6 +25,54 @@ const WARM_UP = 400;
 const CONCURRENCY = 16;
 const CARDS_PER_USER = 10;
 const HOOK = path.join(import.meta.dirname, 'profile-hook.mjs');
+const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 200);
+const OPEN_SECONDS = Number(process.env['BENCH_OPEN_SECONDS'] ?? 10);
+
+interface TailStats {
+  readonly p99: number;
+  readonly max: number;
+  readonly gcPauses: number;
+  readonly gcPauseP99Ms: number;
+  readonly gcPauseMaxMs: number;
+  readonly gcTotalMs: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+
+/**
+ * An open-loop run (OPEN_RATE for OPEN_SECONDS, after 2 s of warm-up) with the hook in `stats` mode: the latency the
+ * client saw beside the target process's own GC pauses and event-loop delay over the same window — what of a tail
+ * the process itself can explain.
+ */
+async function tailRun(target: OpsTarget, op: Operation, file: string): Promise<TailStats> {
+  writeFileSync(`${file}.mode`, 'stats');
+  try {
+    await target.users.refresh();
+    await runSchedule(OPEN_RATE, 2, () => 'warm-up', send(target, op));
+    process.kill(target.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 100));
+    const r = await offer(`${target.name} ${op} (open loop, stats)`, OPEN_RATE, OPEN_SECONDS, send(target, op));
+    process.kill(target.pid, 'SIGUSR2');
+    await waitForFile(file);
+    const stats = JSON.parse(readFileSync(file, 'utf8')) as Omit<TailStats, 'p99' | 'max'>;
+    rmSync(file);
+    return { p99: r.p99, max: r.max, ...stats };
+  } finally {
+    rmSync(`${file}.mode`, { force: true });
+  }
+}
+
+function tailTable(rows: ReadonlyArray<{ op: Operation; target: string; stats: TailStats }>): string {
+  const f = (x: number) => x.toFixed(1);
+  return [
+    `**Open-loop tails** (${OPEN_RATE} requests/s for ${OPEN_SECONDS} s; latency from the scheduled send, ms; the target process's own GC pauses and event-loop delay over the same window, ms — the loop delay includes its 1 ms sampling resolution)`,
+    '',
+    '| operation | target | p99 | max | GC pauses | GC p99 / max | GC total | loop delay p99 / max |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: |',
+    ...rows.map(({ op, target, stats: s }) => `| ${op} | ${target} | ${f(s.p99)} | ${f(s.max)} | ${s.gcPauses} | ${f(s.gcPauseP99Ms)} / ${f(s.gcPauseMaxMs)} | ${f(s.gcTotalMs)} | ${f(s.loopDelayP99Ms)} / ${f(s.loopDelayMaxMs)} |`),
+    '',
+  ].join('\n');
+}
 
 /** µs per request by concern, for one operation on one target. */
 type Breakdown = Record<string, number>;
@@ -88,7 +139,8 @@ export async function benchProfile(): Promise<{ failures: string[] }> {
   });
   const failures: string[] = [];
   try {
-    const stores = 2 * WARM_UP + N;
+    // Stores: the profiled run and its warm-up, then the open-loop run and its warm-up.
+    const stores = 2 * WARM_UP + N + OPEN_RATE * (OPEN_SECONDS + 2);
     const users = new BenchUsers('profile', Math.ceil(stores / CARDS_PER_USER), 'bench-profile');
     const userOf = (k: number) => k % users.users.length;
     const salt = Date.now();
@@ -97,6 +149,7 @@ export async function benchProfile(): Promise<{ failures: string[] }> {
     addFloorTickets(targets.floor, stores, userOf);
     // Redeem needs a token per call: issue's own run leaves N + WARM_UP, the redeem's warm-up and run take them.
     const sections: string[] = [];
+    const tails: Array<{ op: Operation; target: string; stats: TailStats }> = [];
     for (const op of OPERATIONS) {
       const figures = {} as Record<'vault' | 'floor', Breakdown>;
       for (const name of ['vault', 'floor'] as const) {
@@ -109,7 +162,12 @@ export async function benchProfile(): Promise<{ failures: string[] }> {
       const section = table(op, figures.vault, figures.floor);
       console.log(`\n${section}`);
       sections.push(section);
+      // Redeem takes one token per call, in order: the issue runs (profiled and open loop) make exactly as many.
+      for (const name of ['vault', 'floor'] as const) tails.push({ op, target: name, stats: await tailRun(targets[name], op, path.join(dir, `${name}.cpuprofile`)) });
     }
+    const tailSection = tailTable(tails);
+    console.log(`\n${tailSection}`);
+    sections.push(tailSection);
     const facts = runFacts();
     const doc = [
       `CPU profile by concern, run of ${facts.date} at commit \`${facts.commit}\`${facts.dirty ? ' (with uncommitted changes)' : ''}: ${facts.machine.cpus} CPU(s) (${facts.machine.cpuModel}), Node ${facts.machine.node}; ${N} requests per operation at c=${CONCURRENCY}, vault and floor each profiled over its own timed run (V8 sampling profiler, 250 µs). Only the vault's or floor's own process; PostgreSQL's and Redis's CPU are in the \`ops\` table.`,
