@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
+import * as grpc from '@grpc/grpc-js';
+import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
+import { call, vaultClient } from '../support/grpc-client.ts';
 import { cryptoAt } from '../support/rotation-fixtures.ts';
 import { envWithoutVaultSettings, runNpmScriptAsync } from '../support/run-script.ts';
 import { scratchDatabase } from '../support/test-database.ts';
@@ -178,6 +181,27 @@ describe('card export under dual control', () => {
     expect(taken.code, taken.out).toBe(0);
     expect((await exportJob(id, path.join(dir, 'third.pgp'))).code).toBe(1);
   }, 60_000);
+
+  it('over gRPC: the same request, refusal of self-approval and approval', async () => {
+    const { tenant } = await tenantWithCards();
+    const { publicKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'Recipient' }], format: 'armored' });
+    const admin = vaultClient(v.grpcTarget, 'admin');
+    const as = async (who: typeof ADMIN_A) => ({ authorization: `Bearer ${await mintDevAssertion({ ...who, azp: 'admin' })}` });
+    try {
+      const requested = await call<Record<string, unknown>>(admin, 'RequestCardExport', { tenantId: tenant, recipientPublicKey: publicKey }, await as(ADMIN_A));
+      expect(requested.error).toBeNull();
+      expect(requested.value).toMatchObject({ tenantId: tenant, status: 'pending', requestedBy: 'alice' });
+      const id = requested.value!['id'] as string;
+      const self = await call(admin, 'ApproveCardExport', { id }, await as(ADMIN_A));
+      expect(self.error?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(self.vaultCode).toBe('approver_is_requester');
+      const approved = await call<Record<string, unknown>>(admin, 'ApproveCardExport', { id }, await as(ADMIN_B));
+      expect(approved.value).toMatchObject({ status: 'approved', approvedBy: 'bob' });
+      expect((await call<Record<string, unknown>>(admin, 'GetCardExport', { id }, await as(ADMIN_A))).value).toMatchObject({ status: 'approved' });
+    } finally {
+      admin.close();
+    }
+  });
 
   it('only admins acting as themselves; a recipient key must be a usable public key', async () => {
     const { publicKey, privateKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name: 'Recipient' }], format: 'armored' });

@@ -55,7 +55,7 @@ export interface VaultDeps {
 export function buildVault({ config, database, redis, logger, retired, now, boundPublicBaseUrl }: VaultDeps): Vault {
   const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys, retired);
   const uow = vaultUnitOfWork(database.pool, config.audit.chains);
-  const services = buildServices({
+  const unitServices = buildServices({
     uow,
     envelope,
     fingerprinter,
@@ -63,13 +63,14 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     ...serviceSettings(config, digestKey, () => boundPublicBaseUrl?.() ?? 'https://localhost'),
     ...(now ? { now } : {}),
   });
+  // Card exports work on the pool directly (row locks and session advisory locks), beside the unit-of-work services.
+  const services = { ...unitServices, exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, config.exports.adminTenant, now) };
   const metrics = new VaultMetrics();
   // One keyed digest for both idempotency stores (their keys differ by a prefix).
   const idempotencyDigest = new KeyedDigest(digestKey, 'idempotency');
   const failedSecrets = new FailedSecretThrottle(config.cardSessions.failedSecrets, uow.repos.audit, logger);
   const deps = {
     services,
-    exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, config.exports.adminTenant, now),
     cardFormOrigins: config.cardForm.embeddingOrigins,
     failedSecrets,
     idempotency: new IdempotentCalls({

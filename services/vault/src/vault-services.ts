@@ -9,6 +9,7 @@ import type { Fingerprinter } from './crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './storage/repositories.ts';
 import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
 import { UserErasureService } from './users/user-erasure-service.ts';
+import type { ExportRequestService } from './portability/export-requests.ts';
 import { RedisRevocationEpochs, type RevocationEpochs } from './payment-policy/revocation-epochs.ts';
 import { PaymentTokenService } from './payment-tokens/payment-token-service.ts';
 import type { PaymentsConfig } from './payment-tokens/payments-config.ts';
@@ -25,6 +26,8 @@ export interface VaultServices {
   readonly processors: ProcessorService;
   readonly paymentSettings: PaymentSettingsService;
   readonly userErasure: UserErasureService;
+  /** Card exports under dual control; absent where no database pool is at hand (the service tests' fakes). */
+  readonly exportRequests?: ExportRequestService;
   readonly paymentTokens: PaymentTokenService;
 }
 

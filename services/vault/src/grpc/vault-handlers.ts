@@ -6,6 +6,8 @@ import type { ListProcessorsResponse } from './generated/vault/v1/ListProcessors
 import type { Processor } from './generated/vault/v1/Processor.ts';
 import type { VaultHandlers } from './generated/vault/v1/Vault.ts';
 import { unary, type GrpcCallDeps } from './grpc-call.ts';
+import type { CardExport } from './generated/vault/v1/CardExport.ts';
+import { ClientError } from '../errors/vault-error.ts';
 
 /** The admitted user (user operations only; admission guarantees it). */
 const actorOf = (ctx: { admitted: { actor?: import('../identity/actor.ts').Actor } }) => {
@@ -39,6 +41,10 @@ function message<M>(value: unknown): M {
  */
 export function vaultHandlers(services: VaultServices, deps: GrpcCallDeps): VaultHandlers {
   const { cards, billingProfiles, cardSessions, paymentTokens, paymentSettings, processors, userErasure } = services;
+  const exportsOf = () => {
+    if (!services.exportRequests) throw new ClientError('not_found');
+    return services.exportRequests;
+  };
   return {
     CreateCardSession: unary(deps, 'CreateCardSession', OPERATIONS['card_sessions.create'], (ctx) => cardSessions.create(actorOf(ctx), ctx.request, ctx.writeOutcome(() => 201)), 201),
     ListCards: unary(deps, 'ListCards', OPERATIONS['cards.list'], (ctx) => {
@@ -74,5 +80,9 @@ export function vaultHandlers(services: VaultServices, deps: GrpcCallDeps): Vaul
     }),
     ListProcessors: unary(deps, 'ListProcessors', OPERATIONS['processors.list'], async (ctx) => message<ListProcessorsResponse>({ data: await processors.list(ctx.admitted.serviceActor) })),
     EraseUserData: unary(deps, 'EraseUserData', OPERATIONS['users.erase'], (ctx) => userErasure.erase(ctx.admitted.serviceActor, ctx.request.tenantId ?? '', ctx.request.userId ?? '')),
+    RequestCardExport: unary(deps, 'RequestCardExport', OPERATIONS['exports.request'], (ctx) => exportsOf().request(actorOf(ctx), ctx.request).then(message<CardExport>), 201),
+    GetCardExport: unary(deps, 'GetCardExport', OPERATIONS['exports.get'], (ctx) => exportsOf().get(actorOf(ctx), ctx.request.id ?? '').then(message<CardExport>)),
+    ApproveCardExport: unary(deps, 'ApproveCardExport', OPERATIONS['exports.approve'], (ctx) => exportsOf().decide(actorOf(ctx), ctx.request.id ?? '', 'approve').then(message<CardExport>)),
+    RefuseCardExport: unary(deps, 'RefuseCardExport', OPERATIONS['exports.refuse'], (ctx) => exportsOf().decide(actorOf(ctx), ctx.request.id ?? '', 'refuse').then(message<CardExport>)),
   };
 }

@@ -7,7 +7,6 @@ import type { VaultServices } from '../vault-services.ts';
 import { paymentSettingsRoutes } from '../payment-policy/payment-settings-routes.ts';
 import { userRoutes } from '../users/user-routes.ts';
 import { exportRoutes } from '../portability/export-routes.ts';
-import type { ExportRequestService } from '../portability/export-requests.ts';
 import { paymentTokenRoutes } from '../payment-tokens/payment-token-routes.ts';
 import { processorRoutes } from '../processors/processor-routes.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -28,8 +27,6 @@ import { byResource } from './route-kit.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
-  /** Card export requests (dual control); they work on the pool directly, outside the unit-of-work services. */
-  readonly exportRequests?: ExportRequestService;
   readonly idempotency: IdempotentCalls;
   /** Throttles and aggregates refused card-session secrets on the public listener. */
   readonly failedSecrets: FailedSecretThrottle;
@@ -82,7 +79,7 @@ export function buildInternalApp(deps: AppDeps): Express {
       '/v1/payment-tokens': paymentTokenRoutes(deps.services.paymentTokens, authorize),
       '/v1/tenants': Router().use(paymentSettingsRoutes(deps.services.paymentSettings, authorize), userRoutes(deps.services.userErasure, authorize)),
       '/v1/processors': processorRoutes(deps.services.processors, authorize),
-      ...(deps.exportRequests ? { '/v1/exports': exportRoutes(deps.exportRequests, authorize) } : {}),
+      ...(deps.services.exportRequests ? { '/v1/exports': exportRoutes(deps.services.exportRequests, authorize) } : {}),
     }),
   );
   return finish(app, deps);

@@ -4,6 +4,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { BillingAddress as _vault_v1_BillingAddress, BillingAddress__Output as _vault_v1_BillingAddress__Output } from './vault/v1/BillingAddress';
 import type { BillingProfile as _vault_v1_BillingProfile, BillingProfile__Output as _vault_v1_BillingProfile__Output } from './vault/v1/BillingProfile';
 import type { Card as _vault_v1_Card, Card__Output as _vault_v1_Card__Output } from './vault/v1/Card';
+import type { CardExport as _vault_v1_CardExport, CardExport__Output as _vault_v1_CardExport__Output } from './vault/v1/CardExport';
+import type { CardExportIdRequest as _vault_v1_CardExportIdRequest, CardExportIdRequest__Output as _vault_v1_CardExportIdRequest__Output } from './vault/v1/CardExportIdRequest';
 import type { CreateBillingProfileRequest as _vault_v1_CreateBillingProfileRequest, CreateBillingProfileRequest__Output as _vault_v1_CreateBillingProfileRequest__Output } from './vault/v1/CreateBillingProfileRequest';
 import type { CreateCardSessionRequest as _vault_v1_CreateCardSessionRequest, CreateCardSessionRequest__Output as _vault_v1_CreateCardSessionRequest__Output } from './vault/v1/CreateCardSessionRequest';
 import type { CreateCardSessionResponse as _vault_v1_CreateCardSessionResponse, CreateCardSessionResponse__Output as _vault_v1_CreateCardSessionResponse__Output } from './vault/v1/CreateCardSessionResponse';
@@ -33,6 +35,7 @@ import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_P
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from './vault/v1/PutProcessorRequest';
 import type { RedeemPaymentTokenRequest as _vault_v1_RedeemPaymentTokenRequest, RedeemPaymentTokenRequest__Output as _vault_v1_RedeemPaymentTokenRequest__Output } from './vault/v1/RedeemPaymentTokenRequest';
 import type { RedeemPaymentTokenResponse as _vault_v1_RedeemPaymentTokenResponse, RedeemPaymentTokenResponse__Output as _vault_v1_RedeemPaymentTokenResponse__Output } from './vault/v1/RedeemPaymentTokenResponse';
+import type { RequestCardExportRequest as _vault_v1_RequestCardExportRequest, RequestCardExportRequest__Output as _vault_v1_RequestCardExportRequest__Output } from './vault/v1/RequestCardExportRequest';
 import type { SetGroupPaymentSettingsRequest as _vault_v1_SetGroupPaymentSettingsRequest, SetGroupPaymentSettingsRequest__Output as _vault_v1_SetGroupPaymentSettingsRequest__Output } from './vault/v1/SetGroupPaymentSettingsRequest';
 import type { SetTenantPaymentSettingsRequest as _vault_v1_SetTenantPaymentSettingsRequest, SetTenantPaymentSettingsRequest__Output as _vault_v1_SetTenantPaymentSettingsRequest__Output } from './vault/v1/SetTenantPaymentSettingsRequest';
 import type { TenantPaymentSettings as _vault_v1_TenantPaymentSettings, TenantPaymentSettings__Output as _vault_v1_TenantPaymentSettings__Output } from './vault/v1/TenantPaymentSettings';
@@ -50,6 +53,8 @@ export interface ProtoGrpcType {
       BillingAddress: MessageTypeDefinition<_vault_v1_BillingAddress, _vault_v1_BillingAddress__Output>
       BillingProfile: MessageTypeDefinition<_vault_v1_BillingProfile, _vault_v1_BillingProfile__Output>
       Card: MessageTypeDefinition<_vault_v1_Card, _vault_v1_Card__Output>
+      CardExport: MessageTypeDefinition<_vault_v1_CardExport, _vault_v1_CardExport__Output>
+      CardExportIdRequest: MessageTypeDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExportIdRequest__Output>
       CreateBillingProfileRequest: MessageTypeDefinition<_vault_v1_CreateBillingProfileRequest, _vault_v1_CreateBillingProfileRequest__Output>
       CreateCardSessionRequest: MessageTypeDefinition<_vault_v1_CreateCardSessionRequest, _vault_v1_CreateCardSessionRequest__Output>
       CreateCardSessionResponse: MessageTypeDefinition<_vault_v1_CreateCardSessionResponse, _vault_v1_CreateCardSessionResponse__Output>
@@ -79,6 +84,7 @@ export interface ProtoGrpcType {
       PutProcessorRequest: MessageTypeDefinition<_vault_v1_PutProcessorRequest, _vault_v1_PutProcessorRequest__Output>
       RedeemPaymentTokenRequest: MessageTypeDefinition<_vault_v1_RedeemPaymentTokenRequest, _vault_v1_RedeemPaymentTokenRequest__Output>
       RedeemPaymentTokenResponse: MessageTypeDefinition<_vault_v1_RedeemPaymentTokenResponse, _vault_v1_RedeemPaymentTokenResponse__Output>
+      RequestCardExportRequest: MessageTypeDefinition<_vault_v1_RequestCardExportRequest, _vault_v1_RequestCardExportRequest__Output>
       SetGroupPaymentSettingsRequest: MessageTypeDefinition<_vault_v1_SetGroupPaymentSettingsRequest, _vault_v1_SetGroupPaymentSettingsRequest__Output>
       SetTenantPaymentSettingsRequest: MessageTypeDefinition<_vault_v1_SetTenantPaymentSettingsRequest, _vault_v1_SetTenantPaymentSettingsRequest__Output>
       TenantPaymentSettings: MessageTypeDefinition<_vault_v1_TenantPaymentSettings, _vault_v1_TenantPaymentSettings__Output>

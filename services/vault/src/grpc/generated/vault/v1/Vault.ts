@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BillingProfile as _vault_v1_BillingProfile, BillingProfile__Output as _vault_v1_BillingProfile__Output } from '../../vault/v1/BillingProfile';
 import type { Card as _vault_v1_Card, Card__Output as _vault_v1_Card__Output } from '../../vault/v1/Card';
+import type { CardExport as _vault_v1_CardExport, CardExport__Output as _vault_v1_CardExport__Output } from '../../vault/v1/CardExport';
+import type { CardExportIdRequest as _vault_v1_CardExportIdRequest, CardExportIdRequest__Output as _vault_v1_CardExportIdRequest__Output } from '../../vault/v1/CardExportIdRequest';
 import type { CreateBillingProfileRequest as _vault_v1_CreateBillingProfileRequest, CreateBillingProfileRequest__Output as _vault_v1_CreateBillingProfileRequest__Output } from '../../vault/v1/CreateBillingProfileRequest';
 import type { CreateCardSessionRequest as _vault_v1_CreateCardSessionRequest, CreateCardSessionRequest__Output as _vault_v1_CreateCardSessionRequest__Output } from '../../vault/v1/CreateCardSessionRequest';
 import type { CreateCardSessionResponse as _vault_v1_CreateCardSessionResponse, CreateCardSessionResponse__Output as _vault_v1_CreateCardSessionResponse__Output } from '../../vault/v1/CreateCardSessionResponse';
@@ -30,6 +32,7 @@ import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_P
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from '../../vault/v1/PutProcessorRequest';
 import type { RedeemPaymentTokenRequest as _vault_v1_RedeemPaymentTokenRequest, RedeemPaymentTokenRequest__Output as _vault_v1_RedeemPaymentTokenRequest__Output } from '../../vault/v1/RedeemPaymentTokenRequest';
 import type { RedeemPaymentTokenResponse as _vault_v1_RedeemPaymentTokenResponse, RedeemPaymentTokenResponse__Output as _vault_v1_RedeemPaymentTokenResponse__Output } from '../../vault/v1/RedeemPaymentTokenResponse';
+import type { RequestCardExportRequest as _vault_v1_RequestCardExportRequest, RequestCardExportRequest__Output as _vault_v1_RequestCardExportRequest__Output } from '../../vault/v1/RequestCardExportRequest';
 import type { SetGroupPaymentSettingsRequest as _vault_v1_SetGroupPaymentSettingsRequest, SetGroupPaymentSettingsRequest__Output as _vault_v1_SetGroupPaymentSettingsRequest__Output } from '../../vault/v1/SetGroupPaymentSettingsRequest';
 import type { SetTenantPaymentSettingsRequest as _vault_v1_SetTenantPaymentSettingsRequest, SetTenantPaymentSettingsRequest__Output as _vault_v1_SetTenantPaymentSettingsRequest__Output } from '../../vault/v1/SetTenantPaymentSettingsRequest';
 import type { TenantPaymentSettings as _vault_v1_TenantPaymentSettings, TenantPaymentSettings__Output as _vault_v1_TenantPaymentSettings__Output } from '../../vault/v1/TenantPaymentSettings';
@@ -37,6 +40,15 @@ import type { UpdateBillingProfileRequest as _vault_v1_UpdateBillingProfileReque
 import type { UpdateCardRequest as _vault_v1_UpdateCardRequest, UpdateCardRequest__Output as _vault_v1_UpdateCardRequest__Output } from '../../vault/v1/UpdateCardRequest';
 
 export interface VaultClient extends grpc.Client {
+  ApproveCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  ApproveCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  ApproveCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  ApproveCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  approveCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  approveCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  approveCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  approveCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  
   CreateBillingProfile(argument: _vault_v1_CreateBillingProfileRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_BillingProfile__Output>): grpc.ClientUnaryCall;
   CreateBillingProfile(argument: _vault_v1_CreateBillingProfileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_BillingProfile__Output>): grpc.ClientUnaryCall;
   CreateBillingProfile(argument: _vault_v1_CreateBillingProfileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_BillingProfile__Output>): grpc.ClientUnaryCall;
@@ -99,6 +111,15 @@ export interface VaultClient extends grpc.Client {
   getCard(argument: _vault_v1_GetCardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _vault_v1_GetCardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Card__Output>): grpc.ClientUnaryCall;
   getCard(argument: _vault_v1_GetCardRequest, callback: grpc.requestCallback<_vault_v1_Card__Output>): grpc.ClientUnaryCall;
+  
+  GetCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  GetCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  GetCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  GetCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  getCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  getCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  getCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  getCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
   
   GetPaymentSettings(argument: _vault_v1_GetPaymentSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EffectivePaymentSettings__Output>): grpc.ClientUnaryCall;
   GetPaymentSettings(argument: _vault_v1_GetPaymentSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_EffectivePaymentSettings__Output>): grpc.ClientUnaryCall;
@@ -163,6 +184,24 @@ export interface VaultClient extends grpc.Client {
   redeemPaymentToken(argument: _vault_v1_RedeemPaymentTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_RedeemPaymentTokenResponse__Output>): grpc.ClientUnaryCall;
   redeemPaymentToken(argument: _vault_v1_RedeemPaymentTokenRequest, callback: grpc.requestCallback<_vault_v1_RedeemPaymentTokenResponse__Output>): grpc.ClientUnaryCall;
   
+  RefuseCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RefuseCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RefuseCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RefuseCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  refuseCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  refuseCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  refuseCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  refuseCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  
+  RequestCardExport(argument: _vault_v1_RequestCardExportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RequestCardExport(argument: _vault_v1_RequestCardExportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RequestCardExport(argument: _vault_v1_RequestCardExportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  RequestCardExport(argument: _vault_v1_RequestCardExportRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  requestCardExport(argument: _vault_v1_RequestCardExportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  requestCardExport(argument: _vault_v1_RequestCardExportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  requestCardExport(argument: _vault_v1_RequestCardExportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  requestCardExport(argument: _vault_v1_RequestCardExportRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  
   SetGroupPaymentSettings(argument: _vault_v1_SetGroupPaymentSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_GroupPaymentSettings__Output>): grpc.ClientUnaryCall;
   SetGroupPaymentSettings(argument: _vault_v1_SetGroupPaymentSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_GroupPaymentSettings__Output>): grpc.ClientUnaryCall;
   SetGroupPaymentSettings(argument: _vault_v1_SetGroupPaymentSettingsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_GroupPaymentSettings__Output>): grpc.ClientUnaryCall;
@@ -202,6 +241,8 @@ export interface VaultClient extends grpc.Client {
 }
 
 export interface VaultHandlers extends grpc.UntypedServiceImplementation {
+  ApproveCardExport: grpc.handleUnaryCall<_vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport>;
+  
   CreateBillingProfile: grpc.handleUnaryCall<_vault_v1_CreateBillingProfileRequest__Output, _vault_v1_BillingProfile>;
   
   CreateCardSession: grpc.handleUnaryCall<_vault_v1_CreateCardSessionRequest__Output, _vault_v1_CreateCardSessionResponse>;
@@ -215,6 +256,8 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   GetBillingProfile: grpc.handleUnaryCall<_vault_v1_GetBillingProfileRequest__Output, _vault_v1_BillingProfile>;
   
   GetCard: grpc.handleUnaryCall<_vault_v1_GetCardRequest__Output, _vault_v1_Card>;
+  
+  GetCardExport: grpc.handleUnaryCall<_vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport>;
   
   GetPaymentSettings: grpc.handleUnaryCall<_vault_v1_GetPaymentSettingsRequest__Output, _vault_v1_EffectivePaymentSettings>;
   
@@ -230,6 +273,10 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   
   RedeemPaymentToken: grpc.handleUnaryCall<_vault_v1_RedeemPaymentTokenRequest__Output, _vault_v1_RedeemPaymentTokenResponse>;
   
+  RefuseCardExport: grpc.handleUnaryCall<_vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport>;
+  
+  RequestCardExport: grpc.handleUnaryCall<_vault_v1_RequestCardExportRequest__Output, _vault_v1_CardExport>;
+  
   SetGroupPaymentSettings: grpc.handleUnaryCall<_vault_v1_SetGroupPaymentSettingsRequest__Output, _vault_v1_GroupPaymentSettings>;
   
   SetTenantPaymentSettings: grpc.handleUnaryCall<_vault_v1_SetTenantPaymentSettingsRequest__Output, _vault_v1_TenantPaymentSettings>;
@@ -241,6 +288,7 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface VaultDefinition extends grpc.ServiceDefinition {
+  ApproveCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
   CreateBillingProfile: MethodDefinition<_vault_v1_CreateBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_CreateBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
   CreateCardSession: MethodDefinition<_vault_v1_CreateCardSessionRequest, _vault_v1_CreateCardSessionResponse, _vault_v1_CreateCardSessionRequest__Output, _vault_v1_CreateCardSessionResponse__Output>
   DeleteBillingProfile: MethodDefinition<_vault_v1_DeleteBillingProfileRequest, _vault_v1_DeleteBillingProfileResponse, _vault_v1_DeleteBillingProfileRequest__Output, _vault_v1_DeleteBillingProfileResponse__Output>
@@ -248,6 +296,7 @@ export interface VaultDefinition extends grpc.ServiceDefinition {
   EraseUserData: MethodDefinition<_vault_v1_EraseUserDataRequest, _vault_v1_EraseUserDataResponse, _vault_v1_EraseUserDataRequest__Output, _vault_v1_EraseUserDataResponse__Output>
   GetBillingProfile: MethodDefinition<_vault_v1_GetBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_GetBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
   GetCard: MethodDefinition<_vault_v1_GetCardRequest, _vault_v1_Card, _vault_v1_GetCardRequest__Output, _vault_v1_Card__Output>
+  GetCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
   GetPaymentSettings: MethodDefinition<_vault_v1_GetPaymentSettingsRequest, _vault_v1_EffectivePaymentSettings, _vault_v1_GetPaymentSettingsRequest__Output, _vault_v1_EffectivePaymentSettings__Output>
   IssuePaymentToken: MethodDefinition<_vault_v1_IssuePaymentTokenRequest, _vault_v1_IssuePaymentTokenResponse, _vault_v1_IssuePaymentTokenRequest__Output, _vault_v1_IssuePaymentTokenResponse__Output>
   ListBillingProfiles: MethodDefinition<_vault_v1_ListBillingProfilesRequest, _vault_v1_ListBillingProfilesResponse, _vault_v1_ListBillingProfilesRequest__Output, _vault_v1_ListBillingProfilesResponse__Output>
@@ -255,6 +304,8 @@ export interface VaultDefinition extends grpc.ServiceDefinition {
   ListProcessors: MethodDefinition<_vault_v1_ListProcessorsRequest, _vault_v1_ListProcessorsResponse, _vault_v1_ListProcessorsRequest__Output, _vault_v1_ListProcessorsResponse__Output>
   PutProcessor: MethodDefinition<_vault_v1_PutProcessorRequest, _vault_v1_Processor, _vault_v1_PutProcessorRequest__Output, _vault_v1_Processor__Output>
   RedeemPaymentToken: MethodDefinition<_vault_v1_RedeemPaymentTokenRequest, _vault_v1_RedeemPaymentTokenResponse, _vault_v1_RedeemPaymentTokenRequest__Output, _vault_v1_RedeemPaymentTokenResponse__Output>
+  RefuseCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
+  RequestCardExport: MethodDefinition<_vault_v1_RequestCardExportRequest, _vault_v1_CardExport, _vault_v1_RequestCardExportRequest__Output, _vault_v1_CardExport__Output>
   SetGroupPaymentSettings: MethodDefinition<_vault_v1_SetGroupPaymentSettingsRequest, _vault_v1_GroupPaymentSettings, _vault_v1_SetGroupPaymentSettingsRequest__Output, _vault_v1_GroupPaymentSettings__Output>
   SetTenantPaymentSettings: MethodDefinition<_vault_v1_SetTenantPaymentSettingsRequest, _vault_v1_TenantPaymentSettings, _vault_v1_SetTenantPaymentSettingsRequest__Output, _vault_v1_TenantPaymentSettings__Output>
   UpdateBillingProfile: MethodDefinition<_vault_v1_UpdateBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_UpdateBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
