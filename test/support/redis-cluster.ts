@@ -61,7 +61,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
       const bus = await freePort();
       const child = spawn(
         'redis-server',
-        ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0'],
+        ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0'],
         { stdio: 'ignore' },
       );
       nodes.push({ port, process: child });
@@ -72,8 +72,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
     await until(clusterOk, 'the cluster state to be ok on every node');
     // Every replica attached and its first full sync done: a failover before that promotes a replica without the
     // data (CLUSTER NODES lists a replica as soon as it is assigned, long before it holds anything).
-    // (Waits long: a full `npm test` keeps both cores busy while the replicas attach; the node timeout is 5 s so that
-    // load alone never fails a master over — every failover in the tests is a manual one.)
+    // (Waits long: a full `npm test` keeps both cores busy while the replicas attach.)
     await until(async () => (await topology()).every((t) => t.replica !== null), 'every master to have a replica', 90_000);
     await until(async () => (await Promise.all((await topology()).map((t) => cli(t.replica!, 'INFO', 'replication')))).every((info) => info.includes('master_link_status:up') && info.includes('master_sync_in_progress:0')), 'every replica to finish its first sync');
 
@@ -95,8 +94,11 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
       cli,
       topology,
       async failover(masterPort: number) {
-        const replica = (await topology()).find((t) => t.master === masterPort)?.replica;
-        if (!replica) throw new Error(`no replica of ${masterPort}`);
+        // Right after another shard's failover a node may still be re-reading the topology: wait for the replica.
+        const replicaOf = async () => (await topology()).find((t) => t.master === masterPort)?.replica ?? null;
+        await until(async () => (await replicaOf()) !== null, `a replica of ${masterPort}`);
+        const replica = await replicaOf();
+        if (replica === null) throw new Error(`no replica of ${masterPort}`);
         // A manual failover the master does not complete within its 5 s window is abandoned (the replica says
         // nothing): ask again, a few times.
         for (let attempt = 1; ; attempt++) {
