@@ -6,7 +6,6 @@
  * refusal (including a refused approval) and completion is audited.
  */
 import { randomBytes } from 'node:crypto';
-import * as openpgp from 'openpgp';
 import type pg from 'pg';
 import { z } from 'zod';
 import { actorEvent, type AuditEventInput } from '../audit/audit-event.ts';
@@ -95,6 +94,8 @@ export class ExportRequestService {
     const input = parseInput(requestSchema, body);
     let fingerprint: string;
     try {
+      // Loaded on first use: OpenPGP.js is ~2.4 MB of source the vault's heap need not carry (and mark) otherwise.
+      const openpgp = await import('openpgp');
       const key = await openpgp.readKey({ armoredKey: input.recipientPublicKey });
       if (key.isPrivate()) throw new Error('private');
       await key.getEncryptionKey(); // throws when the key cannot encrypt (expired, revoked, signing only)
