@@ -1,5 +1,5 @@
 /**
- * `npm run bench:readme [-- <results.md>]`: copies the newest one-worker bench/results/*.md (not a profile; or the one named)
+ * `npm run bench:readme [-- <results.md>]`: copies the newest one-worker ops table (bench/results/<date>-<commit>.md; or the one named)
  * into README.md between the bench-results markers.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ const END = '<!-- bench-results:end -->';
 
 const named = process.argv[2];
 const newest = readdirSync(RESULTS_DIR)
-  .filter((f) => f.endsWith('.md') && !f.includes('-workers') && !f.endsWith('-profile.md'))
+  // The ops/load-shape tables only (`<date>-<commit>.md`): not a workers run, a profile or an import benchmark.
+  .filter((f) => /^\d{4}-\d{2}-\d{2}-[0-9a-f]+\.md$/.test(f))
   .map((f) => path.join(RESULTS_DIR, f))
   .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 const source = named ? path.resolve(named) : newest;

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import type { VaultProcess } from '../support/vault-process.ts';
 import { httpsClient, startVaultProcess } from './bench-kit.ts';
@@ -29,7 +31,7 @@ export function benchVaultSettings(databaseUrl: string): Record<string, string> 
  * options and environment (the profile benchmark's hook).
  */
 export async function startBenchVault(databaseUrl: string, node: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<VaultProcess> {
-  const vault = await startVaultProcess({ ...benchVaultSettings(databaseUrl), ...node.env }, node.args);
+  const vault = await startVaultProcess({ ...benchVaultSettings(databaseUrl), ...node.env }, node.args, vaultEntry());
   const jwks = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-public.jwks.json'), 'utf8')) as unknown;
   const res = await httpsClient(vault.internalUrl, 'admin')('PUT', `/v1/processors/${PROCESSOR_ID}`, {}, { name: 'Xero', enabled: true, jwks });
   if (res.status !== 200 && res.status !== 201) {
@@ -37,6 +39,21 @@ export async function startBenchVault(databaseUrl: string, node: { args?: readon
     throw new Error(`registering the processor answered ${res.status}`);
   }
   return vault;
+}
+
+let built = false;
+/**
+ * BENCH_VAULT_DIST=1: the compiled vault (`npm run build`, then `node dist/services/vault/src/main.js`), as the
+ * container runs it — no TypeScript loader holding transformed sources and source maps in the heap. Default: the
+ * sources through tsx, as `npm start` runs them.
+ */
+function vaultEntry(): readonly string[] {
+  if (process.env['BENCH_VAULT_DIST'] !== '1') return ['--import', 'tsx', 'services/vault/src/main.ts'];
+  if (!built) {
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    built = true;
+  }
+  return ['dist/services/vault/src/main.js'];
 }
 
 /** Redacts the database URL to its database name, for the results file. */

@@ -169,13 +169,14 @@ export async function benchProfile(): Promise<{ failures: string[] }> {
     console.log(`\n${tailSection}`);
     sections.push(tailSection);
     const facts = runFacts();
+    const dist = process.env['BENCH_VAULT_DIST'] === '1';
     const doc = [
-      `CPU profile by concern, run of ${facts.date} at commit \`${facts.commit}\`${facts.dirty ? ' (with uncommitted changes)' : ''}: ${facts.machine.cpus} CPU(s) (${facts.machine.cpuModel}), Node ${facts.machine.node}; ${N} requests per operation at c=${CONCURRENCY}, vault and floor each profiled over its own timed run (V8 sampling profiler, 250 µs). Only the vault's or floor's own process; PostgreSQL's and Redis's CPU are in the \`ops\` table.`,
+      `CPU profile by concern, run of ${facts.date} at commit \`${facts.commit}\`${facts.dirty ? ' (with uncommitted changes)' : ''}: ${facts.machine.cpus} CPU(s) (${facts.machine.cpuModel}), Node ${facts.machine.node}; the vault ${dist ? 'compiled (node dist/…, BENCH_VAULT_DIST=1)' : 'from its sources through tsx'}; ${N} requests per operation at c=${CONCURRENCY}, vault and floor each profiled over its own timed run (V8 sampling profiler, 250 µs). Only the vault's or floor's own process; PostgreSQL's and Redis's CPU are in the \`ops\` table.`,
       '',
       ...sections,
     ].join('\n');
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const mdFile = path.join(RESULTS_DIR, `${facts.date}-${facts.commit}-profile.md`);
+    const mdFile = path.join(RESULTS_DIR, `${facts.date}-${facts.commit}-profile${dist ? '-dist' : ''}.md`);
     writeFileSync(mdFile, doc);
     console.log(`written: ${mdFile}\nraw profiles (open in Chrome DevTools): ${dir}`);
     return { failures };

@@ -22,9 +22,14 @@ export interface VaultProcess {
  * ready when it has said where it listens (its `info` start-up line: keep VAULT_LOG_LEVEL at info or below)
  * and its internal listener answers /readyz.
  */
-export async function startVaultProcess(env: Record<string, string>, nodeArgs: readonly string[] = (process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean)): Promise<VaultProcess> {
+export async function startVaultProcess(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = (process.env['BENCH_VAULT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
+  /** What runs: the TypeScript sources through tsx (default), or the compiled build (`npm run build` first). */
+  entry: readonly string[] = ['--import', 'tsx', 'services/vault/src/main.ts'],
+): Promise<VaultProcess> {
   const clean = envWithoutVaultSettings();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'services/vault/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: REPO_ROOT,
     env: { ...clean, VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_PROBE_PORT: '0', VAULT_GRPC_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
