@@ -61,7 +61,12 @@ interface FaultRun {
   readonly audit: { ok: boolean };
 }
 
-function expectHonest(name: string, r: FaultRun, options: { readinessSeesIt: boolean } = { readinessSeesIt: true }) {
+/**
+ * `readinessSeesIt`: readiness must have reported the dependency failing. `mustFail`: at least one request must have
+ * answered 503 (the fault reached requests); false where the fault is proven otherwise and serving straight through
+ * it is the better outcome (connections killed while idle are replaced without a request noticing).
+ */
+function expectHonest(name: string, r: FaultRun, options: { readinessSeesIt: boolean; mustFail?: boolean } = { readinessSeesIt: true }) {
   const v = r.verdict;
   console.log(
     `${name}: ${v.requests} requests, ${v.unavailable} × 503, first 503 ${v.firstUnavailableMs ?? '—'} ms after the fault began, ` +
@@ -69,7 +74,7 @@ function expectHonest(name: string, r: FaultRun, options: { readinessSeesIt: boo
       `${v.committedButReportedFailed} card add(s) committed while reported 503 (each retry returned that card)`,
   );
   expect(r.servedAgainMs).toBeLessThan(5_000);
-  expect(v.unavailable, 'the fault was felt').toBeGreaterThan(0);
+  if (options.mustFail ?? true) expect(v.unavailable, 'the fault was felt').toBeGreaterThan(0);
   expect(v.unexpected.map((s) => `${s.op} ${s.status}`)).toEqual([]);
   expect(v.slowestMs).toBeLessThan(BOUND_MS);
   expect(v.lost).toEqual([]);
@@ -98,20 +103,25 @@ describe('faults of the vault’s own dependencies under load', () => {
   }, 90_000);
 
   it('every PostgreSQL connection of the vault terminated, five times', async () => {
+    const killed: number[] = [];
     const r = await underLoad(async ({ postgres }) => {
       const admin = new pg.Client({ connectionString: postgres.url });
       await admin.connect();
       try {
         for (let i = 0; i < 5; i++) {
-          await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'vault' AND pid <> pg_backend_pid()`);
+          const { rows } = await admin.query(`SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = 'vault' AND pid <> pg_backend_pid()`);
+          killed.push(rows.filter((row) => row.done).length);
           await sleep(400);
         }
       } finally {
         await admin.end();
       }
     }, 'postgres');
+    // The fault happened: every round terminated connections of the vault. Whether a request was caught on one
+    // (503) or every killed connection was idle and replaced unnoticed depends on timing; both are honest.
+    expect(killed.every((n) => n > 0), `connections terminated per round: ${killed.join(', ')}`).toBe(true);
     // Terminated connections are replaced at once: readiness need not ever see the database down.
-    expectHonest('pg_terminate_backend ×5', r, { readinessSeesIt: false });
+    expectHonest('pg_terminate_backend ×5', r, { readinessSeesIt: false, mustFail: false });
   }, 90_000);
 
   it('PostgreSQL stopped for 3 s, then started', async () => {
