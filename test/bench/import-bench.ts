@@ -7,19 +7,17 @@
  * 50,000 rows is imported, killed with SIGKILL part way, and imported again: every row must be reported exactly
  * once and every card stored once. Any mismatch fails the run. Writes bench/results/<date>-<commit>-import.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
-import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import { createImportKey } from '../../services/vault/src/portability/import-keys.ts';
 import { cardCsv, cardRow, encryptToFile, type CardFileSpec } from '../support/import-files.ts';
-import { envWithoutVaultSettings } from '../support/run-script.ts';
+import { spawnNodeScript } from '../support/run-script.ts';
 import { benchDatabase } from './bench-kit.ts';
 import { RESULTS_DIR, runFacts } from './bench-results.ts';
 
@@ -33,17 +31,7 @@ interface ImportSummary {
   readonly peakRssMiB: number;
 }
 
-function runImport(url: string, args: string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/portability/import-cli.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...envWithoutVaultSettings(), DATABASE_URL: url, VAULT_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, done: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out }))) };
-}
+const runImport = (url: string, args: string[]) => spawnNodeScript('services/vault/src/portability/import-cli.ts', args, { DATABASE_URL: url, VAULT_LOG_LEVEL: 'warn' });
 
 const summaryOf = (out: string): ImportSummary => JSON.parse(out.trim().split('\n').find((l) => l.startsWith('{')) ?? '{}') as ImportSummary;
 

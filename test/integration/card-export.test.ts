@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPan } from '../../services/vault/src/cards/card-secret.ts';
-import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import * as grpc from '@grpc/grpc-js';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
 import { call, vaultClient } from '../support/grpc-client.ts';
 import { cryptoAt } from '../support/rotation-fixtures.ts';
-import { envWithoutVaultSettings, runNpmScriptAsync } from '../support/run-script.ts';
+import { runNpmScriptAsync, spawnNodeScript } from '../support/run-script.ts';
 import { scratchDatabase } from '../support/test-database.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
@@ -28,13 +26,7 @@ let dir: string;
 const ADMIN_A = { sub: 'alice', tid: 'ops' };
 const ADMIN_B = { sub: 'bob', tid: 'ops' };
 
-function cli(script: string, args: string[], databaseUrl: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { ...envWithoutVaultSettings(), DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
-}
+const cli = async (script: string, args: string[], databaseUrl: string) => spawnNodeScript(script, args, { DATABASE_URL: databaseUrl }).done;
 const exportJob = (id: string, out: string) => cli('services/vault/src/portability/export-cli.ts', ['--id', id, '--out', out], v.config.database.url!);
 
 const requestExport = (admin: typeof ADMIN_A, body: Record<string, unknown>) => v.internal('/v1/exports', { as: 'admin', user: admin, body });

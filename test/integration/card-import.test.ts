@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { openDatabase, type Database } from '../../services/vault/src/storage/da
 import { distinctVisa } from '../support/card-numbers.ts';
 import { cardCsv, cardRow, encryptToFile, OTHER_VAULT_MAPPING, type CardFileSpec } from '../support/import-files.ts';
 import { cryptoAt } from '../support/rotation-fixtures.ts';
-import { envWithoutVaultSettings, runNpmScriptAsync } from '../support/run-script.ts';
+import { runNpmScriptAsync, spawnNodeScript } from '../support/run-script.ts';
 import { scratchDatabase } from '../support/test-database.ts';
 
 /**
@@ -26,17 +25,8 @@ let dir: string;
 let publicKey: string;
 const TENANT = 't-import';
 
-function importCli(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/portability/import-cli.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { ...envWithoutVaultSettings(), DATABASE_URL: scratch.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, done: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out }))) };
-}
+const importCli = (args: string[], env: Record<string, string> = {}) =>
+  spawnNodeScript('services/vault/src/portability/import-cli.ts', args, { DATABASE_URL: scratch.url, ...env });
 
 async function makeFile(name: string, spec: CardFileSpec, key = publicKey, aead = true): Promise<string> {
   const file = path.join(dir, name);

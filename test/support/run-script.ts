@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 
 /** This process's environment without any vault setting, so a child starts from the vault's defaults. */
@@ -16,6 +16,19 @@ export function runNpmScript(script: string, env: Record<string, string>, args: 
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * A TypeScript command run directly with Node (`node --import tsx <script>`, no npm in between, so a signal sent to
+ * `child` reaches the command itself — SIGKILL tests need that), with only the given VAULT_* / DATABASE_URL;
+ * `done` gives its exit and everything it printed (stdout and stderr together).
+ */
+export function spawnNodeScript(script: string, args: readonly string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env: { ...envWithoutVaultSettings(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, done: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, out }))) };
 }
 
 /** `runNpmScript`, without blocking the test process (so several can run at once). */
