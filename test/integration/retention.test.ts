@@ -3,7 +3,7 @@ import { SqlAuditStore } from '../../services/vault/src/audit/audit-store.ts';
 import { verifyAuditChain } from '../../services/vault/src/audit/audit-verify.ts';
 import { purgeRetention, type RetentionKind } from '../../services/vault/src/retention/retention-purge.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
-import { sqlOn } from '../../services/vault/src/storage/sql.ts';
+import type { Sql } from '../../services/vault/src/storage/sql.ts';
 import { runNpmScriptAsync } from '../support/run-script.ts';
 import { scratchDatabase } from '../support/test-database.ts';
 
@@ -52,7 +52,7 @@ const auditedDeletes = async () => {
   for (const r of rows) sums[r.target] = (sums[r.target] ?? 0) + Number(String(r.reason).replace('deleted=', ''));
   return sums;
 };
-const deps = () => ({ pool: db.pool, auditOn: (client: Parameters<typeof sqlOn>[0]) => new SqlAuditStore(sqlOn(client), 3) });
+const deps = () => ({ pool: db.pool, auditOn: (sql: Sql) => new SqlAuditStore(sql, 3) });
 
 beforeAll(async () => {
   scratch = await scratchDatabase();

@@ -34,7 +34,7 @@ import { sealPan } from '../cards/card-secret.ts';
 import type { Envelope, Sealed } from '../crypto/envelope.ts';
 import type { Fingerprinter } from '../crypto/fingerprint.ts';
 import { newId } from '../crypto/secret-hash.ts';
-import { sqlOn } from '../storage/sql.ts';
+import { inTransaction, sqlOn, statement } from '../storage/sql.ts';
 import { checkRow, requiredHeaders, type ColumnMapping, type RowOutcome } from './card-rows.ts';
 
 export interface ImportDeps {
@@ -331,10 +331,7 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
       return { kind: 'ready', row, line, outcome, owner, id, pan, profileId, address, fingerprint: fingerprint!, olderFingerprints };
     }),
   );
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const sql = sqlOn(client);
+  return inTransaction(deps.pool, async (sql) => {
     const audit = new SqlAuditStore(sql, deps.auditChains);
     const cards = new SqlCardRepository(sql, (event) => audit.record(event));
     const lines: ReportLine[] = [];
@@ -379,7 +376,7 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
     }
     await audit.appendAll(events);
     const count = (o: ReportLine['outcome']) => lines.filter((l) => l.outcome === o).length;
-    await client.query('UPDATE import_runs SET rows_done = $2, stored = stored + $3, merged = merged + $4, refused = refused + $5, updated_at = now() WHERE id = $1', [
+    await sql.count(RECORD_PROGRESS, [
       runId,
       rows[rows.length - 1]!.row,
       count('stored'),
@@ -389,12 +386,11 @@ async function storeBatch(deps: ImportDeps, tenantId: string, runId: string, row
     // The report before the commit: a crash after this line and before the commit re-reports these rows on the
     // rerun, after the resumed run has cut the report back to what was committed.
     report(lines);
-    await client.query('COMMIT');
     return lines;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
+
+const RECORD_PROGRESS = statement(
+  'import_runs_progress',
+  'UPDATE import_runs SET rows_done = $2, stored = stored + $3, merged = merged + $4, refused = refused + $5, updated_at = now() WHERE id = $1',
+);

@@ -14,7 +14,7 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
-import { sqlOn } from '../storage/sql.ts';
+import { inTransaction, sqlOn, statement } from '../storage/sql.ts';
 
 export interface ExportRequestView {
   readonly id: string;
@@ -68,6 +68,9 @@ function view(row: Row, now: Date): ExportRequestView {
   };
 }
 
+const LOCK_REQUEST = statement('export_requests_lock', 'SELECT * FROM export_requests WHERE id = $1 FOR UPDATE');
+const DECIDE = statement('export_requests_decide', 'UPDATE export_requests SET status = $2, approved_by = $3, decided_at = $4 WHERE id = $1 RETURNING *');
+
 export class ExportRequestService {
   constructor(
     private readonly pool: pg.Pool,
@@ -119,46 +122,30 @@ export class ExportRequestService {
     if (!EXPORT_ID.test(id)) throw new ClientError('export_not_found');
     const action = decision === 'approve' ? 'export.approve' : 'export.refuse';
     await this.needAdmin(actor, action, id);
-    const denied = async (reason: string, code: 'export_not_found' | 'approver_is_requester' | 'export_expired' | 'export_not_pending') => {
-      await this.audit({ ...actorEvent(actor, action, id, 'denied'), reason });
-      throw new ClientError(code);
-    };
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<Row>('SELECT * FROM export_requests WHERE id = $1 FOR UPDATE', [id]);
-      const row = rows[0];
-      if (!row) {
-        await client.query('ROLLBACK');
-        return await denied('export_not_found', 'export_not_found');
-      }
-      const now = this.now();
-      if (row.status !== 'pending') {
-        await client.query('ROLLBACK');
-        return await denied(`status=${row.status}`, 'export_not_pending');
-      }
-      if (row.expires_at <= now) {
-        await client.query('ROLLBACK');
-        return await denied('expired', 'export_expired');
-      }
+    const now = this.now();
+    type Refusal = { readonly reason: string; readonly code: 'export_not_found' | 'approver_is_requester' | 'export_expired' | 'export_not_pending' };
+    const refusalOf = (row: Row | undefined): Refusal | null => {
+      if (!row) return { reason: 'export_not_found', code: 'export_not_found' };
+      if (row.status !== 'pending') return { reason: `status=${row.status}`, code: 'export_not_pending' };
+      if (row.expires_at <= now) return { reason: 'expired', code: 'export_expired' };
       /* Precondition (split knowledge): the approver is not the requester. */
-      if (decision === 'approve' && row.requested_by === adminOf(actor)) {
-        await client.query('ROLLBACK');
-        return await denied('approver_is_requester', 'approver_is_requester');
-      }
-      const { rows: updated } = await client.query<Row>(
-        `UPDATE export_requests SET status = $2, approved_by = $3, decided_at = $4 WHERE id = $1 RETURNING *`,
-        [id, decision === 'approve' ? 'approved' : 'refused', decision === 'approve' ? adminOf(actor) : null, now],
-      );
-      await new SqlAuditStore(sqlOn(client), this.auditChains).append({ ...actorEvent(actor, action, id), reason: `requested_by=${row.requested_by}` });
-      await client.query('COMMIT');
-      return view(updated[0]!, now);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
+      if (decision === 'approve' && row.requested_by === adminOf(actor)) return { reason: 'approver_is_requester', code: 'approver_is_requester' };
+      return null;
+    };
+    // Decided under the row's lock; a refusal rolls back and is audited on its own.
+    const outcome = await inTransaction(this.pool, async (sql): Promise<Refusal | ExportRequestView> => {
+      const [row] = await sql.rows<Row>(LOCK_REQUEST, [id]);
+      const refusal = refusalOf(row);
+      if (refusal) return refusal;
+      const [updated] = await sql.rows<Row>(DECIDE, [id, decision === 'approve' ? 'approved' : 'refused', decision === 'approve' ? adminOf(actor) : null, now]);
+      await new SqlAuditStore(sql, this.auditChains).append({ ...actorEvent(actor, action, id), reason: `requested_by=${row!.requested_by}` });
+      return view(updated!, now);
+    });
+    if ('code' in outcome) {
+      await this.audit({ ...actorEvent(actor, action, id, 'denied'), reason: outcome.reason });
+      throw new ClientError(outcome.code);
     }
+    return outcome;
   }
 
   async get(actor: Actor, id: string): Promise<ExportRequestView> {

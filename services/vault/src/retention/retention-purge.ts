@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AuditStore } from '../audit/audit-store.ts';
+import { inTransaction, statement, type Sql, type Statement } from '../storage/sql.ts';
 
 export interface RetentionPolicy {
   /** Days after the end of a card's expiry month before it is deleted. */
@@ -46,9 +47,31 @@ export interface RetentionReport {
 
 export interface RetentionDeps {
   readonly pool: pg.Pool;
-  /** An audit store over the given connection (so the event commits with the batch it describes). */
-  readonly auditOn: (client: pg.PoolClient) => AuditStore;
+  /** An audit store over the given transaction (so the event commits with the batch it describes). */
+  readonly auditOn: (sql: Sql) => AuditStore;
 }
+
+/**
+ * One batch of a kind: SKIP LOCKED leaves a row the live vault is writing right now to the next batch or run. Built
+ * from the constants above, never from input.
+ */
+const PURGE = Object.fromEntries(
+  RETENTION_KINDS.map((kind) => {
+    const e = ELIGIBLE[kind];
+    const profile = kind === 'cards' ? '"billing_profile_id"' : 'NULL::text AS "billing_profile_id"';
+    return [
+      kind,
+      statement(
+        `retention_purge_${kind}`,
+        `DELETE FROM "${e.table}" WHERE "${e.key}" IN (SELECT "${e.key}" FROM "${e.table}" WHERE ${e.where} LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING ${profile}`,
+      ),
+    ];
+  }),
+) as Record<RetentionKind, Statement>;
+const DELETE_ORPHANED_PROFILES = statement(
+  'retention_purge_orphaned_profiles',
+  `DELETE FROM "billing_profiles" b WHERE b."id" = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM "cards" c WHERE c."billing_profile_id" = b."id")`,
+);
 
 export async function purgeRetention(
   deps: RetentionDeps,
@@ -66,39 +89,22 @@ export async function purgeRetention(
     return { runId: null, dryRun: true, counts };
   }
   const runId = `ret_${randomUUID()}`;
+  const purged = (target: string, deleted: number) =>
+    ({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target, reason: `deleted=${deleted}` }) as const;
   for (const kind of RETENTION_KINDS) {
     const e = ELIGIBLE[kind];
     for (;;) {
-      const client = await deps.pool.connect();
-      let deleted = 0;
-      try {
-        await client.query('BEGIN');
-        // SKIP LOCKED: a row the live vault is writing right now is left to the next batch or run.
-        const result = await client.query(
-          `DELETE FROM "${e.table}" WHERE "${e.key}" IN (SELECT "${e.key}" FROM "${e.table}" WHERE ${e.where} LIMIT $3 FOR UPDATE SKIP LOCKED)${kind === 'cards' ? ' RETURNING "billing_profile_id"' : ''}`,
-          [now, e.days(policy), options.batchSize],
-        );
-        deleted = result.rowCount ?? 0;
-        if (deleted > 0) {
-          await deps.auditOn(client).append({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target: kind, reason: `deleted=${deleted}` });
-        }
+      const deleted = await inTransaction(deps.pool, async (sql) => {
+        // RETURNING each deleted row's billing profile (null but for cards): what may have lost its last card.
+        const profileIds = (await sql.rows<{ billing_profile_id: string | null }>(PURGE[kind], [now, e.days(policy), options.batchSize])).map((r) => r.billing_profile_id);
+        if (profileIds.length === 0) return 0;
+        const audit = deps.auditOn(sql);
+        await audit.append(purged(kind, profileIds.length));
         // A billing profile (name, address) that no card uses any more goes with the last card that used it.
-        if (kind === 'cards' && deleted > 0) {
-          const profiles = await client.query(
-            `DELETE FROM "billing_profiles" b WHERE b."id" = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM "cards" c WHERE c."billing_profile_id" = b."id")`,
-            [result.rows.map((r: { billing_profile_id: string | null }) => r.billing_profile_id).filter(Boolean)],
-          );
-          if ((profiles.rowCount ?? 0) > 0) {
-            await deps.auditOn(client).append({ action: 'retention.purge', outcome: 'success', actorService: 'retention', requestId: runId, target: 'billing_profiles', reason: `deleted=${profiles.rowCount}` });
-          }
-        }
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+        const profiles = await sql.count(DELETE_ORPHANED_PROFILES, [profileIds.filter(Boolean)]);
+        if (profiles > 0) await audit.append(purged('billing_profiles', profiles));
+        return profileIds.length;
+      });
       counts[kind] += deleted;
       if (deleted > 0) options.onBatch?.(kind, deleted);
       if (deleted < options.batchSize) break;

@@ -2,7 +2,6 @@
 import { SqlAuditStore } from '../audit/audit-store.ts';
 import { loadConfigOrExit } from '../config/load-config.ts';
 import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
-import { sqlOn } from '../storage/sql.ts';
 import { purgeRetention } from './retention-purge.ts';
 
 export async function runRetentionPurge({ dryRun, batchSize, json }: { readonly dryRun: boolean; readonly batchSize: number; readonly json: boolean }): Promise<void> {
@@ -11,7 +10,7 @@ export async function runRetentionPurge({ dryRun, batchSize, json }: { readonly 
     const { database, close } = await openConfiguredDatabase(config);
     try {
       const report = await purgeRetention(
-        { pool: database.pool, auditOn: (client) => new SqlAuditStore(sqlOn(client), config.audit.chains) },
+        { pool: database.pool, auditOn: (sql) => new SqlAuditStore(sql, config.audit.chains) },
         config.retention,
         { dryRun, batchSize },
       );
