@@ -11,7 +11,7 @@ import type { Envelope } from '../../services/vault/src/crypto/envelope.ts';
 import type { Fingerprinter } from '../../services/vault/src/crypto/fingerprint.ts';
 import { encryptForProcessor } from '../../services/vault/src/crypto/processor-jwe.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
-import type { ProcessorKey } from '../../services/vault/src/processors/processor-keys.ts';
+import type { ProcessorKey } from '../../services/vault/src/crypto/processor-key.ts';
 
 export interface FloorDeps {
   readonly pool: pg.Pool;

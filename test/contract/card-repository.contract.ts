@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../services/vault/src/cards/card-record.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../services/vault/src/storage/database-errors.ts';
-import type { CardFromSession, NewCard, Owner } from '../../services/vault/src/cards/card-repository.ts';
+import type { CardFromSession, NewCard } from '../../services/vault/src/cards/card-repository.ts';
 import { at, hex, newCard, newOwner, newProfile, newRequestId, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+import type { Owner } from '../../services/vault/src/identity/actor.ts';
 
 const byCreation = (a: CardSummary, b: CardSummary) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

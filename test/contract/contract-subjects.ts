@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuditOutcome } from '../../services/vault/src/audit/audit-event.ts';
 import type { NewBillingProfile } from '../../services/vault/src/billing-profiles/billing-profile-repository.ts';
 import type { NewCardSession } from '../../services/vault/src/card-sessions/card-session-repository.ts';
-import type { NewCard, Owner } from '../../services/vault/src/cards/card-repository.ts';
+import type { NewCard } from '../../services/vault/src/cards/card-repository.ts';
 import type { RevocationEpochs } from '../../services/vault/src/payment-policy/revocation-epochs.ts';
 import type { RateLimiter } from '../../services/vault/src/payment-tokens/rate-limiter.ts';
 import type { TokenStore } from '../../services/vault/src/payment-tokens/token-store.ts';
 import type { VaultUnitOfWork } from '../../services/vault/src/storage/repositories.ts';
+import type { Owner } from '../../services/vault/src/identity/actor.ts';
 
 /** An audit event as an auditor reads it back. */
 export interface ReadAuditEvent {

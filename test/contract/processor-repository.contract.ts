@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessorKey } from '../../services/vault/src/processors/processor-keys.ts';
 import { hex, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+import type { ProcessorKey } from '../../services/vault/src/crypto/processor-key.ts';
 
 const key = (kid: string): ProcessorKey => ({
   kid,

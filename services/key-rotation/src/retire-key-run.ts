@@ -6,8 +6,9 @@
 import { SqlAuditStore } from '../../vault/src/audit/audit-store.ts';
 import { sqlOn } from '../../vault/src/storage/sql.ts';
 import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
-import { KeyVersionRepository, type KeyPurpose } from '../../vault/src/key-versions/key-version-repository.ts';
+import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
 import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
+import type { KeyPurpose } from '../../vault/src/encrypted-records/key-purpose.ts';
 
 /** `version`: `v1`, `v2`, … (checked by retire-key.ts). */
 export async function runRetireKey(purpose: KeyPurpose, version: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { BillingProfileRecord } from '../../../services/vault/src/billing-profiles/billing-profile-record.ts';
 import type { BillingProfileRepository, NewBillingProfile } from '../../../services/vault/src/billing-profiles/billing-profile-repository.ts';
-import type { Owner } from '../../../services/vault/src/cards/card-repository.ts';
 import { byCreation, foreignKeyViolation, uniqueViolation, type Binding } from './in-memory-tables.ts';
+import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
 const owns = (owner: Owner) => (p: BillingProfileRecord) => p.tenantId === owner.tenantId && p.userId === owner.userId;
 

@@ -1,9 +1,10 @@
 import type { CardRecord, CardSummary } from '../../../services/vault/src/cards/card-record.ts';
-import type { CardChanges, CardFromSession, CardRepository, NewCard, Owner, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
+import type { CardChanges, CardFromSession, CardRepository, NewCard, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
 import { InMemoryAuditStore } from './in-memory-audit-store.ts';
 import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
 import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
 import { byCreation, foreignKeyViolation, Journal, uniqueViolation, type Binding } from './in-memory-tables.ts';
+import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
 const owns = (owner: Owner) => (card: CardRecord) => card.tenantId === owner.tenantId && card.userId === owner.userId;
 

@@ -1,6 +1,6 @@
 import type { CardSessionRecord, CardSessionRepository, NewCardSession } from '../../../services/vault/src/card-sessions/card-session-repository.ts';
-import type { Owner } from '../../../services/vault/src/cards/card-repository.ts';
 import { uniqueViolation, type Binding, type StoredCardSession } from './in-memory-tables.ts';
+import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
 /** What the Prisma repository selects: never the secret hash, never the card id. */
 function view(s: StoredCardSession): CardSessionRecord {

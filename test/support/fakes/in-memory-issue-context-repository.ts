@@ -1,9 +1,9 @@
-import type { Owner } from '../../../services/vault/src/cards/card-repository.ts';
 import type { IssueContext, IssueContextRepository } from '../../../services/vault/src/payment-tokens/issue-context-repository.ts';
 import { InMemoryCardRepository } from './in-memory-card-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
 import type { Binding } from './in-memory-tables.ts';
+import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
 /** The three reads the SQL repository makes in one statement, one after another. */
 export class InMemoryIssueContextRepository implements IssueContextRepository {

@@ -1,6 +1,6 @@
-import type { ProcessorKey } from '../../../services/vault/src/processors/processor-keys.ts';
 import type { ProcessorRecord, ProcessorRepository } from '../../../services/vault/src/processors/processor-repository.ts';
 import { byText, type Binding } from './in-memory-tables.ts';
+import type { ProcessorKey } from '../../../services/vault/src/crypto/processor-key.ts';
 
 /**
  * A value as it comes back from a `jsonb` column: a copy, with every object's members reordered the way jsonb

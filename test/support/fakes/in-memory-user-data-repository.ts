@@ -1,6 +1,6 @@
-import type { Owner } from '../../../services/vault/src/cards/card-repository.ts';
 import type { ErasedUserData, UserDataRepository } from '../../../services/vault/src/users/user-data-repository.ts';
 import type { Binding } from './in-memory-tables.ts';
+import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
 const owns = (owner: Owner) => (row: { readonly tenantId: string; readonly userId: string }) => row.tenantId === owner.tenantId && row.userId === owner.userId;
 

@@ -1,6 +1,6 @@
-import type { Owner } from '../cards/card-repository.ts';
 import { statement, type Sql } from '../storage/sql.ts';
 import type { BillingProfileRecord } from './billing-profile-record.ts';
+import type { Owner } from '../identity/actor.ts';
 
 export type NewBillingProfile = Pick<BillingProfileRecord, 'id' | 'tenantId' | 'userId' | 'ciphertext' | 'keyVersion'>;
 

@@ -4,11 +4,10 @@ import type { Envelope } from '../crypto/envelope.ts';
 import { newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
-import type { Actor } from '../identity/actor.ts';
+import { ownerOf, type Actor, type Owner } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { isForeignKeyViolation } from '../storage/database-errors.ts';
-import type { Owner } from '../cards/card-repository.ts';
 import {
   billingAddressSchema,
   billingProfilePatchSchema,
@@ -21,10 +20,6 @@ import { openAddress, sealAddress } from './billing-profile-secret.ts';
 
 const profileId = resourceId('bp_');
 const MAX_PATCH_ATTEMPTS = 3;
-
-export function ownerOf(actor: Actor): Owner {
-  return { tenantId: actor.user.tenantId, userId: actor.user.userId };
-}
 
 /** Billing profiles: addresses stored encrypted, visible and changeable only by their owner. */
 export class BillingProfileService {

@@ -1,6 +1,6 @@
 import { statement, type Sql } from '../storage/sql.ts';
-import type { Owner } from '../cards/card-repository.ts';
 import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
+import type { Owner } from '../identity/actor.ts';
 
 export interface CardSessionRecord {
   readonly id: string;

@@ -3,14 +3,10 @@ import { ownerLockKey } from '../storage/owner-lock.ts';
 import { canonicalBody, type AuditEventInput, type AuditRecord } from '../audit/audit-event.ts';
 import type { NewBillingProfile } from '../billing-profiles/billing-profile-repository.ts';
 import type { CardRecord, CardSummary } from './card-record.ts';
+import type { Owner } from '../identity/actor.ts';
 
 export type NewCard = Omit<CardRecord, 'version' | 'createdAt' | 'updatedAt'>;
 export type CardChanges = Partial<Pick<CardRecord, 'expMonth' | 'expYear' | 'cardholderName' | 'billingProfileId' | 'fingerprint' | 'fingerprintKeyVersion'>>;
-
-export interface Owner {
-  readonly tenantId: string;
-  readonly userId: string;
-}
 
 /** The only code that reads or writes the `cards` table. Every lookup is scoped to its owner. */
 export interface CardRepository {

@@ -1,5 +1,5 @@
 import { CompactEncrypt, importJWK, type CryptoKey, type KeyObject } from 'jose';
-import { CONTENT_ENCRYPTION, type ProcessorKey } from '../processors/processor-keys.ts';
+import { CONTENT_ENCRYPTION, type ProcessorKey } from './processor-key.ts';
 
 const imported = new Map<string, Promise<CryptoKey | KeyObject | Uint8Array>>();
 

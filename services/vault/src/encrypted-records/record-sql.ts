@@ -1,5 +1,5 @@
-import type { KeyPurpose } from '../key-versions/key-version-repository.ts';
 import type { EncryptedRecordType } from './encrypted-record-type.ts';
+import type { KeyPurpose } from './key-purpose.ts';
 
 /** A quoted SQL identifier. Registry names are constants, never input; quoting keeps them exact. */
 export function quoted(identifier: string): string {

@@ -10,3 +10,14 @@ export interface ServiceActor {
 export interface Actor extends ServiceActor {
   readonly user: UserContext;
 }
+
+/** Whose data a record is: every owned row is read and written scoped to one of these. */
+export interface Owner {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+/** The owner a user's call acts on: the user of the assertion, in its tenant. */
+export function ownerOf(actor: Actor): Owner {
+  return { tenantId: actor.user.tenantId, userId: actor.user.userId };
+}

@@ -3,8 +3,7 @@ import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-
 import { countUsingSql, keyVersionColumns } from '../encrypted-records/record-sql.ts';
 import { ENCRYPTED_RECORD_TYPES } from '../encrypted-records/registry.ts';
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
-
-export type KeyPurpose = 'wrapping' | 'fingerprint';
+import type { KeyPurpose } from '../encrypted-records/key-purpose.ts';
 
 /** The only code that touches `key_versions`: which key versions are retired for good. */
 export class KeyVersionRepository {

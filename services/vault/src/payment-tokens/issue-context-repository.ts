@@ -1,9 +1,10 @@
 import type { CardRecord } from '../cards/card-record.ts';
-import { cardColumns, type Owner } from '../cards/card-repository.ts';
+import { cardColumns } from '../cards/card-repository.ts';
 import type { PaymentSettings } from '../payment-policy/payment-policy.ts';
 import { paymentSettingsColumns } from '../payment-policy/payment-settings-repository.ts';
 import type { ProcessorRecord } from '../processors/processor-repository.ts';
 import { statement, type Sql } from '../storage/sql.ts';
+import type { Owner } from '../identity/actor.ts';
 
 /** What a payment-token issue reads before it decides: the user's switches, the processor and the card. */
 export interface IssueContext {

@@ -1,5 +1,4 @@
 import { actorEvent, serviceEvent, type AuditEventInput } from '../audit/audit-event.ts';
-import { ownerOf } from '../billing-profiles/billing-profile-service.ts';
 import { cardIdSchema } from '../cards/card-input.ts';
 import { PROCESSOR_ID, recipientOf } from '../processors/processor-service.ts';
 import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
@@ -11,7 +10,7 @@ import { encryptForProcessor } from '../crypto/processor-jwe.ts';
 import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
-import type { Actor, ServiceActor } from '../identity/actor.ts';
+import { type Actor, type ServiceActor, ownerOf } from '../identity/actor.ts';
 import { paymentRefusal } from '../payment-policy/payment-policy.ts';
 import type { KeyedDigest } from '../crypto/keyed-digest.ts';
 import { redisKey } from '../storage/redis-keys.ts';

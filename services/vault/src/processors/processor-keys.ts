@@ -1,20 +1,6 @@
 import { importJWK, type JWK } from 'jose';
 import { ClientError, type FieldProblem } from '../errors/vault-error.ts';
-
-/** The JWE key-management algorithms the vault will encrypt to; nothing else is ever used. */
-export const KEY_ALGORITHMS = ['RSA-OAEP-256', 'ECDH-ES+A256KW'] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
-/** The one content encryption the vault uses. */
-export const CONTENT_ENCRYPTION = 'A256GCM';
-
-export interface ProcessorKey {
-  readonly kid: string;
-  readonly alg: KeyAlgorithm;
-  /** The public JWK as given, less anything but its public members. */
-  readonly jwk: JWK;
-  /** When the vault first saw this kid; the newest valid key is the current one. */
-  readonly addedAt: string;
-}
+import type { KeyAlgorithm, ProcessorKey } from '../crypto/processor-key.ts';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const MAX_KEYS = 10;

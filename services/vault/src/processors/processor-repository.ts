@@ -1,5 +1,5 @@
 import { statement, type Sql } from '../storage/sql.ts';
-import type { ProcessorKey } from './processor-keys.ts';
+import type { ProcessorKey } from '../crypto/processor-key.ts';
 
 export interface ProcessorRecord {
   readonly id: string;

@@ -4,8 +4,9 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
 import type { VaultUnitOfWork } from '../storage/repositories.ts';
-import { currentKey, sameKey, validateJwks, type ProcessorKey } from './processor-keys.ts';
+import { currentKey, sameKey, validateJwks } from './processor-keys.ts';
 import type { ProcessorRecord } from './processor-repository.ts';
+import type { ProcessorKey } from '../crypto/processor-key.ts';
 
 export const PROCESSOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

@@ -1,6 +1,6 @@
-import type { Owner } from '../cards/card-repository.ts';
 import { lockOwnerForTransaction } from '../storage/owner-lock.ts';
 import { statement, type Sql } from '../storage/sql.ts';
+import type { Owner } from '../identity/actor.ts';
 
 /** What an erasure removed, by kind; the cards by id (their tokens are revoked by card too). */
 export interface ErasedUserData {
