@@ -1,13 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import * as protoLoader from '@grpc/proto-loader';
-import { HealthImplementation, protoPath as healthProto } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
 import net, { type AddressInfo } from 'node:net';
 import type { ConnectionLimits, VaultConfig } from '../config/vault-config.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 import type { VaultServices } from '../vault-services.ts';
 import type { GrpcCallDeps } from './grpc-call.ts';
 import { loadVaultProto } from './proto-definition.ts';
+import { reflectionDefinition } from './reflection-descriptors.ts';
 import { vaultHandlers } from './vault-handlers.ts';
 import { ReloadableServerCredentials } from './reloadable-credentials.ts';
 
@@ -53,13 +53,14 @@ export async function listenGrpc(
   ready: () => Promise<ReadinessReport>,
   limits: ConnectionLimits,
 ): Promise<GrpcListening> {
-  const { definition, service } = loadVaultProto();
+  const { service } = loadVaultProto();
   const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(service, vaultHandlers(services, deps) as unknown as grpc.UntypedServiceImplementation);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [VAULT_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
-  // Reflection describes every service the port serves: the vault's and the health service.
-  new ReflectionService({ ...definition, ...protoLoader.loadSync(healthProto) }).addToServer(server);
+  // Reflection describes every service the port serves, the vault's and the health service, as their .proto files
+  // are written (snake_case fields, protoc's map entries) — not the camelCase definition the handlers use.
+  new ReflectionService(reflectionDefinition()).addToServer(server);
 
   // Serving status follows readiness (PostgreSQL, Redis, keyring), checked every second.
   const follow = async () => {
