@@ -7,8 +7,11 @@ import { registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 /**
- * A client in another language: Debian's python3-grpcio (installed by .ci/run) learns vault.v1.Vault by server
- * reflection, checks health, issues a token and redeems it as the processor, over mutual TLS.
+ * A client in another language: Debian's python3-grpcio (installed by .ci/run) knows nothing but what server
+ * reflection tells it. Every file the server lists goes into a standard protobuf DescriptorPool (which refuses what
+ * protoc would never write, such as a map entry not named `XxxEntry`), every field name must be the .proto's
+ * snake_case, and the requests are JSON with exactly those names: it checks and lists health, issues a token and
+ * redeems it as the processor, over mutual TLS.
  */
 const PYTHON = '/usr/bin/python3';
 let v: TestVault;
@@ -21,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('a Python gRPC client (python3-grpcio, nothing generated)', () => {
-  it('finds the API by reflection, sees SERVING, issues and redeems once', async () => {
+  it('learns the API by reflection alone (names as in the .proto), sees SERVING, issues and redeems once', async () => {
     const probe = spawnSync(PYTHON, ['-c', 'import grpc, google.protobuf'], { encoding: 'utf8' });
     expect(probe.status, `Debian's python3-grpcio and python3-protobuf are needed (apt-get install python3-grpcio python3-protobuf; .ci/run does): ${probe.stderr}`).toBe(0);
     const user = newUser();
@@ -40,10 +43,14 @@ describe('a Python gRPC client (python3-grpcio, nothing generated)', () => {
     expect(run.status, run.stderr).toBe(0);
     const seen = JSON.parse(run.stdout);
     expect(seen).toEqual({
-      health: 'SERVING',
       services: expect.arrayContaining(['vault.v1.Vault', 'grpc.health.v1.Health']),
-      issued: { processorId: 'xero-payments', tokenPrefix: 'pt_' },
-      redeemed: { kid: 'xero-payments-example-1', invoice: { id: 'INV-PY-1', amount: '4200', currency: 'EUR', merchantId: 'merchant-42', partner: 'xero' }, jweParts: 5 },
+      files: ['health/v1/health.proto', 'vault/v1/vault.proto'],
+      issueRequestFields: ['card_id', 'cvc', 'processor_id', 'invoice'],
+      healthMapEntry: { type: 'grpc.health.v1.HealthListResponse.StatusesEntry', mapEntry: true },
+      health: 'SERVING',
+      healthList: { '': { status: 'SERVING' }, 'vault.v1.Vault': { status: 'SERVING' } },
+      issued: { processor_id: 'xero-payments', tokenPrefix: 'pt_' },
+      redeemed: { kid: 'xero-payments-example-1', invoice: { id: 'INV-PY-1', amount: '4200', currency: 'EUR', merchant_id: 'merchant-42', partner: 'xero' }, jweParts: 5 },
       again: { status: 'NOT_FOUND', vaultErrorCode: 'token_not_found' },
     });
     expect(run.stdout + run.stderr).not.toContain('4000000000000077');
