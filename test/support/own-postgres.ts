@@ -11,14 +11,19 @@ function postgresBin(tool: string): string {
   return `/usr/lib/postgresql/${versions[versions.length - 1]}/bin/${tool}`;
 }
 
-/** A fresh cluster (initdb into a temp folder), owned and run by the `postgres` user. */
+/**
+ * A fresh cluster (initdb into a temp folder). PostgreSQL refuses to run as root: as root, the cluster is owned and
+ * run by the `postgres` user (Debian's package makes it); as anyone else, by that user. Its superuser is `postgres`.
+ */
 function initCluster(prefix: string) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const data = path.join(dir, 'data');
-  const postgresUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const postgresGid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  chownSync(dir, postgresUid, postgresGid);
-  const asPostgres = (tool: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' });
+  const root = process.getuid?.() === 0;
+  const postgresUid = root ? Number(execFileSync('id', ['-u', 'postgres']).toString().trim()) : process.getuid!();
+  const postgresGid = root ? Number(execFileSync('id', ['-g', 'postgres']).toString().trim()) : process.getgid!();
+  if (root) chownSync(dir, postgresUid, postgresGid);
+  const asPostgres = (tool: string, args: string[]) =>
+    root ? execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' }) : execFileSync(postgresBin(tool), args, { stdio: 'ignore' });
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   return { dir, data, postgresUid, postgresGid, asPostgres };
 }
@@ -53,6 +58,8 @@ export async function startTlsPostgres(material: { certFile: string; keyFile: st
 export interface OwnPostgres {
   /** A plain (loopback, no TLS) URL of the `postgres` database. */
   readonly url: string;
+  /** Its temp folder (data, socket, log), deleted by `stop`. */
+  readonly dir: string;
   /** Stops the server at once (`-m fast`: every connection is terminated); the data stays. */
   stopServer(): void;
   /** Starts it again on the same port and data. */
@@ -62,13 +69,14 @@ export interface OwnPostgres {
 }
 
 /** A plain PostgreSQL of the test's own (initdb into a temp folder), for tests that stop and start it. */
-export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const { dir, data, asPostgres } = initCluster('vault-pg-own-');
+export async function startOwnPostgres(prefix = 'vault-pg-own-'): Promise<OwnPostgres> {
+  const { dir, data, asPostgres } = initCluster(prefix);
   const port = await freePort();
   const startServer = () => asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   startServer();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    dir,
     stopServer: () => asPostgres('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']),
     startServer,
     async stop() {

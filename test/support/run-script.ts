@@ -1,9 +1,15 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 
-/** This process's environment without any vault setting, so a child starts from the vault's defaults. */
+/**
+ * This process's environment without any vault setting, so a child starts from the vault's defaults — except
+ * Redis, when the run has one elsewhere (TEST_REDIS_URL: a throwaway the global setup started): the vault's
+ * default address is then not this run's Redis. Callers' own VAULT_REDIS_URL still wins.
+ */
 export function envWithoutVaultSettings(): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  const redis = process.env['TEST_REDIS_URL'];
+  return redis ? { ...clean, VAULT_REDIS_URL: redis } : clean;
 }
 
 /** Runs an npm script of the project the way an operator would, with only the given VAULT_* / DATABASE_URL. */

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '../../services/vault/src/storage/da
 import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
 import { clientCert, request, type HttpResult, type RequestOptions } from './https-client.ts';
 import { TEST_DATABASE_URL } from './test-database.ts';
+import { TEST_REDIS_URL } from './test-redis.ts';
 
 export interface TestVault {
   readonly config: VaultConfig;
@@ -69,10 +70,11 @@ class AssertionCache {
   }
 }
 
-/** The vault built by its own composition root, on the real test PostgreSQL, listening on ephemeral ports. */
+/** The vault built by its own composition root, on the run's PostgreSQL and Redis, listening on ephemeral ports. */
 export async function startTestVault(options: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestVault> {
   const config = loadConfig({
     DATABASE_URL: TEST_DATABASE_URL,
+    VAULT_REDIS_URL: TEST_REDIS_URL,
     VAULT_INTERNAL_PORT: '0',
     VAULT_PUBLIC_PORT: '0',
     VAULT_PROBE_PORT: '0',
