@@ -7,8 +7,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
+import { REPO_ROOT, commandLine } from '../services/vault/src/tooling.ts';
 
 const { values } = commandLine({
   usage: 'usage: npm run build:card-form [-- --if-stale]   — bundles the hosted card form and its embed SDK into services/vault/public/; --if-stale: only if a source changed',

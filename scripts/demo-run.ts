@@ -8,9 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
-import { keysExample, REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
-import { mintDevAssertion } from '../services/vault/src/dev/dev-assertion.ts';
-import { listeningPorts } from '../services/vault/src/dev/listening-ports.ts';
+import { mintDevAssertion, listeningPorts, keysExample, REPO_ROOT } from '../services/vault/src/index.ts';
 import { approve, openCard } from '../services/processor-sim/src/open-card.ts';
 import { redeemToken } from '../services/processor-sim/src/redeem-client.ts';
 

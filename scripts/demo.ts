@@ -4,7 +4,7 @@
  * redeemed and opened by the reference processor, approved. Every step printed, masked.
  * This file only parses the command line (so `--help` loads nothing of the vault); demo-run.ts does the work.
  */
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
+import { commandLine } from '../services/vault/src/tooling.ts';
 
 commandLine({ usage: 'usage: npm run demo   — one whole payment against a dev vault it starts (own ports, throw-away database), every step printed, masked' });
 const { runDemo } = await import('./demo-run.ts');

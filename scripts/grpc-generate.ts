@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
-import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine, REPO_ROOT } from '../services/vault/src/tooling.ts';
 
 const { values } = commandLine({
   usage: 'usage: npm run grpc:generate [-- --check]   — generates the gRPC API types from vault.proto; --check: exit 1 if the committed ones are stale',

@@ -14,8 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysExample, KEYS_EXAMPLE_DIR } from '../services/vault/src/config/repo-paths.ts';
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
+import { keysExample, KEYS_EXAMPLE_DIR, commandLine } from '../services/vault/src/tooling.ts';
 
 const DAYS = '7300';
 const TRUST_DOMAIN = 'vault.internal';

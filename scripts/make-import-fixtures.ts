@@ -12,8 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
-import { keysExample, REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
+import { commandLine, keysExample, REPO_ROOT } from '../services/vault/src/tooling.ts';
 import { cardCsv, encryptToFile, OTHER_VAULT_MAPPING, type CardFileSpec } from '../test/support/import-files.ts';
 
 const { values } = commandLine({

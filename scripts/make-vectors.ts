@@ -5,11 +5,7 @@
  *   npx tsx scripts/make-vectors.ts test/vectors/<name>.json
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { sealAddress } from '../services/vault/src/billing-profiles/billing-profile-secret.ts';
-import { sealPan } from '../services/vault/src/cards/card-secret.ts';
-import { loadConfig } from '../services/vault/src/config/load-config.ts';
-import { buildCrypto } from '../services/vault/src/crypto/build-crypto.ts';
-import { Pan } from '../services/vault/src/crypto/secret.ts';
+import { sealAddress, sealPan, loadConfig, buildCrypto, Pan } from '../services/vault/src/index.ts';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: make-vectors <file>');

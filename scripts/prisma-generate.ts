@@ -7,8 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
-import { commandLine } from '../services/vault/src/cli/command-line.ts';
+import { REPO_ROOT, commandLine } from '../services/vault/src/tooling.ts';
 
 const { values } = commandLine({
   usage: 'usage: npm run generate [-- --if-stale]   — generates the Prisma Client offline (no engine download); --if-stale: only if the schema changed',

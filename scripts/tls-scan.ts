@@ -7,8 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../services/vault/src/config/repo-paths.ts';
-import { commandLine, usageError } from '../services/vault/src/cli/command-line.ts';
+import { REPO_ROOT, commandLine, usageError } from '../services/vault/src/tooling.ts';
 
 const USAGE = [
   'usage: npm run tls:scan [-- host:port …]   — testssl.sh against the listeners (default localhost:8443 localhost:8444)',

@@ -6,7 +6,7 @@ import type { NewCard } from '../../services/vault/src/cards/card-repository.ts'
 import type { RevocationEpochs } from '../../services/vault/src/payment-policy/revocation-epochs.ts';
 import type { RateLimiter } from '../../services/vault/src/payment-tokens/rate-limiter.ts';
 import type { TokenStore } from '../../services/vault/src/payment-tokens/token-store.ts';
-import type { VaultUnitOfWork } from '../../services/vault/src/storage/repositories.ts';
+import type { VaultUnitOfWork } from '../../services/vault/src/wiring/repositories.ts';
 import type { Owner } from '../../services/vault/src/identity/actor.ts';
 
 /** An audit event as an auditor reads it back. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { redisPaymentStores } from '../../services/vault/src/vault-services.ts';
+import { redisPaymentStores } from '../../services/vault/src/wiring/vault-services.ts';
 import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
 import { FakeClock } from '../support/fakes/fake-clock.ts';
 import { InMemoryRateLimiter } from '../support/fakes/in-memory-rate-limiter.ts';

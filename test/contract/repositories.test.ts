@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
-import { vaultUnitOfWork } from '../../services/vault/src/storage/repositories.ts';
+import { vaultUnitOfWork } from '../../services/vault/src/wiring/repositories.ts';
 import { auditEventsOf } from '../support/fakes/in-memory-audit-store.ts';
 import { InMemoryDatabase } from '../support/fakes/in-memory-tables.ts';
 import { InMemoryUnitOfWork } from '../support/fakes/in-memory-unit-of-work.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '../../services/vault/src/audit/audit-event.ts';
-import type { Repositories } from '../../services/vault/src/storage/repositories.ts';
+import type { Repositories } from '../../services/vault/src/wiring/repositories.ts';
 import type { TransactionOutcome } from '../../services/vault/src/storage/unit-of-work.ts';
 import { at, hex, newCard, newOwner, newProfile, newRequestId, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
 

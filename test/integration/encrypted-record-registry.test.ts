@@ -8,7 +8,7 @@ import { billingProfileContext } from '../../services/vault/src/billing-profiles
 import { cardContext } from '../../services/vault/src/cards/card-secret.ts';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { encryptionContext, type EncryptedRecordType } from '../../services/vault/src/encrypted-records/encrypted-record-type.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../../services/vault/src/encrypted-records/registry.ts';
+import { ENCRYPTED_RECORD_TYPES } from '../../services/vault/src/wiring/encrypted-record-registry.ts';
 import { outcomeContext } from '../../services/vault/src/idempotency/write-outcome.ts';
 import { checkKeysMatchData, KeysDoNotMatchData } from '../../services/vault/src/key-versions/key-check.ts';
 import { KeyVersionRepository } from '../../services/vault/src/key-versions/key-version-repository.ts';
@@ -91,7 +91,7 @@ describe('encryption contexts are the ones sealed before the registry', () => {
 
 describe('a registered table is counted against its key by keys:retire', () => {
   it('rowsUsing counts the fake table’s v1 rows: retiring v1 would be refused', async () => {
-    const keys = new KeyVersionRepository(db.prisma);
+    const keys = new KeyVersionRepository(db.prisma, ENCRYPTED_RECORD_TYPES);
     // 20 cards, 1 billing profile, 1 live idempotency record (the expired one and the reservation do not count).
     expect(await keys.rowsUsing('wrapping', 'v1')).toBe(CARDS + 1 + 1);
     expect(await keys.rowsUsing('wrapping', 'v1', WITH_NOTES)).toBe(CARDS + 1 + 1 + NOTES);
@@ -162,7 +162,7 @@ describe('a registered table is rotated', () => {
   });
 
   it('after rotation no row uses v1: its retirement is allowed', async () => {
-    const keys = new KeyVersionRepository(db.prisma);
+    const keys = new KeyVersionRepository(db.prisma, ENCRYPTED_RECORD_TYPES);
     expect(await keys.rowsUsing('wrapping', 'v1', WITH_NOTES)).toBe(0);
     expect(await keys.rowsUsing('fingerprint', 'v1', WITH_NOTES)).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
-import { buildVault, type Vault } from '../../services/vault/src/build-vault.ts';
+import { buildVault, type Vault } from '../../services/vault/src/wiring/build-vault.ts';
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import type { VaultConfig } from '../../services/vault/src/config/vault-config.ts';
 import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src/dev/dev-assertion.ts';
@@ -95,7 +95,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     await listenInternal(vault.internalApp, config.tls, '127.0.0.1', 0, config.connections),
     await listenPublic(vault.publicApp, config.tls, '127.0.0.1', 0, config.connections),
   ];
-  const grpc = await listenGrpc(vault.services, vault.grpc, config.tls, '127.0.0.1', 0, vault.ready, config.connections);
+  const grpc = await listenGrpc(vault.grpcHandlers, config.tls, '127.0.0.1', 0, vault.ready, config.connections);
   const internalUrl = `https://localhost:${listeners[0]!.port}`;
   publicUrl = `https://localhost:${listeners[1]!.port}`;
 

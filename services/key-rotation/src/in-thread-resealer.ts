@@ -1,6 +1,4 @@
-import type { Envelope } from '../../vault/src/crypto/envelope.ts';
-import type { Fingerprinter } from '../../vault/src/crypto/fingerprint.ts';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
+import type { Envelope, Fingerprinter, EncryptedRecordType } from '../../vault/src/index.ts';
 import { resealRows } from './reseal-rows.ts';
 import type { Resealer, ResealRequest, ResealResult } from './resealer.ts';
 

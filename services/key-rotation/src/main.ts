@@ -8,7 +8,7 @@
  * This file only parses the command line (so `--help` loads nothing of the vault); rotate-keys-run.ts does the work.
  */
 import { availableParallelism } from 'node:os';
-import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
+import { commandLine, usageError } from '../../vault/src/tooling.ts';
 
 const cores = availableParallelism();
 const USAGE = [

@@ -1,6 +1,4 @@
-import type { VaultConfig } from '../../vault/src/config/vault-config.ts';
-import type { RetiredKeys } from '../../vault/src/crypto/build-crypto.ts';
-import type { EncryptionContext } from '../../vault/src/crypto/envelope.ts';
+import type { VaultConfig, RetiredKeys, EncryptionContext } from '../../vault/src/index.ts';
 
 /**
  * What crosses between the job's thread and a reseal worker. Into a worker: where the keys are (paths or ARNs,

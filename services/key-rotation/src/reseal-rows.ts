@@ -1,6 +1,4 @@
-import { DecryptionFailed, type Envelope } from '../../vault/src/crypto/envelope.ts';
-import type { Fingerprinter } from '../../vault/src/crypto/fingerprint.ts';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
+import { DecryptionFailed, type Envelope, type Fingerprinter, type EncryptedRecordType } from '../../vault/src/index.ts';
 import type { ResealRequest, ResealResult } from './resealer.ts';
 
 export interface ResealCrypto {

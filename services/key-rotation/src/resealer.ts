@@ -1,5 +1,4 @@
-import type { EncryptionContext } from '../../vault/src/crypto/envelope.ts';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
+import type { EncryptionContext, EncryptedRecordType } from '../../vault/src/index.ts';
 
 /** One stored row to bring under the current keys: its ciphertext, the context it is bound to, and what is stale. */
 export interface ResealRequest {

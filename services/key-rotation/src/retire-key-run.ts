@@ -3,12 +3,7 @@
  * when invalid), refuses the current key (exit 1), and retires the key only when no row uses it (else exit 1),
  * auditing either outcome.
  */
-import { SqlAuditStore } from '../../vault/src/audit/audit-store.ts';
-import { sqlOn } from '../../vault/src/storage/sql.ts';
-import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
-import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
-import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
-import type { KeyPurpose } from '../../vault/src/encrypted-records/key-purpose.ts';
+import { SqlAuditStore, sqlOn, loadConfigOrExit, ENCRYPTED_RECORD_TYPES, KeyVersionRepository, openConfiguredDatabase, type KeyPurpose } from '../../vault/src/index.ts';
 
 /** `version`: `v1`, `v2`, … (checked by retire-key.ts). */
 export async function runRetireKey(purpose: KeyPurpose, version: string): Promise<void> {
@@ -20,7 +15,7 @@ export async function runRetireKey(purpose: KeyPurpose, version: string): Promis
   }
   const db = await openConfiguredDatabase(config);
   try {
-    const keys = new KeyVersionRepository(db.database.prisma);
+    const keys = new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES);
     const inUse = await keys.rowsUsing(purpose, version);
     const audit = new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains);
     const event = { action: 'key.retire', actorService: 'key-rotation', requestId: `retire-${purpose}-${version}-${Date.now()}`, target: `${purpose}/${version}` } as const;

@@ -3,7 +3,7 @@
  * retired so the vault and the rotation job stop loading it. Refused while any row is still under it.
  * This file only parses the command line (so `--help` loads nothing of the vault); retire-key-run.ts does the work.
  */
-import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
+import { commandLine, usageError } from '../../vault/src/tooling.ts';
 
 const USAGE = [
   'usage: npm run keys:retire -- <version> [--fingerprint]',

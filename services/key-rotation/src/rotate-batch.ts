@@ -1,7 +1,5 @@
 import type pg from 'pg';
-import type { AuditStore } from '../../vault/src/audit/audit-store.ts';
-import { encryptionContext, type EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { andHoldsCiphertext, quoted } from '../../vault/src/encrypted-records/record-sql.ts';
+import { type AuditStore, encryptionContext, type EncryptedRecordType, andHoldsCiphertext, quoted } from '../../vault/src/index.ts';
 import type { Resealer, ResealRequest } from './resealer.ts';
 import { rotationColumns, SqlParams, staleWhere, type Row, type RowRewrite } from './rotation-sql.ts';
 import { writeRewrites } from './write-rewrites.ts';

@@ -4,12 +4,7 @@
  * status: 0 when every row is on the current keys, 1 when rows failed or remain.
  */
 import cliProgress from 'cli-progress';
-import { SqlAuditStore } from '../../vault/src/audit/audit-store.ts';
-import { sqlOn } from '../../vault/src/storage/sql.ts';
-import { loadConfigOrExit } from '../../vault/src/config/load-config.ts';
-import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
-import { KeyVersionRepository } from '../../vault/src/key-versions/key-version-repository.ts';
-import { openConfiguredDatabase } from '../../vault/src/storage/open-configured-database.ts';
+import { SqlAuditStore, sqlOn, loadConfigOrExit, buildCrypto, ENCRYPTED_RECORD_TYPES, KeyVersionRepository, openConfiguredDatabase } from '../../vault/src/index.ts';
 import { InThreadResealer } from './in-thread-resealer.ts';
 import type { Resealer } from './resealer.ts';
 import { formatReport } from './rotation-report.ts';
@@ -48,7 +43,7 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency, workers }:
 
   let workerPool: WorkerPoolResealer | null = null;
   try {
-    const retired = await new KeyVersionRepository(db.database.prisma).retired();
+    const retired = await new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES).retired();
     // With workers, only they load the keys (each from this configuration); a key that does not load fails their start.
     let resealer: Resealer;
     if (workers > 0 && !dryRun) resealer = workerPool = await WorkerPoolResealer.start({ keys: config.keys, retired, workers });

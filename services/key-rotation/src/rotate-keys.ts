@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { AuditStore } from '../../vault/src/audit/audit-store.ts';
-import type { Envelope } from '../../vault/src/crypto/envelope.ts';
-import type { Fingerprinter } from '../../vault/src/crypto/fingerprint.ts';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../../vault/src/encrypted-records/registry.ts';
+import { type AuditStore, type Envelope, type Fingerprinter, type EncryptedRecordType, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
 import { InThreadResealer } from './in-thread-resealer.ts';
 import type { Resealer } from './resealer.ts';
 import { rotateBatch, type BatchArgs } from './rotate-batch.ts';

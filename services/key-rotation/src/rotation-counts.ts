@@ -1,7 +1,5 @@
 import type pg from 'pg';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { quoted, whereHoldsCiphertext } from '../../vault/src/encrypted-records/record-sql.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../../vault/src/encrypted-records/registry.ts';
+import { type EncryptedRecordType, quoted, whereHoldsCiphertext, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
 import type { VersionCounts } from './rotation-report.ts';
 import { SqlParams, staleWhere } from './rotation-sql.ts';
 

@@ -1,5 +1,4 @@
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { andHoldsCiphertext, quoted } from '../../vault/src/encrypted-records/record-sql.ts';
+import { type EncryptedRecordType, andHoldsCiphertext, quoted } from '../../vault/src/index.ts';
 
 /** Numbered parameters for one statement: `add` returns the placeholder of the value it keeps. */
 export class SqlParams {

@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { buildCrypto } from '../../vault/src/crypto/build-crypto.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../../vault/src/encrypted-records/registry.ts';
+import { buildCrypto, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
 import { packBytes, unpackBytes, type ResealJob, type ResealWorkerConfig, type WorkerReply } from './reseal-messages.ts';
 import { resealRows } from './reseal-rows.ts';
 

@@ -1,6 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../../vault/src/encrypted-records/registry.ts';
+import { type EncryptedRecordType, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
 import { packBytes, unpackBytes, type ResealJob, type ResealWorkerConfig, type WorkerReply } from './reseal-messages.ts';
 import type { Resealer, ResealRequest, ResealResult } from './resealer.ts';
 import { siblingModule, startWorkerThread } from './start-worker-thread.ts';

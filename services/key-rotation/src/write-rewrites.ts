@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { EncryptedRecordType } from '../../vault/src/encrypted-records/encrypted-record-type.ts';
-import { isUniqueViolation } from '../../vault/src/storage/database-errors.ts';
+import { type EncryptedRecordType, isUniqueViolation } from '../../vault/src/index.ts';
 import { rewriteRowsStatement, type RowRewrite } from './rotation-sql.ts';
 
 /**

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { approve, openCard } from './open-card.ts';
-import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
+import { commandLine, usageError } from '../../vault/src/tooling.ts';
 import { redeemToken, type Invoice } from './redeem-client.ts';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../keys-example');

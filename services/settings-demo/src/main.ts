@@ -2,7 +2,7 @@
  * `npm run settings-demo [-- --port 8090 --vault-internal https://localhost:8443 --vault-public https://localhost:8444]`:
  * the account-settings demo against a running dev vault (start one with `npm start`).
  */
-import { commandLine, usageError } from '../../vault/src/cli/command-line.ts';
+import { commandLine, usageError } from '../../vault/src/tooling.ts';
 import { startSettingsDemo } from './settings-demo.ts';
 
 const env = process.env;

@@ -9,8 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { keysExample } from '../../vault/src/config/repo-paths.ts';
-import { mintDevAssertion } from '../../vault/src/dev/dev-assertion.ts';
+import { mintDevAssertion, keysExample } from '../../vault/src/index.ts';
 
 export interface SettingsDemoOptions {
   readonly vaultInternalUrl: string;

@@ -12,5 +12,5 @@ commandLine({
     'Exit 78: invalid configuration, keys that do not match the data, a taken port or data folder (one line each).',
   ].join('\n'),
 });
-const { startVault } = await import('./start-vault.ts');
+const { startVault } = await import('./wiring/start-vault.ts');
 startVault();

@@ -2,7 +2,7 @@ import type { AuditRecord } from '../../../services/vault/src/audit/audit-event.
 import { loadConfig } from '../../../services/vault/src/config/load-config.ts';
 import type { VaultConfig } from '../../../services/vault/src/config/vault-config.ts';
 import { buildCrypto } from '../../../services/vault/src/crypto/build-crypto.ts';
-import { buildServices, serviceSettings, type PaymentStores, type VaultServices } from '../../../services/vault/src/vault-services.ts';
+import { buildServices, serviceSettings, type PaymentStores, type VaultServices } from '../../../services/vault/src/wiring/vault-services.ts';
 import { auditEventsOf } from './in-memory-audit-store.ts';
 import { FakeClock } from './fake-clock.ts';
 import { InMemoryRateLimiter } from './in-memory-rate-limiter.ts';

@@ -1,4 +1,4 @@
-import type { Repositories, VaultUnitOfWork } from '../../../services/vault/src/storage/repositories.ts';
+import type { Repositories, VaultUnitOfWork } from '../../../services/vault/src/wiring/repositories.ts';
 import type { AuditEventInput } from '../../../services/vault/src/audit/audit-event.ts';
 import type { TransactionOutcome } from '../../../services/vault/src/storage/unit-of-work.ts';
 import { InMemoryAuditStore } from './in-memory-audit-store.ts';

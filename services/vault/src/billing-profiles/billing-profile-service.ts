@@ -5,7 +5,7 @@ import { newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import { ownerOf, type Actor, type Owner } from '../identity/actor.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { isForeignKeyViolation } from '../storage/database-errors.ts';
 import {
@@ -14,9 +14,18 @@ import {
   resourceId,
   type BillingAddress,
 } from './billing-profile-input.ts';
-import type { NewBillingProfile } from './billing-profile-repository.ts';
+import type { NewBillingProfile, BillingProfileRepository } from './billing-profile-repository.ts';
 import { toBillingProfileView, type BillingProfileRecord, type BillingProfileView } from './billing-profile-record.ts';
 import { openAddress, sealAddress } from './billing-profile-secret.ts';
+import type { CardRepository } from '../cards/card-repository.ts';
+import type { IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface BillingProfileRepositories {
+  readonly billingProfiles: BillingProfileRepository;
+  readonly cards: CardRepository;
+  readonly idempotency: IdempotencyRecordRepository;
+}
 
 const profileId = resourceId('bp_');
 const MAX_PATCH_ATTEMPTS = 3;
@@ -24,7 +33,7 @@ const MAX_PATCH_ATTEMPTS = 3;
 /** Billing profiles: addresses stored encrypted, visible and changeable only by their owner. */
 export class BillingProfileService {
   constructor(
-    private readonly uow: VaultUnitOfWork,
+    private readonly uow: AuditedUnitOfWork<BillingProfileRepositories>,
     private readonly envelope: Envelope,
   ) {}
 

@@ -6,8 +6,16 @@ import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
+import type { CardSessionRepository } from './card-session-repository.ts';
+import type { IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface CardSessionRepositories {
+  readonly cardSessions: CardSessionRepository;
+  readonly idempotency: IdempotencyRecordRepository;
+}
 
 export const createCardSessionSchema = z.object({ billingProfileId: resourceId('bp_').optional() }).strict();
 
@@ -34,7 +42,7 @@ export interface CardSessionSettings {
  */
 export class CardSessionService {
   constructor(
-    private readonly uow: VaultUnitOfWork,
+    private readonly uow: AuditedUnitOfWork<CardSessionRepositories>,
     private readonly billingProfiles: BillingProfileService,
     private readonly settings: CardSessionSettings,
     private readonly now: () => Date = () => new Date(),

@@ -9,20 +9,29 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import { type Actor, type Owner, ownerOf } from '../identity/actor.ts';
 import { isUniqueViolation } from '../storage/database-errors.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import { cardIdSchema, createCardSchema, DEFAULT_PAGE_SIZE, listCardsQuerySchema, patchCardSchema } from './card-input.ts';
 import { toCardView, type CardRecord, type CardView } from './card-record.ts';
-import type { CardChanges, CardFromSession, StoredFromSession } from './card-repository.ts';
+import type { CardChanges, CardFromSession, StoredFromSession, CardRepository } from './card-repository.ts';
 import { openPan, sealPan } from './card-secret.ts';
 import { checkExpiry } from './expiry.ts';
 import { parsePan } from './pan.ts';
+import type { CardSessionRepository } from '../card-sessions/card-session-repository.ts';
+import type { IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface CardRepositories {
+  readonly cards: CardRepository;
+  readonly cardSessions: CardSessionRepository;
+  readonly idempotency: IdempotencyRecordRepository;
+}
 
 /** The actor name recorded for requests from the hosted card form on the public listener. */
 export const CARD_FORM_ACTOR = 'card-form';
 
 export interface CardServiceDeps {
-  readonly uow: VaultUnitOfWork;
+  readonly uow: AuditedUnitOfWork<CardRepositories>;
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly billingProfiles: BillingProfileService;

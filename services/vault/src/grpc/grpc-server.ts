@@ -4,11 +4,8 @@ import { HealthImplementation } from 'grpc-health-check';
 import net, { type AddressInfo } from 'node:net';
 import type { ConnectionLimits, VaultConfig } from '../config/vault-config.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
-import type { VaultServices } from '../vault-services.ts';
-import type { GrpcCallDeps } from './grpc-call.ts';
 import { loadVaultProto } from './proto-definition.ts';
 import { reflectionDefinition } from './reflection-descriptors.ts';
-import { vaultHandlers } from './vault-handlers.ts';
 import { ReloadableServerCredentials } from './reloadable-credentials.ts';
 
 export interface GrpcListening {
@@ -45,8 +42,7 @@ const SERVER_OPTIONS: grpc.ServerOptions = {
  * checking (`grpc.health.v1`, following readiness) and server reflection.
  */
 export async function listenGrpc(
-  services: VaultServices,
-  deps: GrpcCallDeps,
+  handlers: grpc.UntypedServiceImplementation,
   tls: VaultConfig['tls'],
   host: string,
   port: number,
@@ -55,7 +51,7 @@ export async function listenGrpc(
 ): Promise<GrpcListening> {
   const { service } = loadVaultProto();
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(service, vaultHandlers(services, deps) as unknown as grpc.UntypedServiceImplementation);
+  server.addService(service, handlers);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [VAULT_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   // Reflection describes every service the port serves, the vault's and the health service, as their .proto files

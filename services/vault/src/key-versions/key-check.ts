@@ -3,7 +3,6 @@ import { DecryptionFailed } from '../crypto/envelope.ts';
 import type { Fingerprinter } from '../crypto/fingerprint.ts';
 import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
 import { distinctVersionsSql } from '../encrypted-records/record-sql.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../encrypted-records/registry.ts';
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
 
 /** The loaded keys are not the ones the data was written with: the vault must not start. */
@@ -25,8 +24,8 @@ export interface KeyCheckDeps {
   /** Where the wrapping keys come from, and where the fingerprint keys do: named in a refusal. */
   readonly wrappingVariable: string;
   readonly fingerprintVariable: string;
-  /** The tables whose key versions are checked; every registered one unless a test adds its own. */
-  readonly recordTypes?: readonly EncryptedRecordType[];
+  /** The tables whose key versions are checked: every registered one (the wiring's registry). */
+  readonly recordTypes: readonly EncryptedRecordType[];
 }
 
 const CANARY_TEXT = 'payment-vault key canary v1';
@@ -45,7 +44,7 @@ export async function checkKeysMatchData(deps: KeyCheckDeps): Promise<void> {
   const { db, envelope, fingerprinter } = deps;
   const versionsIn = async (type: EncryptedRecordType, keyVersionColumn: string) =>
     (await db.$queryRawUnsafe<Array<{ v: string }>>(distinctVersionsSql(type, keyVersionColumn))).map((r) => r.v);
-  const recordTypes = deps.recordTypes ?? ENCRYPTED_RECORD_TYPES;
+  const { recordTypes } = deps;
   for (const type of recordTypes) {
     for (const v of await versionsIn(type, type.keyVersionColumn)) {
       if (!envelope.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.wrappingVariable, `data is encrypted under key ${v}, which is not loaded`);

@@ -1,13 +1,16 @@
 import type { RetiredKeys } from '../crypto/build-crypto.ts';
 import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
 import { countUsingSql, keyVersionColumns } from '../encrypted-records/record-sql.ts';
-import { ENCRYPTED_RECORD_TYPES } from '../encrypted-records/registry.ts';
 import type { PrismaExecutor } from '../storage/unit-of-work.ts';
 import type { KeyPurpose } from '../encrypted-records/key-purpose.ts';
 
 /** The only code that touches `key_versions`: which key versions are retired for good. */
 export class KeyVersionRepository {
-  constructor(private readonly db: PrismaExecutor) {}
+  constructor(
+    private readonly db: PrismaExecutor,
+    /** Every registered encrypted record type (the wiring's registry): where a key version can still be in use. */
+    private readonly recordTypes: readonly EncryptedRecordType[],
+  ) {}
 
   async retired(): Promise<RetiredKeys> {
     const rows = await this.db.keyVersion.findMany({ where: { state: 'retired' } });
@@ -30,7 +33,7 @@ export class KeyVersionRepository {
    * registered encrypted record type: a key with any cannot be retired. The rotation job moves them all,
    * idempotency records included (only live ones count: an expired record is never opened again).
    */
-  async rowsUsing(purpose: KeyPurpose, version: string, recordTypes: readonly EncryptedRecordType[] = ENCRYPTED_RECORD_TYPES): Promise<number> {
+  async rowsUsing(purpose: KeyPurpose, version: string, recordTypes: readonly EncryptedRecordType[] = this.recordTypes): Promise<number> {
     const counts = await Promise.all(
       recordTypes.flatMap((type) =>
         keyVersionColumns(type, purpose).map(async (column) => (await this.db.$queryRawUnsafe<Array<{ n: number }>>(countUsingSql(type, column), version))[0]?.n ?? 0),

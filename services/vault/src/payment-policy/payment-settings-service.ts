@@ -4,9 +4,15 @@ import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { paymentsEnabled } from './payment-policy.ts';
 import type { EpochScope, RevocationEpochs } from './revocation-epochs.ts';
+import type { PaymentSettingsRepository } from './payment-settings-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface PaymentSettingsRepositories {
+  readonly paymentSettings: PaymentSettingsRepository;
+}
 
 const switchSchema = z.object({ enabled: z.boolean() }).strict();
 
@@ -21,7 +27,7 @@ function needIdentifier(value: string, path: string): void {
  */
 export class PaymentSettingsService {
   constructor(
-    private readonly uow: VaultUnitOfWork,
+    private readonly uow: AuditedUnitOfWork<PaymentSettingsRepositories>,
     private readonly epochs: RevocationEpochs,
   ) {}
 
@@ -52,7 +58,7 @@ export class PaymentSettingsService {
     actor: ServiceActor,
     scope: EpochScope & { tenantId: string },
     enabled: boolean,
-    write: (repos: VaultUnitOfWork['repos']) => Promise<void>,
+    write: (repos: AuditedUnitOfWork<PaymentSettingsRepositories>['repos']) => Promise<void>,
   ): Promise<void> {
     const target = scope.kind === 'group' ? `${scope.tenantId}/${scope.groupId}` : scope.tenantId;
     await this.uow.transaction(async (repos) => {

@@ -15,10 +15,16 @@ import { paymentRefusal } from '../payment-policy/payment-policy.ts';
 import type { KeyedDigest } from '../crypto/keyed-digest.ts';
 import { redisKey } from '../storage/redis-keys.ts';
 import type { EpochScope, RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice } from './payment-token-input.ts';
 import type { RateCounter, RateLimiter } from './rate-limiter.ts';
 import type { TokenStore } from './token-store.ts';
+import type { IssueContextRepository } from './issue-context-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface PaymentTokenRepositories {
+  readonly issueContext: IssueContextRepository;
+}
 
 export interface IssuedToken {
   readonly token: string;
@@ -33,7 +39,7 @@ export interface RedeemedToken {
 }
 
 export interface PaymentTokenDeps {
-  readonly uow: VaultUnitOfWork;
+  readonly uow: AuditedUnitOfWork<PaymentTokenRepositories>;
   readonly cards: CardService;
   readonly billingProfiles: BillingProfileService;
   readonly epochs: RevocationEpochs;

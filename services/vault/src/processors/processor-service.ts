@@ -3,10 +3,15 @@ import { serviceEvent } from '../audit/audit-event.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { currentKey, sameKey, validateJwks } from './processor-keys.ts';
-import type { ProcessorRecord } from './processor-repository.ts';
+import type { ProcessorRecord, ProcessorRepository } from './processor-repository.ts';
 import type { ProcessorKey } from '../crypto/processor-key.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface ProcessorRepositories {
+  readonly processors: ProcessorRepository;
+}
 
 export const PROCESSOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -40,7 +45,7 @@ export interface ProcessorRecipient {
 /** The registry of partner processors and their public encryption keys. */
 export class ProcessorService {
   constructor(
-    private readonly uow: VaultUnitOfWork,
+    private readonly uow: AuditedUnitOfWork<ProcessorRepositories>,
     /** Makes every outstanding token for the processor unredeemable (bumps its revocation epoch). */
     private readonly revokeTokens: (processorId: string) => Promise<void>,
     private readonly now: () => Date = () => new Date(),

@@ -1,16 +1,16 @@
 import type pg from 'pg';
 import type { Prisma } from './database.ts';
-import type { AuditEventInput } from '../audit/audit-event.ts';
 import { carrying, inTransaction, sqlOn, type Companion, type Sql } from './sql.ts';
 
 /** Prisma Client without its connection and transaction controls: what the operations tools' repositories get. */
 export type PrismaExecutor = Omit<Prisma, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 /**
- * Repositories bound to one database handle. `transaction` hands the callback repositories bound to a single
+ * Repositories bound to one database handle; `E` is what `audited` writes with a change (audit events: the audit
+ * folder names the vault's kind, `AuditedUnitOfWork`). `transaction` hands the callback repositories bound to a single
  * transaction: everything in it, audit events included, commits together or not at all.
  */
-export interface UnitOfWork<R> {
+export interface UnitOfWork<R, E = never> {
   readonly repos: R;
   /**
    * Runs `fn` in one transaction. With `outcome` (an idempotent write), the key is reserved before `fn` and
@@ -23,7 +23,7 @@ export interface UnitOfWork<R> {
    * that runs exactly one statement and lets its errors through: the events ride on the first statement, so a
    * second one failing, or an error `fn` swallowed, would leave them written (or lost) without the change.
    */
-  audited<T>(events: readonly AuditEventInput[], fn: (repos: R) => Promise<T>): Promise<T>;
+  audited<T>(events: readonly E[], fn: (repos: R) => Promise<T>): Promise<T>;
 }
 
 /** What a transaction remembers of itself (see `idempotency/write-outcome.ts`). */
@@ -33,7 +33,7 @@ export interface TransactionOutcome<R, T> {
 }
 
 /** Repositories over prepared SQL: on the pool outside a transaction, on one connection inside it. */
-export function sqlUnitOfWork<R>(pool: pg.Pool, bind: (sql: Sql) => R, auditRows: (events: readonly AuditEventInput[]) => Companion): UnitOfWork<R> {
+export function sqlUnitOfWork<R, E>(pool: pg.Pool, bind: (sql: Sql) => R, auditRows: (events: readonly E[]) => Companion): UnitOfWork<R, E> {
   const onPool = sqlOn(pool);
   return {
     repos: bind(onPool),

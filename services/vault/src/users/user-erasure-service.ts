@@ -3,7 +3,13 @@ import { ClientError } from '../errors/vault-error.ts';
 import type { ServiceActor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
 import type { RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
-import type { VaultUnitOfWork } from '../storage/repositories.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
+import type { UserDataRepository } from './user-data-repository.ts';
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface UserErasureRepositories {
+  readonly userData: UserDataRepository;
+}
 
 /** What an erasure answers: how much was removed, by kind. */
 export interface ErasureCounts {
@@ -25,7 +31,7 @@ export interface ErasureCounts {
  */
 export class UserErasureService {
   constructor(
-    private readonly uow: VaultUnitOfWork,
+    private readonly uow: AuditedUnitOfWork<UserErasureRepositories>,
     private readonly epochs: RevocationEpochs,
   ) {}
 

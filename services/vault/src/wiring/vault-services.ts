@@ -1,22 +1,22 @@
-import { BillingProfileService } from './billing-profiles/billing-profile-service.ts';
-import { CardSessionService } from './card-sessions/card-session-service.ts';
-import { CardService } from './cards/card-service.ts';
-import type { Envelope } from './crypto/envelope.ts';
-import { KeyedDigest } from './crypto/keyed-digest.ts';
-import type { VaultConfig } from './config/vault-config.ts';
-import type { Secret } from './crypto/secret.ts';
-import type { Fingerprinter } from './crypto/fingerprint.ts';
-import type { VaultUnitOfWork } from './storage/repositories.ts';
-import { PaymentSettingsService } from './payment-policy/payment-settings-service.ts';
-import { UserErasureService } from './users/user-erasure-service.ts';
-import type { ExportRequestService } from './portability/export-requests.ts';
-import { RedisRevocationEpochs, type RevocationEpochs } from './payment-policy/revocation-epochs.ts';
-import { PaymentTokenService } from './payment-tokens/payment-token-service.ts';
-import type { PaymentsConfig } from './payment-tokens/payments-config.ts';
-import { RedisRateLimiter, type RateLimiter } from './payment-tokens/rate-limiter.ts';
-import { RedisTokenStore, type TokenStore } from './payment-tokens/token-store.ts';
-import { ProcessorService } from './processors/processor-service.ts';
-import type { Redis } from './storage/redis.ts';
+import { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
+import { CardSessionService } from '../card-sessions/card-session-service.ts';
+import { CardService } from '../cards/card-service.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import { KeyedDigest } from '../crypto/keyed-digest.ts';
+import type { VaultConfig } from '../config/vault-config.ts';
+import type { Secret } from '../crypto/secret.ts';
+import type { Fingerprinter } from '../crypto/fingerprint.ts';
+import type { VaultUnitOfWork } from './repositories.ts';
+import { PaymentSettingsService } from '../payment-policy/payment-settings-service.ts';
+import { UserErasureService } from '../users/user-erasure-service.ts';
+import type { ExportRequestService } from '../portability/export-requests.ts';
+import { RedisRevocationEpochs, type RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
+import { PaymentTokenService } from '../payment-tokens/payment-token-service.ts';
+import type { PaymentsConfig } from '../payment-tokens/payments-config.ts';
+import { RedisRateLimiter, type RateLimiter } from '../payment-tokens/rate-limiter.ts';
+import { RedisTokenStore, type TokenStore } from '../payment-tokens/token-store.ts';
+import { ProcessorService } from '../processors/processor-service.ts';
+import type { Redis } from '../storage/redis.ts';
 
 /** The one service layer that the HTTP (and, later, gRPC) front ends sit on. */
 export interface VaultServices {

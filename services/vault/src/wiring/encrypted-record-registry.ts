@@ -2,7 +2,7 @@ import { BILLING_PROFILE_RECORDS } from '../billing-profiles/billing-profile-sec
 import { CARD_RECORDS } from '../cards/card-secret.ts';
 import { IDEMPOTENCY_OUTCOME_RECORDS } from '../idempotency/write-outcome.ts';
 import { IMPORT_KEY_RECORDS } from '../portability/import-key-record.ts';
-import type { EncryptedRecordType } from './encrypted-record-type.ts';
+import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
 
 /**
  * Every table holding ciphertexts. Key rotation re-encrypts each, `keys:retire` counts each, and the start-up

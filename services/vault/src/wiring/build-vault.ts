@@ -1,26 +1,28 @@
 import type { Express } from 'express';
-import { ExportRequestService } from './portability/export-requests.ts';
-import type { VaultConfig } from './config/vault-config.ts';
-import { buildCrypto, type RetiredKeys } from './crypto/build-crypto.ts';
-import type { Envelope } from './crypto/envelope.ts';
-import type { Fingerprinter } from './crypto/fingerprint.ts';
-import { buildInternalApp, buildProbeApp, buildPublicApp } from './http/apps.ts';
-import { UserAssertionVerifier } from './identity/user-assertion.ts';
-import type { Logger } from './observability/logger.ts';
-import { VaultMetrics } from './observability/metrics.ts';
-import { readinessCheck } from './observability/readiness.ts';
-import type { Database } from './storage/database.ts';
-import type { Redis } from './storage/redis.ts';
-import { IDEMPOTENCY_TTL_SECONDS, IdempotencyStore } from './idempotency/idempotency-store.ts';
-import { Admission } from './operations/admission.ts';
-import { IdempotentCalls } from './operations/idempotent-calls.ts';
-import { WriteIdempotency } from './idempotency/write-idempotency.ts';
-import { KeyedDigest } from './crypto/keyed-digest.ts';
-import { vaultUnitOfWork, type VaultUnitOfWork } from './storage/repositories.ts';
+import { ExportRequestService } from '../portability/export-requests.ts';
+import type { VaultConfig } from '../config/vault-config.ts';
+import { buildCrypto, type RetiredKeys } from '../crypto/build-crypto.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import type { Fingerprinter } from '../crypto/fingerprint.ts';
+import { buildInternalApp, buildProbeApp, buildPublicApp } from './http-apps.ts';
+import { UserAssertionVerifier } from '../identity/user-assertion.ts';
+import type { Logger } from '../observability/logger.ts';
+import { VaultMetrics } from '../observability/metrics.ts';
+import { readinessCheck } from '../observability/readiness.ts';
+import type { Database } from '../storage/database.ts';
+import type { Redis } from '../storage/redis.ts';
+import { IDEMPOTENCY_TTL_SECONDS, IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import { Admission } from '../operations/admission.ts';
+import { IdempotentCalls } from '../operations/idempotent-calls.ts';
+import { WriteIdempotency } from '../idempotency/write-idempotency.ts';
+import { KeyedDigest } from '../crypto/keyed-digest.ts';
+import { vaultUnitOfWork, type VaultUnitOfWork } from './repositories.ts';
 import { buildServices, serviceSettings, type VaultServices } from './vault-services.ts';
-import { FailedSecretThrottle } from './http/failed-secret-throttle.ts';
-import type { GrpcCallDeps } from './grpc/grpc-call.ts';
-import type { ReadinessReport } from './observability/readiness.ts';
+import { FailedSecretThrottle } from '../http/failed-secret-throttle.ts';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { GrpcCallDeps } from '../grpc/grpc-call.ts';
+import { vaultHandlers } from './grpc-handlers.ts';
+import type { ReadinessReport } from '../observability/readiness.ts';
 
 export interface Vault {
   readonly internalApp: Express;
@@ -35,6 +37,8 @@ export interface Vault {
   readonly failedSecrets: FailedSecretThrottle;
   /** What the gRPC front end needs: the same admission, idempotency runner, logger and metrics as HTTP. */
   readonly grpc: GrpcCallDeps;
+  /** `vault.v1.Vault`'s methods, bound to the services through `grpc` (what `listenGrpc` serves). */
+  readonly grpcHandlers: UntypedServiceImplementation;
   /** Readiness of PostgreSQL, Redis and the keyring (probes, gRPC health). */
   readonly ready: () => Promise<ReadinessReport>;
 }
@@ -99,6 +103,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     metrics,
     failedSecrets,
     grpc,
+    grpcHandlers: vaultHandlers(services, grpc) as unknown as UntypedServiceImplementation,
     ready: deps.ready,
   };
 }

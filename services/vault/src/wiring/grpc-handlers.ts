@@ -1,12 +1,12 @@
-import type { VaultServices } from '../vault-services.ts';
+import type { VaultServices } from './vault-services.ts';
 import { OPERATIONS } from '../operations/operation-table.ts';
-import type { Card } from './generated/vault/v1/Card.ts';
-import type { ListCardsResponse } from './generated/vault/v1/ListCardsResponse.ts';
-import type { ListProcessorsResponse } from './generated/vault/v1/ListProcessorsResponse.ts';
-import type { Processor } from './generated/vault/v1/Processor.ts';
-import type { VaultHandlers } from './generated/vault/v1/Vault.ts';
-import { unary, type GrpcCallDeps } from './grpc-call.ts';
-import type { CardExport } from './generated/vault/v1/CardExport.ts';
+import type { Card } from '../grpc/generated/vault/v1/Card.ts';
+import type { ListCardsResponse } from '../grpc/generated/vault/v1/ListCardsResponse.ts';
+import type { ListProcessorsResponse } from '../grpc/generated/vault/v1/ListProcessorsResponse.ts';
+import type { Processor } from '../grpc/generated/vault/v1/Processor.ts';
+import type { VaultHandlers } from '../grpc/generated/vault/v1/Vault.ts';
+import { unary, type GrpcCallDeps } from '../grpc/grpc-call.ts';
+import type { CardExport } from '../grpc/generated/vault/v1/CardExport.ts';
 import { ClientError } from '../errors/vault-error.ts';
 
 /** The admitted user (user operations only; admission guarantees it). */

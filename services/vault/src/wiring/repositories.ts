@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { AuditEventInput } from '../audit/audit-event.ts';
 import { SqlAuditStore, type AuditStore } from '../audit/audit-store.ts';
 import { SqlBillingProfileRepository, type BillingProfileRepository } from '../billing-profiles/billing-profile-repository.ts';
 import { SqlCardSessionRepository, type CardSessionRepository } from '../card-sessions/card-session-repository.ts';
@@ -8,8 +9,8 @@ import { SqlProcessorRepository, type ProcessorRepository } from '../processors/
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
 import { SqlUserDataRepository, type UserDataRepository } from '../users/user-data-repository.ts';
-import { sqlOn, type Sql } from './sql.ts';
-import { sqlUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
+import { sqlOn, type Sql } from '../storage/sql.ts';
+import { sqlUnitOfWork, type UnitOfWork } from '../storage/unit-of-work.ts';
 
 /** Every repository of the vault, bound to one database handle (the pool, or one transaction). */
 export interface Repositories {
@@ -24,7 +25,8 @@ export interface Repositories {
   readonly userData: UserDataRepository;
 }
 
-export type VaultUnitOfWork = UnitOfWork<Repositories>;
+/** The one unit of work over every repository: each domain service gets it as its own `AuditedUnitOfWork<…>`. */
+export type VaultUnitOfWork = UnitOfWork<Repositories, AuditEventInput>;
 
 export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOfWork {
   const audit = new SqlAuditStore(sqlOn(pool), auditChains);

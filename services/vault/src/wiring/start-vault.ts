@@ -5,22 +5,23 @@
 import cluster from 'node:cluster';
 import { unwatchFile, watchFile } from 'node:fs';
 import { buildVault } from './build-vault.ts';
-import { loadConfigOrExit } from './config/load-config.ts';
-import type { VaultConfig } from './config/vault-config.ts';
-import { devCurlCommands, devModeWarning } from './dev/dev-banner.ts';
-import { listenInternal, listenProbe, listenPublic, type Listening } from './http/listeners.ts';
-import { listenGrpc } from './grpc/grpc-server.ts';
-import { createLogger, type Logger } from './observability/logger.ts';
-import { migrate, readMigrations } from './storage/migrator.ts';
-import { openConfiguredDatabase } from './storage/open-configured-database.ts';
-import { pendingMigrations } from './storage/pending-migrations.ts';
-import { logRedisAvailability, openRedis } from './storage/redis.ts';
-import { seedExampleProcessors } from './dev/seed-processors.ts';
-import { KeyVersionRepository } from './key-versions/key-version-repository.ts';
-import { checkKeysMatchData, KeysDoNotMatchData } from './key-versions/key-check.ts';
-import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from './http/port-check.ts';
-import { DataFolderInUse } from './storage/data-folder-lock.ts';
-import { purgeExpiredIdempotency } from './idempotency/idempotency-record-repository.ts';
+import { loadConfigOrExit } from '../config/load-config.ts';
+import type { VaultConfig } from '../config/vault-config.ts';
+import { devCurlCommands, devModeWarning } from '../dev/dev-banner.ts';
+import { listenInternal, listenProbe, listenPublic, type Listening } from '../http/listeners.ts';
+import { listenGrpc } from '../grpc/grpc-server.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { migrate, readMigrations } from '../storage/migrator.ts';
+import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
+import { pendingMigrations } from '../storage/pending-migrations.ts';
+import { logRedisAvailability, openRedis } from '../storage/redis.ts';
+import { seedExampleProcessors } from '../dev/seed-processors.ts';
+import { KeyVersionRepository } from '../key-versions/key-version-repository.ts';
+import { ENCRYPTED_RECORD_TYPES } from './encrypted-record-registry.ts';
+import { checkKeysMatchData, KeysDoNotMatchData } from '../key-versions/key-check.ts';
+import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from '../http/port-check.ts';
+import { DataFolderInUse } from '../storage/data-folder-lock.ts';
+import { purgeExpiredIdempotency } from '../idempotency/idempotency-record-repository.ts';
 
 /**
  * Runs the vault as configured by the environment; exit 78 on invalid configuration, keys that do not match the
@@ -88,7 +89,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
       () => {},
     );
   });
-  const retired = await new KeyVersionRepository(db.database.prisma).retired();
+  const retired = await new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES).retired();
   let boundPublicBaseUrl = 'https://localhost';
   const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
   try {
@@ -98,6 +99,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
       fingerprinter: vault.fingerprinter,
       wrappingVariable: config.keys.wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
       fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR',
+      recordTypes: ENCRYPTED_RECORD_TYPES,
     });
   } catch (err) {
     /* Precondition: a vault whose keys cannot open its own data must not serve (it would answer 500s). */
@@ -115,7 +117,7 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   ];
   boundPublicBaseUrl = `https://localhost:${listeners[1]!.port}`;
   const portOf = (variable: string) => configuredPorts.find((p) => p.variable === variable)!;
-  const grpcListening = await listenGrpc(vault.services, vault.grpc, config.tls, grpc.host, grpc.port, vault.ready, config.connections).catch((err: unknown) =>
+  const grpcListening = await listenGrpc(vault.grpcHandlers, config.tls, grpc.host, grpc.port, vault.ready, config.connections).catch((err: unknown) =>
     Promise.reject(listenError(err, portOf('VAULT_GRPC_PORT'))),
   );
   if (probe) listeners.push(await listenProbe(vault.probeApp, probe.port).catch((err: unknown) => Promise.reject(listenError(err, portOf('VAULT_PROBE_PORT')))));
