@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   readonly poolMax: number;
   /** Give up on a connection or a statement after this long, so a dead database fails a request fast. */
   readonly timeoutMs?: number;
+  /** Run on each new connection before the pool hands it out (the embedded database's fresh session). */
+  readonly onConnect?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /** Prisma Client 7 over node-postgres through @prisma/adapter-pg: no engine binary at run time. */
@@ -32,6 +34,8 @@ export function openDatabase(options: DatabaseOptions): Database {
     // A transaction left open while the vault waits on something else is ended by the server (Prisma's
     // interactive transactions had the same 10 s bound).
     idle_in_transaction_session_timeout: 10_000,
+    // pg-pool awaits it; when it fails the connection is ended and the caller gets the error.
+    ...(options.onConnect ? { onConnect: options.onConnect } : {}),
   });
   // An idle client that dies (database restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

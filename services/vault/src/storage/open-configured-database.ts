@@ -21,10 +21,12 @@ export async function openConfiguredDatabase(config: VaultConfig): Promise<Confi
   } else {
     embedded = await startEmbeddedPostgres(config.database.devDataDir);
     url = embedded.url;
+    // One session behind every connection: one live connection at a time, each starting that session afresh
+    // (embedded.onConnect, the pool's hook below).
     poolMax = 1;
     description = `embedded PGlite under ${config.database.devDataDir} (set DATABASE_URL for a real server)`;
   }
-  const database = openDatabase({ url, poolMax });
+  const database = openDatabase({ url, poolMax, ...(embedded ? { onConnect: embedded.onConnect } : {}) });
   return {
     database,
     description,
