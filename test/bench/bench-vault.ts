@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
 import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import type { VaultProcess } from '../support/vault-process.ts';
@@ -41,22 +42,45 @@ export async function startBenchVault(databaseUrl: string, node: { args?: readon
   return vault;
 }
 
-let built = false;
 /**
- * BENCH_VAULT_DIST=1: the compiled vault (`npm run build`, then `node dist/services/vault/src/main.js`), as the
- * container runs it — no TypeScript loader holding transformed sources and source maps in the heap. Default: the
- * sources through tsx, as `npm start` runs them.
+ * How the benchmarks run the vault. Default: compiled (`node dist/services/vault/src/main.js`), as the container
+ * runs it — no TypeScript loader holding transformed sources and source maps in the heap; built first
+ * (`npm run build`) when dist/ is missing or older than a source. BENCH_VAULT_SOURCES=1: the sources through tsx,
+ * as `npm start` runs them.
  */
+export function vaultFromSources(): boolean {
+  return process.env['BENCH_VAULT_SOURCES'] === '1';
+}
+
+const DIST_MAIN = path.join(REPO_ROOT, 'dist/services/vault/src/main.js');
+
+/** True when dist/ lacks the vault or a file it is compiled from (or the build's settings) changed since. */
+export function distStale(): boolean {
+  if (!existsSync(DIST_MAIN)) return true;
+  const built = statSync(DIST_MAIN).mtimeMs;
+  const newer = (file: string) => statSync(file).mtimeMs > built;
+  if (['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].some((f) => existsSync(path.join(REPO_ROOT, f)) && newer(path.join(REPO_ROOT, f)))) return true;
+  const walk = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? e.name !== 'node_modules' && walk(path.join(dir, e.name)) : e.name.endsWith('.ts') && newer(path.join(dir, e.name)),
+    );
+  return walk(path.join(REPO_ROOT, 'services'));
+}
+
+let built = false;
 function vaultEntry(): readonly string[] {
-  if (process.env['BENCH_VAULT_DIST'] !== '1') return ['--import', 'tsx', 'services/vault/src/main.ts'];
+  if (vaultFromSources()) return ['--import', 'tsx', 'services/vault/src/main.ts'];
   if (!built) {
-    execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (distStale()) {
+      console.log('bench: building the compiled vault (dist/ missing or older than its sources; BENCH_VAULT_SOURCES=1 runs the sources instead)');
+      execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    }
     built = true;
   }
-  return ['dist/services/vault/src/main.js'];
+  return [path.relative(REPO_ROOT, DIST_MAIN)];
 }
 
 /** Redacts the database URL to its database name, for the results file. */
 export function recordedSettings(settings: Record<string, string>): Record<string, string> {
-  return { ...settings, DATABASE_URL: new URL(settings['DATABASE_URL'] ?? 'postgresql://x/unknown').pathname.slice(1) };
+  return { ...settings, DATABASE_URL: new URL(settings['DATABASE_URL'] ?? 'postgresql://x/unknown').pathname.slice(1), vault: vaultFromSources() ? 'sources through tsx (BENCH_VAULT_SOURCES=1)' : 'compiled (node dist/…)' };
 }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchDatabase, drive, formatResult } from './bench-kit.ts';
 import { OPERATIONS, RESULTS_DIR, runFacts, type Operation } from './bench-results.ts';
-import { startBenchVault } from './bench-vault.ts';
+import { startBenchVault, vaultFromSources } from './bench-vault.ts';
 import { BenchUsers } from './bench-users.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { OpsTarget } from './ops-targets.ts';
@@ -169,9 +169,9 @@ export async function benchProfile(): Promise<{ failures: string[] }> {
     console.log(`\n${tailSection}`);
     sections.push(tailSection);
     const facts = runFacts();
-    const dist = process.env['BENCH_VAULT_DIST'] === '1';
+    const dist = !vaultFromSources();
     const doc = [
-      `CPU profile by concern, run of ${facts.date} at commit \`${facts.commit}\`${facts.dirty ? ' (with uncommitted changes)' : ''}: ${facts.machine.cpus} CPU(s) (${facts.machine.cpuModel}), Node ${facts.machine.node}; the vault ${dist ? 'compiled (node dist/…, BENCH_VAULT_DIST=1)' : 'from its sources through tsx'}; ${N} requests per operation at c=${CONCURRENCY}, vault and floor each profiled over its own timed run (V8 sampling profiler, 250 µs). Only the vault's or floor's own process; PostgreSQL's and Redis's CPU are in the \`ops\` table.`,
+      `CPU profile by concern, run of ${facts.date} at commit \`${facts.commit}\`${facts.dirty ? ' (with uncommitted changes)' : ''}: ${facts.machine.cpus} CPU(s) (${facts.machine.cpuModel}), Node ${facts.machine.node}; the vault ${dist ? 'compiled (node dist/…)' : 'from its sources through tsx (BENCH_VAULT_SOURCES=1)'}; ${N} requests per operation at c=${CONCURRENCY}, vault and floor each profiled over its own timed run (V8 sampling profiler, 250 µs). Only the vault's or floor's own process; PostgreSQL's and Redis's CPU are in the \`ops\` table.`,
       '',
       ...sections,
     ].join('\n');
