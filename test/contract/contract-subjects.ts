@@ -24,6 +24,8 @@ export interface ReadAuditEvent {
 export interface DatabaseSubject {
   readonly uow: VaultUnitOfWork;
   auditEvents(requestId: string): Promise<ReadAuditEvent[]>;
+  /** Contract cases (by test name) this subject cannot run, each with why: skipped with that note, for it alone. */
+  readonly cannotRun?: Readonly<Record<string, string>>;
 }
 
 /** What the Redis-port contracts run against: the three stores on one Redis, and its clock. */
