@@ -91,7 +91,7 @@ describe('encryption contexts are the ones sealed before the registry', () => {
 
 describe('a registered table is counted against its key by keys:retire', () => {
   it('rowsUsing counts the fake table’s v1 rows: retiring v1 would be refused', async () => {
-    const keys = new KeyVersionRepository(db.prisma, ENCRYPTED_RECORD_TYPES);
+    const keys = new KeyVersionRepository(sqlOn(db.pool), ENCRYPTED_RECORD_TYPES);
     // 20 cards, 1 billing profile, 1 live idempotency record (the expired one and the reservation do not count).
     expect(await keys.rowsUsing('wrapping', 'v1')).toBe(CARDS + 1 + 1);
     expect(await keys.rowsUsing('wrapping', 'v1', WITH_NOTES)).toBe(CARDS + 1 + 1 + NOTES);
@@ -101,7 +101,7 @@ describe('a registered table is counted against its key by keys:retire', () => {
 
 describe('a registered table is checked at start-up', () => {
   const check = (recordTypes: readonly EncryptedRecordType[]) =>
-    checkKeysMatchData({ db: db.prisma, envelope: v2.envelope, fingerprinter: v2.fingerprinter, wrappingVariable: 'VAULT_RAW_KEYS_DIR', fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR', recordTypes });
+    checkKeysMatchData({ db: sqlOn(db.pool), envelope: v2.envelope, fingerprinter: v2.fingerprinter, wrappingVariable: 'VAULT_RAW_KEYS_DIR', fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR', recordTypes });
 
   it('a fake row under a key version that is not loaded: refused, naming the version and the variable', async () => {
     await db.pool.query(`INSERT INTO secret_notes (id, tenant_id, ciphertext, key_version) VALUES ('note_v7', 'notes-t0', '\\x00'::bytea, 'v7')`);
@@ -162,7 +162,7 @@ describe('a registered table is rotated', () => {
   });
 
   it('after rotation no row uses v1: its retirement is allowed', async () => {
-    const keys = new KeyVersionRepository(db.prisma, ENCRYPTED_RECORD_TYPES);
+    const keys = new KeyVersionRepository(sqlOn(db.pool), ENCRYPTED_RECORD_TYPES);
     expect(await keys.rowsUsing('wrapping', 'v1', WITH_NOTES)).toBe(0);
     expect(await keys.rowsUsing('fingerprint', 'v1', WITH_NOTES)).toBe(0);
   });

@@ -15,9 +15,10 @@ export async function runRetireKey(purpose: KeyPurpose, version: string): Promis
   }
   const db = await openConfiguredDatabase(config);
   try {
-    const keys = new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES);
+    const sql = sqlOn(db.database.pool);
+    const keys = new KeyVersionRepository(sql, ENCRYPTED_RECORD_TYPES);
     const inUse = await keys.rowsUsing(purpose, version);
-    const audit = new SqlAuditStore(sqlOn(db.database.pool), config.audit.chains);
+    const audit = new SqlAuditStore(sql, config.audit.chains);
     const event = { action: 'key.retire', actorService: 'key-rotation', requestId: `retire-${purpose}-${version}-${Date.now()}`, target: `${purpose}/${version}` } as const;
     if (inUse > 0) {
       await audit.append({ ...event, outcome: 'denied', reason: `rows_in_use=${inUse}` });

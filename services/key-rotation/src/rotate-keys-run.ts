@@ -43,7 +43,7 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency, workers }:
 
   let workerPool: WorkerPoolResealer | null = null;
   try {
-    const retired = await new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES).retired();
+    const retired = await new KeyVersionRepository(sqlOn(db.database.pool), ENCRYPTED_RECORD_TYPES).retired();
     // With workers, only they load the keys (each from this configuration); a key that does not load fails their start.
     let resealer: Resealer;
     if (workers > 0 && !dryRun) resealer = workerPool = await WorkerPoolResealer.start({ keys: config.keys, retired, workers });

@@ -2,8 +2,9 @@ import type { Envelope } from '../crypto/envelope.ts';
 import { DecryptionFailed } from '../crypto/envelope.ts';
 import type { Fingerprinter } from '../crypto/fingerprint.ts';
 import type { EncryptedRecordType } from '../encrypted-records/encrypted-record-type.ts';
-import { distinctVersionsSql } from '../encrypted-records/record-sql.ts';
-import type { PrismaExecutor } from '../storage/unit-of-work.ts';
+import type { Sql } from '../storage/sql.ts';
+import { KeyCanaryRepository } from './key-canary-repository.ts';
+import { KeyVersionRepository } from './key-version-repository.ts';
 
 /** The loaded keys are not the ones the data was written with: the vault must not start. */
 export class KeysDoNotMatchData extends Error {
@@ -18,7 +19,8 @@ export class KeysDoNotMatchData extends Error {
 }
 
 export interface KeyCheckDeps {
-  readonly db: PrismaExecutor;
+  /** The database (the pool's `sqlOn`): each statement on its own. */
+  readonly db: Sql;
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   /** Where the wrapping keys come from, and where the fingerprint keys do: named in a refusal. */
@@ -41,24 +43,23 @@ const canaryContext = (version: string) => ({ purpose: 'key-canary', version });
  * Throws KeysDoNotMatchData naming the version and the variable to fix.
  */
 export async function checkKeysMatchData(deps: KeyCheckDeps): Promise<void> {
-  const { db, envelope, fingerprinter } = deps;
-  const versionsIn = async (type: EncryptedRecordType, keyVersionColumn: string) =>
-    (await db.$queryRawUnsafe<Array<{ v: string }>>(distinctVersionsSql(type, keyVersionColumn))).map((r) => r.v);
-  const { recordTypes } = deps;
+  const { db, envelope, fingerprinter, recordTypes } = deps;
+  const keys = new KeyVersionRepository(db, recordTypes);
+  const canaryStore = new KeyCanaryRepository(db);
   for (const type of recordTypes) {
-    for (const v of await versionsIn(type, type.keyVersionColumn)) {
+    for (const v of await keys.versionsIn(type, type.keyVersionColumn)) {
       if (!envelope.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.wrappingVariable, `data is encrypted under key ${v}, which is not loaded`);
     }
   }
   for (const type of recordTypes) {
     for (const digest of type.digests ?? []) {
-      for (const v of await versionsIn(type, digest.keyVersionColumn)) {
+      for (const v of await keys.versionsIn(type, digest.keyVersionColumn)) {
         if (!fingerprinter.keyVersions.includes(v)) throw new KeysDoNotMatchData(deps.fingerprintVariable, `${digest.label} use key ${v}, which is not loaded`);
       }
     }
   }
 
-  const canaries = await db.keyCanary.findMany();
+  const canaries = await canaryStore.all();
   for (const c of canaries) {
     if (c.purpose === 'wrapping' && envelope.keyVersions.includes(c.version)) {
       const opened = await envelope.decrypt(c.canary, canaryContext(c.version)).catch((err: unknown) => {
@@ -77,10 +78,10 @@ export async function checkKeysMatchData(deps: KeyCheckDeps): Promise<void> {
   const has = (purpose: string, version: string) => canaries.some((c) => c.purpose === purpose && c.version === version);
   if (!has('wrapping', envelope.currentKeyVersion)) {
     const sealed = await envelope.encrypt(Buffer.from(CANARY_TEXT, 'utf8'), canaryContext(envelope.currentKeyVersion));
-    await db.$executeRaw`INSERT INTO key_canaries (purpose, version, canary) VALUES ('wrapping', ${envelope.currentKeyVersion}, ${Buffer.from(sealed.ciphertext)}) ON CONFLICT DO NOTHING`;
+    await canaryStore.add('wrapping', envelope.currentKeyVersion, sealed.ciphertext);
   }
   if (!has('fingerprint', fingerprinter.keyVersion)) {
     const canary = Buffer.from(fingerprinter.canary(fingerprinter.keyVersion)!, 'utf8');
-    await db.$executeRaw`INSERT INTO key_canaries (purpose, version, canary) VALUES ('fingerprint', ${fingerprinter.keyVersion}, ${canary}) ON CONFLICT DO NOTHING`;
+    await canaryStore.add('fingerprint', fingerprinter.keyVersion, canary);
   }
 }

@@ -1,9 +1,5 @@
 import type pg from 'pg';
-import type { Prisma } from './database.ts';
 import { carrying, inTransaction, sqlOn, type Companion, type Sql } from './sql.ts';
-
-/** Prisma Client without its connection and transaction controls: what the operations tools' repositories get. */
-export type PrismaExecutor = Omit<Prisma, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 /**
  * Repositories bound to one database handle; `E` is what `audited` writes with a change (audit events: the audit

@@ -13,6 +13,7 @@ import { listenGrpc } from '../grpc/grpc-server.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { migrate, readMigrations } from '../storage/migrator.ts';
 import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
+import { sqlOn } from '../storage/sql.ts';
 import { pendingMigrations } from '../storage/pending-migrations.ts';
 import { logRedisAvailability, openRedis } from '../storage/redis.ts';
 import { seedExampleProcessors } from '../dev/seed-processors.ts';
@@ -89,12 +90,12 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
       () => {},
     );
   });
-  const retired = await new KeyVersionRepository(db.database.prisma, ENCRYPTED_RECORD_TYPES).retired();
+  const retired = await new KeyVersionRepository(sqlOn(db.database.pool), ENCRYPTED_RECORD_TYPES).retired();
   let boundPublicBaseUrl = 'https://localhost';
   const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
   try {
     await checkKeysMatchData({
-      db: db.database.prisma,
+      db: sqlOn(db.database.pool),
       envelope: vault.envelope,
       fingerprinter: vault.fingerprinter,
       wrappingVariable: config.keys.wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
