@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../services/vault/src/cards/card-record.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../services/vault/src/storage/database-errors.ts';
-import type { CardFromSession, NewCard } from '../../services/vault/src/cards/card-repository.ts';
+import type { CardAdd, CardFromSession, NewCard } from '../../services/vault/src/cards/card-repository.ts';
 import { at, hex, newCard, newOwner, newProfile, newRequestId, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
 import type { Owner } from '../../services/vault/src/identity/actor.ts';
 
@@ -121,6 +121,66 @@ export function describeCardRepositoryContract(name: string, subject: Subject<Da
       await cards().updateOwned(owner, card.id, { billingProfileId: null });
       expect(await cards().countUsingBillingProfile(profile.id)).toBe(0);
       expect(await subject().uow.repos.billingProfiles.deleteOwned(owner, profile.id)).toBe(true);
+    });
+
+    describe('addOrMerge: a card add from an import, the form\'s merge, a card that already existed keeping its billing profile', () => {
+      const importing = (owner: Owner, card: Partial<NewCard> = {}, withProfile = false, olderFingerprints: readonly string[] = []): CardAdd => {
+        const profile = withProfile ? newProfile(owner) : null;
+        return { card: newCard(owner, { ...card, billingProfileId: profile?.id ?? null }), setBillingProfile: profile !== null, olderFingerprints, newProfile: profile };
+      };
+      const profileOf = (owner: Owner, id: string) => subject().uow.repos.billingProfiles.findOwned(owner, id);
+
+      it('stores a new card as given, version 1; with an address, the profile is stored and the card refers to it', async () => {
+        const owner = newOwner();
+        const plain = importing(owner);
+        const stored = await cards().addOrMerge(plain);
+        expect(stored.created).toBe(true);
+        expect({ ...stored.card, ciphertext: Buffer.from(stored.card.ciphertext) }).toMatchObject({ ...plain.card, ciphertext: Buffer.from(plain.card.ciphertext), billingProfileId: null, version: 1 });
+        expect(await cards().findOwned(owner, plain.card.id)).toEqual(stored.card);
+
+        const withAddress = importing(owner, {}, true);
+        const linked = await cards().addOrMerge(withAddress);
+        expect(linked).toMatchObject({ created: true, card: { id: withAddress.card.id, billingProfileId: withAddress.newProfile!.id, version: 1 } });
+        expect(await profileOf(owner, withAddress.newProfile!.id)).toMatchObject({ id: withAddress.newProfile!.id });
+        expect(await cards().findOwned(owner, withAddress.card.id)).toEqual(linked.card);
+      });
+
+      it('merges a duplicate (same fingerprint): expiry and name updated, its own billing profile kept, the new one not stored', async () => {
+        const owner = newOwner();
+        const first = importing(owner, {}, true);
+        await cards().addOrMerge(first);
+        const again = importing(owner, { fingerprint: first.card.fingerprint, expMonth: 3, cardholderName: 'Grace Hopper' }, true);
+        const merged = await cards().addOrMerge(again);
+        expect(merged).toMatchObject({ created: false, card: { id: first.card.id, expMonth: 3, cardholderName: 'Grace Hopper', billingProfileId: first.newProfile!.id, version: 2 } });
+        expect(await profileOf(owner, again.newProfile!.id)).toBeNull();
+        expect(await cards().findOwned(owner, again.card.id)).toBeNull();
+        expect(await cards().countOwned(owner)).toBe(1);
+      });
+
+      it('moves a card under an older fingerprint to the current one, keeping its billing profile', async () => {
+        const owner = newOwner();
+        const old = importing(owner, { fingerprintKeyVersion: 'v0' }, true);
+        await cards().addOrMerge(old);
+        const current = importing(owner, { fingerprintKeyVersion: 'v1', cardholderName: 'After Rotation' }, true, [`fp_${hex(16)}`, old.card.fingerprint]);
+        const moved = await cards().addOrMerge(current);
+        expect(moved).toMatchObject({
+          created: false,
+          card: { id: old.card.id, fingerprint: current.card.fingerprint, fingerprintKeyVersion: 'v1', cardholderName: 'After Rotation', billingProfileId: old.newProfile!.id, version: 2 },
+        });
+        expect(await profileOf(owner, current.newProfile!.id)).toBeNull();
+        expect(await cards().countOwned(owner)).toBe(1);
+      });
+
+      it('is all or nothing: a profile that cannot be stored leaves no card', async () => {
+        const owner = newOwner();
+        const first = importing(owner, {}, true);
+        await cards().addOrMerge(first);
+        const clash: CardAdd = { ...importing(owner), setBillingProfile: true, newProfile: first.newProfile };
+        const failed = await cards().addOrMerge({ ...clash, card: { ...clash.card, billingProfileId: first.newProfile!.id } }).catch((err: unknown) => err);
+        expect(isUniqueViolation(failed)).toBe(true);
+        expect(await cards().findOwned(owner, clash.card.id)).toBeNull();
+        expect(await cards().countOwned(owner)).toBe(1);
+      });
     });
 
     describe('storeFromSession: a card add from the hosted form, all or nothing', () => {

@@ -1,5 +1,5 @@
 import type { CardRecord, CardSummary } from '../../../services/vault/src/cards/card-record.ts';
-import type { CardChanges, CardFromSession, CardRepository, NewCard, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
+import type { CardAdd, CardChanges, CardFromSession, CardRepository, NewCard, StoredFromSession } from '../../../services/vault/src/cards/card-repository.ts';
 import { InMemoryAuditStore } from './in-memory-audit-store.ts';
 import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
 import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
@@ -46,49 +46,68 @@ export class InMemoryCardRepository implements CardRepository {
 
   /** The steps the database function takes, one add at a time, undone together when one refuses. */
   async storeFromSession(add: CardFromSession): Promise<StoredFromSession> {
+    return this.oneAddAtATime(async (b, cards) => {
+      const result = await cards.merge(add, false);
+      if (result.created && add.maxCards !== null && (await cards.countOwned(add.card)) > add.maxCards) return { kind: 'card_limit_reached' };
+      if (!(await new InMemoryCardSessionRepository(b).consume(add.sessionId, result.card.id, add.now))) return { kind: 'session_used' };
+      await new InMemoryAuditStore(b).append({ ...add.audit, target: result.card.id, reason: result.created ? null : 'duplicate' });
+      return { kind: 'stored', ...result };
+    }, (stored) => stored.kind === 'stored');
+  }
+
+  /** `vault_add_card` for an import: the merge alone, a card that already existed keeping its billing profile. */
+  async addOrMerge(add: CardAdd): Promise<{ card: CardRecord; created: boolean }> {
+    return this.oneAddAtATime((_, cards) => cards.merge(add, true));
+  }
+
+  /**
+   * Runs `steps` under the owner's lock (here: every card add's), all or nothing: a result `kept` refuses, or an
+   * error, undoes every write `steps` made, as the database function's exception does.
+   */
+  private async oneAddAtATime<T>(steps: (b: Binding, cards: InMemoryCardRepository) => Promise<T>, kept: (result: T) => boolean = () => true): Promise<T> {
     const release = await this.b.db.cardAdds.lock();
+    const own = this.b.journal === null ? new Journal() : null;
+    const b: Binding = { ...this.b, journal: own ?? this.b.journal };
     try {
-      return await this.storeUnderLock(add);
+      const result = await steps(b, new InMemoryCardRepository(b));
+      if (kept(result)) own?.commit();
+      else own?.rollback();
+      return result;
+    } catch (err) {
+      own?.rollback();
+      throw err;
     } finally {
       release();
     }
   }
 
-  private async storeUnderLock(add: CardFromSession): Promise<StoredFromSession> {
-    const own = this.b.journal === null ? new Journal() : null;
-    const b: Binding = { ...this.b, journal: own ?? this.b.journal };
-    const cards = new InMemoryCardRepository(b);
+  /**
+   * The merge (`vault_add_card`): a card under an older fingerprint is moved, else inserted or a duplicate updated;
+   * the billing profile goes to whichever card the add lands on, or (`newCardOnly`) with a new card only.
+   */
+  private async merge(add: CardAdd, newCardOnly: boolean): Promise<{ card: CardRecord; created: boolean }> {
     const { card } = add;
+    const linkAny = add.setBillingProfile && !newCardOnly;
     const changes: CardChanges = {
       expMonth: card.expMonth,
       expYear: card.expYear,
       cardholderName: card.cardholderName,
-      ...(add.setBillingProfile ? { billingProfileId: card.billingProfileId } : {}),
+      ...(linkAny ? { billingProfileId: card.billingProfileId } : {}),
     };
-    try {
-      if (add.newProfile) await new InMemoryBillingProfileRepository(b).insert(add.newProfile);
-      const older = add.olderFingerprints.length ? await cards.findByAnyFingerprint(card, add.olderFingerprints) : null;
-      const moved = older ? await cards.updateOwned(card, older.id, { ...changes, fingerprint: card.fingerprint, fingerprintKeyVersion: card.fingerprintKeyVersion }) : null;
-      const result = moved
-        ? { card: moved, created: false }
-        : await cards.insertOrUpdateDuplicate({ ...card, billingProfileId: add.setBillingProfile ? card.billingProfileId : null }, changes);
-      const refusal: StoredFromSession | null =
-        result.created && add.maxCards !== null && (await cards.countOwned(card)) > add.maxCards
-          ? { kind: 'card_limit_reached' }
-          : !(await new InMemoryCardSessionRepository(b).consume(add.sessionId, result.card.id, add.now))
-            ? { kind: 'session_used' }
-            : null;
-      if (refusal) {
-        own?.rollback();
-        return refusal;
-      }
-      await new InMemoryAuditStore(b).append({ ...add.audit, target: result.card.id, reason: result.created ? null : 'duplicate' });
-      own?.commit();
-      return { kind: 'stored', ...result };
-    } catch (err) {
-      own?.rollback();
-      throw err;
-    }
+    const profiles = new InMemoryBillingProfileRepository(this.b);
+    if (add.newProfile && !newCardOnly) await profiles.insert(add.newProfile);
+    const older = add.olderFingerprints.length ? await this.findByAnyFingerprint(card, add.olderFingerprints) : null;
+    const moved = older ? await this.updateOwned(card, older.id, { ...changes, fingerprint: card.fingerprint, fingerprintKeyVersion: card.fingerprintKeyVersion }) : null;
+    if (moved) return { card: moved, created: false };
+    const result = await this.insertOrUpdateDuplicate({ ...card, billingProfileId: linkAny ? card.billingProfileId : null }, changes);
+    if (!result.created || !newCardOnly) return result;
+    // A new card takes the profile now, still at its first version.
+    if (add.newProfile) await profiles.insert(add.newProfile);
+    if (!add.setBillingProfile) return result;
+    this.checkBillingProfile(card.billingProfileId);
+    const linked: CardRecord = { ...result.card, billingProfileId: card.billingProfileId };
+    this.b.db.cards.put(linked.id, linked, this.b.journal);
+    return { card: { ...linked }, created: true };
   }
 
   async insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }> {

@@ -17,7 +17,7 @@ export interface CardRepository {
   listOwned(owner: Owner, page: { readonly limit: number; readonly after?: Pick<CardRecord, 'id' | 'createdAt'> }): Promise<CardSummary[]>;
   /** How many cards the owner holds. */
   countOwned(owner: Owner): Promise<number>;
-  /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row. */
+  /** Inserts, or — when the owner already holds this fingerprint — applies `onDuplicate` to that row (no merge rules). */
   insertOrUpdateDuplicate(card: NewCard, onDuplicate: CardChanges): Promise<{ card: CardRecord; created: boolean }>;
   updateOwned(owner: Owner, id: string, changes: CardChanges): Promise<CardRecord | null>;
   deleteOwned(owner: Owner, id: string): Promise<boolean>;
@@ -30,19 +30,35 @@ export interface CardRepository {
    * with the stored card as its target (reason `duplicate` when the card already existed).
    */
   storeFromSession(add: CardFromSession): Promise<StoredFromSession>;
+  /**
+   * Adds a card from a card import, all or nothing, with the same merge as `storeFromSession`: under the owner's
+   * lock, a card under one of `olderFingerprints` is moved to the card's fingerprint and updated, else the card is
+   * inserted or — the owner already holding its fingerprint — that card is updated (expiry, name). Unlike the form,
+   * a card that already existed keeps its own billing profile: `newProfile` is inserted, and `card.billingProfileId`
+   * set (when `setBillingProfile`), with a new card only. No cap, no session, no audit event: the import writes its
+   * own, with its batch.
+   */
+  addOrMerge(add: CardAdd): Promise<{ card: CardRecord; created: boolean }>;
 }
 
-/** A card add from the hosted form: everything is computed (and encrypted) before the one write. */
-export interface CardFromSession {
-  readonly sessionId: string;
-  readonly now: Date;
+/**
+ * What a card add hands the merge (prisma/migrations/20261207200000_card_add_function, `vault_add_card`): everything
+ * computed (and encrypted) before the one write.
+ */
+export interface CardAdd {
   /** The new card; its `billingProfileId` applies only when `setBillingProfile`. */
   readonly card: NewCard;
-  /** Whether the request names a billing profile (set on a new, duplicate or moved card alike). */
+  /** Whether the add names a billing profile (set on a new, duplicate or moved card alike by the form). */
   readonly setBillingProfile: boolean;
   /** The card's fingerprints under older fingerprint keys still loaded. */
   readonly olderFingerprints: readonly string[];
   readonly newProfile: NewBillingProfile | null;
+}
+
+/** A card add from the hosted form. */
+export interface CardFromSession extends CardAdd {
+  readonly sessionId: string;
+  readonly now: Date;
   readonly maxCards: number | null;
   /** The `card.create` event; its target and reason are the write's. */
   readonly audit: AuditEventInput;
@@ -105,12 +121,20 @@ const UPDATE = statement(
    RETURNING ${CARD}`,
 );
 const DELETE = statement('cards_delete', `DELETE FROM "cards" WHERE "id" = $3 AND ${OWNER}`);
-/** prisma/migrations/20261126020000_store_card_function: every step of a card add in one statement. */
+/**
+ * prisma/migrations/20261126020000_store_card_function: every step of a card add from the form in one statement; its
+ * merge is `vault_add_card`'s (20261207200000_card_add_function), the same one `ADD_OR_MERGE` runs for an import.
+ */
 const STORE_FROM_SESSION = statement(
   'cards_store_from_session',
   `SELECT ${cardColumns('(r."card")')}, r."created" FROM "vault_store_card"(
      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text[], $18, $19, $20, $21, $22, $23,
      $24, $25, $26, $27, $28, $29) r`,
+);
+const ADD_OR_MERGE = statement(
+  'cards_add_or_merge',
+  `SELECT ${cardColumns('(r."card")')}, r."created" FROM "vault_add_card"(
+     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::text[], $16, $17, $18, $19, $20, true) r`,
 );
 /** The audit body's target until the card's id is known (inside the statement). */
 const TARGET_PLACEHOLDER = '@@card@@';
@@ -151,6 +175,19 @@ export class SqlCardRepository implements CardRepository {
       if (code === SESSION_USED) return { kind: 'session_used' };
       throw err;
     }
+  }
+
+  async addOrMerge(add: CardAdd): Promise<{ card: CardRecord; created: boolean }> {
+    const { card, newProfile } = add;
+    const [row] = await this.sql.rows<CardRecord & { created: boolean }>(ADD_OR_MERGE, [
+      ownerLockKey('cards', card),
+      card.id, card.tenantId, card.userId, card.brand, card.bin, card.last4, card.expMonth, card.expYear, card.cardholderName,
+      add.setBillingProfile, card.billingProfileId,
+      card.fingerprint, card.fingerprintKeyVersion, add.olderFingerprints, Buffer.from(card.ciphertext), card.keyVersion,
+      newProfile?.id ?? null, newProfile ? Buffer.from(newProfile.ciphertext) : null, newProfile?.keyVersion ?? null,
+    ]);
+    const { created, ...stored } = row!;
+    return { card: stored, created };
   }
 
   async findOwned(owner: Owner, id: string): Promise<CardRecord | null> {
