@@ -5,7 +5,7 @@ import { DEFAULT_SERVICE_SCOPES, SCOPES } from '../../services/vault/src/identit
 import type { UserAssertionVerifier, UserContext } from '../../services/vault/src/identity/user-assertion.ts';
 import { Admission } from '../../services/vault/src/operations/admission.ts';
 import { IdempotentCalls } from '../../services/vault/src/operations/idempotent-calls.ts';
-import { OPERATIONS, type OperationName } from '../../services/vault/src/operations/operation-table.ts';
+import { OPERATIONS, type OperationName } from '../../services/vault/src/wiring/operation-table.ts';
 
 /** The transport-neutral policy: the table, admission and the idempotency scope, without HTTP or gRPC. */
 const ALICE: UserContext = { userId: 'alice', tenantId: 't1', groupId: 'sales' };

@@ -1,31 +1,10 @@
 import { Router } from 'express';
-import { actorOf, state } from '../http/request-context.ts';
-import { param, type Guard } from '../http/route-kit.ts';
+import { state } from '../http/request-context.ts';
 import type { CardService } from './card-service.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import { clientSource } from '../http/client-source.ts';
 import type { CardView } from './card-record.ts';
 import { writeOutcomeOf } from '../http/idempotency.ts';
-import { OPERATIONS } from '../operations/operation-table.ts';
-
-/** Internal listener: the owner's cards, masked. Parse, delegate, answer — nothing else. */
-export function internalCardRoutes(cards: CardService, guard: Guard): Router {
-  const router = Router();
-  router.get('/v1/cards', guard(OPERATIONS['cards.list']), async (req, res) => {
-    res.json(await cards.list(actorOf(res), req.query));
-  });
-  router.get('/v1/cards/:id', guard(OPERATIONS['cards.get']), async (req, res) => {
-    res.json(await cards.get(actorOf(res), param(req, 'id')));
-  });
-  router.patch('/v1/cards/:id', guard(OPERATIONS['cards.update']), async (req, res) => {
-    res.json(await cards.patch(actorOf(res), param(req, 'id'), req.body));
-  });
-  router.delete('/v1/cards/:id', guard(OPERATIONS['cards.delete']), async (req, res) => {
-    await cards.delete(actorOf(res), param(req, 'id'));
-    res.status(204).end();
-  });
-  return router;
-}
 
 /** The secret of `Authorization: CardSession <clientSecret>`, or null. */
 export function cardSessionSecret(authorization: string | undefined): string | null {

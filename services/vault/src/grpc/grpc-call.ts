@@ -9,7 +9,7 @@ import type { VaultMetrics } from '../observability/metrics.ts';
 import { requestIdFrom } from '../observability/request-id.ts';
 import type { Admission, Admitted } from '../operations/admission.ts';
 import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
-import type { OperationPolicy } from '../operations/operation-table.ts';
+import type { OperationPolicy } from '../operations/operation.ts';
 import { toServiceError } from './grpc-status.ts';
 import { isUnreadable, UNREADABLE } from './proto-definition.ts';
 

@@ -50,6 +50,11 @@ export async function listenGrpc(
   limits: ConnectionLimits,
 ): Promise<GrpcListening> {
   const { service } = loadVaultProto();
+  /* Precondition: every method of vault.proto has its handler (an operation-table entry naming it) — none is left
+     to answer UNIMPLEMENTED, and no handler names a method the proto lacks. */
+  const unbound = Object.keys(service).filter((method) => !handlers[method]);
+  const unknown = Object.keys(handlers).filter((method) => !(method in service));
+  if (unbound.length || unknown.length) throw new Error(`gRPC methods without an operation: ${unbound.join(', ') || '-'}; operations naming no method of vault.proto: ${unknown.join(', ') || '-'}`);
   const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(service, handlers);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [VAULT_SERVICE_NAME]: 'NOT_SERVING' });

@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
 import { serviceFromSocket } from '../identity/service-identity.ts';
 import type { Admission } from '../operations/admission.ts';
-import type { OperationPolicy } from '../operations/operation-table.ts';
+import type { OperationPolicy } from '../operations/operation.ts';
 import { state } from './request-context.ts';
 
 export interface AuthorizeDeps {

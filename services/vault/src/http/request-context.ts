@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { requestIdFrom } from '../observability/request-id.ts';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
-import type { OperationPolicy } from '../operations/operation-table.ts';
+import type { OperationPolicy } from '../operations/operation.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 
 /** Per-request state the HTTP layer keeps in `res.locals`. */

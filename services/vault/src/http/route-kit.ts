@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { OperationPolicy } from '../operations/operation-table.ts';
+import type { OperationPolicy } from '../operations/operation.ts';
 
 /**
- * What the domain route modules get: a guard per operation of the policy table (operations/operation-table.ts).
+ * What the operation routes (http/operation-routes.ts) get: a guard per operation of the table (wiring/operation-table.ts).
  * The table says the scope, whether a user is needed and how repeats are answered; a route adds nothing to it.
  */
 export type Guard = (operation: OperationPolicy) => (req: Request, res: Response, next: NextFunction) => Promise<void>;

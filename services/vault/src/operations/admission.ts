@@ -3,7 +3,7 @@ import { ClientError } from '../errors/vault-error.ts';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
 import { scopesOf, type ServiceScopes } from '../identity/scopes.ts';
 import type { UserAssertionVerifier } from '../identity/user-assertion.ts';
-import type { OperationPolicy } from './operation-table.ts';
+import type { OperationPolicy } from './operation.ts';
 
 /** A call as any transport sees it, before it is admitted. */
 export interface Caller {

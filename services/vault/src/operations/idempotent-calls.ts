@@ -4,7 +4,7 @@ import type { WriteIdempotency } from '../idempotency/write-idempotency.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Admitted } from './admission.ts';
-import type { OperationPolicy, OutcomeLife } from './operation-table.ts';
+import type { OperationPolicy, OutcomeLife } from './operation.ts';
 
 /** JSON with every object's members in sorted order: the same input, whichever order a client wrote it in. */
 function canonicalJson(value: unknown): string {

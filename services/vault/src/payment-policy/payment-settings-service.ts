@@ -14,7 +14,7 @@ export interface PaymentSettingsRepositories {
   readonly paymentSettings: PaymentSettingsRepository;
 }
 
-const switchSchema = z.object({ enabled: z.boolean() }).strict();
+export const switchSchema = z.object({ enabled: z.boolean() }).strict();
 
 function needIdentifier(value: string, path: string): void {
   if (!IDENTIFIER.test(value)) throw new ClientError('invalid_request', [{ path, code: 'invalid_identifier' }]);

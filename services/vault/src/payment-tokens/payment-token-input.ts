@@ -58,3 +58,9 @@ export function parseCvc(input: string, brand: CardBrand): Cvc {
 
 /** Payment tokens: `pt_` + 43 base64url characters (256 random bits). */
 export const PAYMENT_TOKEN = /^pt_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * `POST /v1/payment-tokens/redeem`, as documented: one member, the token. The service checks it itself and answers
+ * every malformed request with its one 404 (`token_not_found`, audited) — never a 400 that tells a shape apart.
+ */
+export const redeemTokenSchema = z.object({ token: z.string() }).strict();

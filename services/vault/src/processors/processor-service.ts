@@ -15,7 +15,7 @@ export interface ProcessorRepositories {
 
 export const PROCESSOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-const putProcessorSchema = z
+export const putProcessorSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     enabled: z.boolean(),

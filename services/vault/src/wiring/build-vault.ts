@@ -21,7 +21,8 @@ import { buildServices, serviceSettings, type VaultServices } from './vault-serv
 import { FailedSecretThrottle } from '../http/failed-secret-throttle.ts';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { GrpcCallDeps } from '../grpc/grpc-call.ts';
-import { vaultHandlers } from './grpc-handlers.ts';
+import { operationHandlers } from '../grpc/operation-handlers.ts';
+import { OPERATIONS } from './operation-table.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
 
 export interface Vault {
@@ -103,7 +104,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     metrics,
     failedSecrets,
     grpc,
-    grpcHandlers: vaultHandlers(services, grpc) as unknown as UntypedServiceImplementation,
+    grpcHandlers: operationHandlers(Object.values(OPERATIONS), services, grpc),
     ready: deps.ready,
   };
 }

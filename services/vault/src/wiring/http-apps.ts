@@ -1,14 +1,10 @@
-import express, { Router, type Express } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { billingProfileRoutes } from '../billing-profiles/billing-profile-routes.ts';
-import { cardSessionRoutes } from '../card-sessions/card-session-routes.ts';
-import { internalCardRoutes, publicCardRoutes } from '../cards/card-routes.ts';
+import { publicCardRoutes } from '../cards/card-routes.ts';
+import { operationRoutes } from '../http/operation-routes.ts';
+import { OPERATIONS } from './operation-table.ts';
+import { openApiRoute } from '../http/openapi-route.ts';
 import type { VaultServices } from './vault-services.ts';
-import { paymentSettingsRoutes } from '../payment-policy/payment-settings-routes.ts';
-import { userRoutes } from '../users/user-routes.ts';
-import { exportRoutes } from '../portability/export-routes.ts';
-import { paymentTokenRoutes } from '../payment-tokens/payment-token-routes.ts';
-import { processorRoutes } from '../processors/processor-routes.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { VaultMetrics } from '../observability/metrics.ts';
 import type { ReadinessReport } from '../observability/readiness.ts';
@@ -23,7 +19,6 @@ import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { FailedSecretThrottle } from '../http/failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from '../http/request-log.ts';
-import { byResource } from '../http/route-kit.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
@@ -71,17 +66,8 @@ export function buildInternalApp(deps: AppDeps): Express {
   app.use(probeRoutes(deps.ready, deps.metrics));
   app.use(identifyService);
   app.use(jsonBody());
-  app.use(
-    byResource({
-      '/v1/card-sessions': cardSessionRoutes(deps.services.cardSessions, authorize),
-      '/v1/cards': internalCardRoutes(deps.services.cards, authorize),
-      '/v1/billing-profiles': billingProfileRoutes(deps.services.billingProfiles, authorize),
-      '/v1/payment-tokens': paymentTokenRoutes(deps.services.paymentTokens, authorize),
-      '/v1/tenants': Router().use(paymentSettingsRoutes(deps.services.paymentSettings, authorize), userRoutes(deps.services.userErasure, authorize)),
-      '/v1/processors': processorRoutes(deps.services.processors, authorize),
-      ...(deps.services.exportRequests ? { '/v1/exports': exportRoutes(deps.services.exportRequests, authorize) } : {}),
-    }),
-  );
+  app.get('/v1/openapi.json', openApiRoute(Object.values(OPERATIONS)));
+  app.use(operationRoutes(Object.values(OPERATIONS), deps.services, authorize));
   return finish(app, deps);
 }
 
