@@ -17,6 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { sqlOn, statement } from '../storage/sql.ts';
+import { chainHeads } from './audit-chain-heads.ts';
 
 export const EXPORT_FORMAT = 'payment-vault-audit-export';
 
@@ -33,6 +35,18 @@ export interface ExportSummary {
 }
 
 const BATCH = 5_000;
+
+/** A chain's first seq at or after a time (`$2`), up to its head as read (`$3`). */
+const FIRST_SINCE = statement(
+  'audit_export_first_since',
+  'SELECT min("seq")::text AS "seq" FROM "audit_events" WHERE "chain" = $1 AND "occurred_at" >= $2 AND "seq" <= $3',
+);
+/** One page of a chain after `$2`, up to the head as read (`$3`); ordered by the bigint column, not the text alias (which would put seq 10 before 2). */
+const PAGE = statement(
+  'audit_export_page',
+  `SELECT "seq"::text AS "seq", "prev_hash", "hash", "body" FROM "audit_events"
+   WHERE "chain" = $1 AND "audit_events"."seq" > $2 AND "audit_events"."seq" <= $3 ORDER BY "audit_events"."seq" LIMIT $4`,
+);
 
 /**
  * Writes the export through `write` (one line at a time, newline included; awaited, so a slow destination holds
@@ -52,14 +66,15 @@ export async function exportAudit(pool: pg.Pool, options: ExportOptions, writeLi
     digest.update(line, 'utf8');
     return writeLine(line);
   };
-  const heads = (await pool.query<{ chain: number; seq: string; hash: string }>('SELECT chain, seq::text AS seq, hash FROM audit_chain_heads ORDER BY chain')).rows;
+  const sql = sqlOn(pool);
+  const heads = await chainHeads(sql);
   const chains: ChainRange[] = [];
   for (const head of heads) {
     const previous = options.after?.get(head.chain);
     const from = previous !== undefined
       ? (BigInt(previous) + 1n).toString()
       : options.since
-        ? (await pool.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_events WHERE chain = $1 AND occurred_at >= $2 AND seq <= $3', [head.chain, options.since, head.seq])).rows[0]?.seq
+        ? (await sql.rows<{ seq: string | null }>(FIRST_SINCE, [head.chain, options.since, head.seq]))[0]?.seq
         : '1';
     // No event since then: an empty range that still names the head (fromSeq one past it).
     chains.push({ chain: head.chain, fromSeq: from ?? (BigInt(head.seq) + 1n).toString(), headSeq: head.seq, headHash: head.hash });
@@ -73,11 +88,7 @@ export async function exportAudit(pool: pg.Pool, options: ExportOptions, writeLi
   for (const range of chains) {
     let after = (BigInt(range.fromSeq) - 1n).toString();
     for (;;) {
-      // Ordered by the bigint column, not the text alias (which would put seq 10 before 2).
-      const { rows } = await pool.query<{ seq: string; prev_hash: string; hash: string; body: string }>(
-        'SELECT seq::text AS seq, prev_hash, hash, body FROM audit_events WHERE chain = $1 AND audit_events.seq > $2 AND audit_events.seq <= $3 ORDER BY audit_events.seq LIMIT $4',
-        [range.chain, after, range.headSeq, BATCH],
-      );
+      const rows = await sql.rows<{ seq: string; prev_hash: string; hash: string; body: string }>(PAGE, [range.chain, after, range.headSeq, BATCH]);
       for (const row of rows) {
         await write(`${JSON.stringify({ chain: range.chain, seq: row.seq, prevHash: row.prev_hash, hash: row.hash, body: row.body })}\n`);
         events++;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { sqlOn, statement } from '../storage/sql.ts';
+import { chainHeads } from './audit-chain-heads.ts';
 import { canonicalBody, type AuditRecord } from './audit-event.ts';
 
 export type ChainVerdict =
@@ -29,6 +31,14 @@ interface Row {
   hash: string;
 }
 
+/** One page of a chain: every column, after seq `$2`. */
+const PAGE = statement(
+  'audit_verify_page',
+  `SELECT "id"::text AS "id", "chain", "seq"::text AS "seq", "occurred_at", "actor_service", "user_id", "tenant_id", "action", "target",
+          "outcome", "request_id", "body", "prev_hash", "hash"
+     FROM "audit_events" WHERE "chain" = $1 AND "audit_events"."seq" > $2 ORDER BY "audit_events"."seq" LIMIT $3`,
+);
+
 /**
  * Walks every chain in order and recomputes it: each row's prev_hash must be the previous row's hash, its hash
  * sha256(prev_hash || body), its seq one more than the previous, and every column must equal what `body` says.
@@ -36,11 +46,8 @@ interface Row {
  * Returns the first row that breaks any of these.
  */
 export async function verifyAuditChain(pool: pg.Pool, batchSize = 5_000): Promise<ChainVerdict> {
-  const heads = new Map(
-    (await pool.query<{ chain: number; seq: string; hash: string }>('SELECT chain, seq::text AS seq, hash FROM audit_chain_heads')).rows.map(
-      (h) => [h.chain, h],
-    ),
-  );
+  const sql = sqlOn(pool);
+  const heads = new Map((await chainHeads(sql)).map((h) => [h.chain, h]));
   let events = 0;
   const chains = [...heads.keys()].sort((a, b) => a - b);
   for (const chain of chains) {
@@ -48,12 +55,7 @@ export async function verifyAuditChain(pool: pg.Pool, batchSize = 5_000): Promis
     let prevSeq = 0n;
     let last: Row | null = null;
     for (;;) {
-      const { rows } = await pool.query<Row>(
-        `SELECT id::text AS id, chain, seq::text AS seq, occurred_at, actor_service, user_id, tenant_id, action, target,
-                outcome, request_id, body, prev_hash, hash
-           FROM audit_events WHERE chain = $1 AND audit_events.seq > $2 ORDER BY audit_events.seq LIMIT $3`,
-        [chain, prevSeq.toString(), batchSize],
-      );
+      const rows = await sql.rows<Row>(PAGE, [chain, prevSeq.toString(), batchSize]);
       for (const row of rows) {
         events++;
         const broken = (reason: string): ChainVerdict => ({

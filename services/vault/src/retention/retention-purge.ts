@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AuditStore } from '../audit/audit-store.ts';
-import { inTransaction, statement, type Sql, type Statement } from '../storage/sql.ts';
+import { inTransaction, sqlOn, statement, type Sql, type Statement } from '../storage/sql.ts';
 
 export interface RetentionPolicy {
   /** Days after the end of a card's expiry month before it is deleted. */
@@ -51,6 +51,14 @@ export interface RetentionDeps {
   readonly auditOn: (sql: Sql) => AuditStore;
 }
 
+/** What a dry run counts of a kind: the rows a run would delete now. */
+const COUNT = Object.fromEntries(
+  RETENTION_KINDS.map((kind) => {
+    const e = ELIGIBLE[kind];
+    return [kind, statement(`retention_count_${kind}`, `SELECT count(*)::int AS "n" FROM "${e.table}" WHERE ${e.where}`)];
+  }),
+) as Record<RetentionKind, Statement>;
+
 /**
  * One batch of a kind: SKIP LOCKED leaves a row the live vault is writing right now to the next batch or run. Built
  * from the constants above, never from input.
@@ -81,10 +89,9 @@ export async function purgeRetention(
   const now = options.now ?? new Date();
   const counts = { cards: 0, card_entry_sessions: 0, idempotency_records: 0 };
   if (options.dryRun) {
+    const sql = sqlOn(deps.pool);
     for (const kind of RETENTION_KINDS) {
-      const e = ELIGIBLE[kind];
-      const { rows } = await deps.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${e.table}" WHERE ${e.where}`, [now, e.days(policy)]);
-      counts[kind] = rows[0]!.n;
+      counts[kind] = (await sql.rows<{ n: number }>(COUNT[kind], [now, ELIGIBLE[kind].days(policy)]))[0]!.n;
     }
     return { runId: null, dryRun: true, counts };
   }
