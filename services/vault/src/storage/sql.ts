@@ -23,6 +23,15 @@ export function statement(name: string, text: string): Statement {
   return { name, text };
 }
 
+/**
+ * Every statement declared so far, in the order declared (a copy: the registry itself cannot be changed through
+ * it). Module-level statements are declared on import; test/integration/schema-and-sql.test.ts imports every
+ * module that declares some and PREPAREs each against the migrated database.
+ */
+export function declaredStatements(): readonly Statement[] {
+  return Object.freeze([...known].map(([name, text]) => Object.freeze({ name, text })));
+}
+
 /** Runs statements on the pool (each on its own, autocommitted) or on one transaction's connection. */
 export interface Sql {
   rows<R>(statement: Statement, values: readonly unknown[]): Promise<R[]>;
