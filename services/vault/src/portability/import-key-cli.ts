@@ -16,8 +16,7 @@ const { loadConfigOrExit } = await import('../config/load-config.ts');
 const { buildCrypto } = await import('../crypto/build-crypto.ts');
 const { openConfiguredDatabase } = await import('../storage/open-configured-database.ts');
 const { createImportKey, storeImportKey } = await import('./import-keys.ts');
-const { SqlAuditStore } = await import('../audit/audit-store.ts');
-const { sqlOn } = await import('../storage/sql.ts');
+const { portabilityUnitOfWork } = await import('./portability-unit-of-work.ts');
 const { isInKeysExample } = await import('../config/repo-paths.ts');
 const config = loadConfigOrExit(78);
 if (values.from && config.mode === 'production' && isInKeysExample(values.from)) {
@@ -28,8 +27,9 @@ try {
   const { database, close } = await openConfiguredDatabase(config);
   try {
     const envelope = buildCrypto(config.keys).envelope;
-    const key = values.from ? await storeImportKey(database.pool, envelope, readFileSync(values.from, 'utf8')) : await createImportKey(database.pool, envelope);
-    await new SqlAuditStore(sqlOn(database.pool), config.audit.chains).append({ action: 'import_key.create', outcome: 'success', actorService: 'card-import', requestId: key.id, target: key.fingerprint });
+    const { repos } = portabilityUnitOfWork(database.pool, config.audit.chains);
+    const key = values.from ? await storeImportKey(repos.importKeys, envelope, readFileSync(values.from, 'utf8')) : await createImportKey(repos.importKeys, envelope);
+    await repos.audit.append({ action: 'import_key.create', outcome: 'success', actorService: 'card-import', requestId: key.id, target: key.fingerprint });
     if (values.out) writeFileSync(values.out, key.publicKey);
     else process.stdout.write(key.publicKey);
     console.error(`cards:import-key: made ${key.id}, fingerprint ${key.fingerprint}${values.out ? `, public key in ${values.out}` : ''}`);

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { loadConfigOrExit } from '../config/load-config.ts';
 import { buildCrypto } from '../crypto/build-crypto.ts';
 import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
+import { sessionLocks } from '../storage/session-lock.ts';
 import { importCards, ImportRefused } from './card-import.ts';
 import { parseMapping, PORTABLE_MAPPING } from './card-rows.ts';
 import { openImportKeys } from './import-keys.ts';
+import { portabilityUnitOfWork } from './portability-unit-of-work.ts';
 
 export interface ImportRun {
   readonly tenantId: string;
@@ -32,9 +34,10 @@ export async function runImport(run: ImportRun): Promise<void> {
     const { database, close } = await openConfiguredDatabase(config);
     try {
       const { envelope, fingerprinter } = buildCrypto(config.keys);
-      const decryptionKeys = await openImportKeys(database.pool, envelope);
+      const uow = portabilityUnitOfWork(database.pool, config.audit.chains);
+      const decryptionKeys = await openImportKeys(uow.repos.importKeys, envelope);
       const report = await importCards(
-        { pool: database.pool, envelope, fingerprinter, decryptionKeys, auditChains: config.audit.chains },
+        { uow, tryLock: sessionLocks(database.pool), envelope, fingerprinter, decryptionKeys },
         { tenantId: run.tenantId, file: run.file, mapping, reportFile: run.reportFile, dryRun: run.dryRun, rowsPerSecond: run.rowsPerSecond, batchSize: run.batchSize },
       );
       if (run.json) console.log(JSON.stringify(report));
