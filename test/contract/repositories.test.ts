@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, type RunnerTask, type RunnerTestSuite } from 'vitest';
 import { loadConfig } from '../../services/vault/src/config/load-config.ts';
-import { isForeignKeyViolation } from '../../services/vault/src/storage/database-errors.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { migrate } from '../../services/vault/src/storage/migrator.ts';
 import { openConfiguredDatabase, type ConfiguredDatabase } from '../../services/vault/src/storage/open-configured-database.ts';
@@ -77,14 +76,6 @@ function embeddedCannotRun(): Record<string, string> {
     'keeps what was written outside the transaction (an audited denial) when the transaction rolls back':
       'a write outside a transaction while it is open needs a second session; PGlite has one',
   };
-  // PGlite is PostgreSQL 18, which reports a delete refused by ON DELETE RESTRICT as 23001 restrict_violation;
-  // earlier servers (this run's) say 23503. Until storage/database-errors.ts takes 23001 as a foreign-key
-  // violation this case fails on PostgreSQL 18 — and a billing-profile delete racing a card attach answers 500
-  // there, not 409 billing_profile_in_use. Runs again by itself once it does.
-  if (!isForeignKeyViolation({ code: '23001' })) {
-    cases['refers only to billing profiles that exist, and counts the cards using one'] =
-      'PostgreSQL 18 reports ON DELETE RESTRICT as 23001, which isForeignKeyViolation does not take yet';
-  }
   return cases;
 }
 

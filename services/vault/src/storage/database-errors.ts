@@ -42,8 +42,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   });
 }
 
+/**
+ * A row refers to one that does not exist, or a delete is refused because rows refer to it: 23503, and — for an
+ * ON DELETE RESTRICT since PostgreSQL 18 (and so on dev mode's embedded PGlite) — 23001 restrict_violation.
+ */
 export function isForeignKeyViolation(err: unknown): boolean {
-  return chain(err).some((e) => e.code === 'P2003' || e.code === '23503' || (e as { kind?: unknown }).kind === 'ForeignKeyConstraintViolation');
+  return chain(err).some((e) => e.code === 'P2003' || e.code === '23503' || e.code === '23001' || (e as { kind?: unknown }).kind === 'ForeignKeyConstraintViolation');
 }
 
 export function isUniqueViolation(err: unknown): boolean {
