@@ -4,6 +4,7 @@ import type { CardSessionRecord } from '../../../services/vault/src/card-session
 import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
 import type { IdempotencyRecord } from '../../../services/vault/src/idempotency/idempotency-record-repository.ts';
 import type { ProcessorRecord } from '../../../services/vault/src/processors/processor-repository.ts';
+import type { ExportRequestRecord } from '../../../services/vault/src/portability/export-request-repository.ts';
 
 /**
  * The storage under the in-memory repositories: tables of rows by primary key, and an undo journal per
@@ -140,5 +141,6 @@ export class InMemoryDatabase {
   readonly tenants = new Table<{ readonly id: string; readonly paymentsEnabled: boolean }>();
   readonly tenantGroups = new Table<{ readonly tenantId: string; readonly id: string; readonly paymentsEnabled: boolean }>();
   readonly idempotencyRecords = new Table<StoredIdempotencyRecord>();
+  readonly exportRequests = new Table<ExportRequestRecord>();
   readonly auditEvents = new AppendLog<AuditRecord>();
 }

@@ -5,6 +5,7 @@ import { InMemoryAuditStore } from './in-memory-audit-store.ts';
 import { InMemoryBillingProfileRepository } from './in-memory-billing-profile-repository.ts';
 import { InMemoryCardRepository } from './in-memory-card-repository.ts';
 import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
+import { InMemoryExportRequestRepository } from './in-memory-export-request-repository.ts';
 import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-record-repository.ts';
 import { InMemoryIssueContextRepository } from './in-memory-issue-context-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
@@ -24,6 +25,7 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     idempotency: new InMemoryIdempotencyRecordRepository(binding),
     issueContext: new InMemoryIssueContextRepository(binding),
     userData: new InMemoryUserDataRepository(binding),
+    exportRequests: new InMemoryExportRequestRepository(binding),
   };
 }
 

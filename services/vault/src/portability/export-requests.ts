@@ -6,15 +6,14 @@
  * refusal (including a refused approval) and completion is audited.
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { z } from 'zod';
 import { actorEvent, type AuditEventInput } from '../audit/audit-event.ts';
-import { SqlAuditStore } from '../audit/audit-store.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
-import { inTransaction, sqlOn, statement } from '../storage/sql.ts';
+import type { ExportRequestRecord, ExportRequestRepository } from './export-request-repository.ts';
 
 export interface ExportRequestView {
   readonly id: string;
@@ -25,6 +24,18 @@ export interface ExportRequestView {
   readonly requestedBy: string;
   readonly approvedBy: string | null;
   readonly expiresAt: string;
+}
+
+/** The repositories these rules read and write (with the audit store, which every service has). */
+export interface ExportRequestRepositories {
+  readonly exportRequests: ExportRequestRepository;
+}
+
+/** Who may decide, and for how long: from the configuration (VAULT_EXPORT_APPROVAL_SECONDS, the admin tenant). */
+export interface ExportPolicy {
+  readonly approvalSeconds: number;
+  /** The tenant whose people are admins (their assertions' `tid`); null: nobody may (fail closed). */
+  readonly adminTenant: string | null;
 }
 
 const requestSchema = z
@@ -43,53 +54,37 @@ const EXPORT_ID = /^exp_[A-Za-z0-9_-]{16}$/;
  */
 const adminOf = (actor: Actor) => actor.user.userId;
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  user_id: string | null;
-  recipient_fingerprint: string;
-  requested_by: string;
-  approved_by: string | null;
-  status: ExportRequestView['status'];
-  expires_at: Date;
-}
-
-function view(row: Row, now: Date): ExportRequestView {
-  const expired = row.status === 'pending' && row.expires_at <= now;
+function view(row: ExportRequestRecord, now: Date): ExportRequestView {
+  const expired = row.status === 'pending' && row.expiresAt <= now;
   return {
     id: row.id,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    recipientFingerprint: row.recipient_fingerprint,
+    tenantId: row.tenantId,
+    userId: row.userId,
+    recipientFingerprint: row.recipientFingerprint,
     status: expired ? 'expired' : row.status,
-    requestedBy: row.requested_by,
-    approvedBy: row.approved_by,
-    expiresAt: row.expires_at.toISOString(),
+    requestedBy: row.requestedBy,
+    approvedBy: row.approvedBy,
+    expiresAt: row.expiresAt.toISOString(),
   };
 }
 
-const LOCK_REQUEST = statement('export_requests_lock', 'SELECT * FROM export_requests WHERE id = $1 FOR UPDATE');
-const DECIDE = statement('export_requests_decide', 'UPDATE export_requests SET status = $2, approved_by = $3, decided_at = $4 WHERE id = $1 RETURNING *');
-
 export class ExportRequestService {
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly auditChains: number,
-    private readonly approvalWindowSeconds: number,
-    /** The tenant whose people are admins (their assertions' `tid`); null: nobody may (fail closed). */
-    private readonly adminTenant: string | null,
+    private readonly uow: AuditedUnitOfWork<ExportRequestRepositories>,
+    private readonly policy: ExportPolicy,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Only the configured admin realm's people: any other assertion the admin service presents is refused (audited). */
   private async needAdmin(actor: Actor, action: string, target: string | null): Promise<void> {
-    if (this.adminTenant !== null && actor.user.tenantId === this.adminTenant) return;
+    if (this.policy.adminTenant !== null && actor.user.tenantId === this.policy.adminTenant) return;
     await this.audit({ ...actorEvent(actor, action, target, 'denied'), reason: 'not_an_admin' });
     throw new ClientError('forbidden');
   }
 
+  /** An event on its own, outside any transaction (a denial survives the refusal it records). */
   private audit(event: AuditEventInput): Promise<void> {
-    return new SqlAuditStore(sqlOn(this.pool), this.auditChains).append(event);
+    return this.uow.repos.audit.append(event);
   }
 
   async request(actor: Actor, body: unknown): Promise<ExportRequestView> {
@@ -107,14 +102,13 @@ export class ExportRequestService {
       throw new ClientError('invalid_request', [{ path: 'recipientPublicKey', code: 'recipient_key_invalid' }]);
     }
     const id = `exp_${randomBytes(12).toString('base64url')}`;
-    const expiresAt = new Date(this.now().getTime() + this.approvalWindowSeconds * 1000);
-    const { rows } = await this.pool.query<Row>(
-      `INSERT INTO export_requests (id, tenant_id, user_id, recipient_fingerprint, recipient_key, requested_by, status, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING *`,
-      [id, input.tenantId, input.userId ?? null, fingerprint, input.recipientPublicKey, adminOf(actor), expiresAt],
+    const expiresAt = new Date(this.now().getTime() + this.policy.approvalSeconds * 1000);
+    const requested = { ...actorEvent(actor, 'export.request', id), reason: `tenant=${input.tenantId} scope=${input.userId ? 'user' : 'tenant'} recipient=${fingerprint}` };
+    // The request and its audit event are written together.
+    const row = await this.uow.audited([requested], (repos) =>
+      repos.exportRequests.insert({ id, tenantId: input.tenantId, userId: input.userId ?? null, recipientFingerprint: fingerprint, recipientKey: input.recipientPublicKey, requestedBy: adminOf(actor), expiresAt }),
     );
-    await this.audit({ ...actorEvent(actor, 'export.request', id), reason: `tenant=${input.tenantId} scope=${input.userId ? 'user' : 'tenant'} recipient=${fingerprint}` });
-    return view(rows[0]!, this.now());
+    return view(row, this.now());
   }
 
   /** Approves (a different admin than the requester, before expiry) or refuses a pending request. */
@@ -124,21 +118,23 @@ export class ExportRequestService {
     await this.needAdmin(actor, action, id);
     const now = this.now();
     type Refusal = { readonly reason: string; readonly code: 'export_not_found' | 'approver_is_requester' | 'export_expired' | 'export_not_pending' };
-    const refusalOf = (row: Row | undefined): Refusal | null => {
+    const refusalOf = (row: ExportRequestRecord | null): Refusal | null => {
       if (!row) return { reason: 'export_not_found', code: 'export_not_found' };
       if (row.status !== 'pending') return { reason: `status=${row.status}`, code: 'export_not_pending' };
-      if (row.expires_at <= now) return { reason: 'expired', code: 'export_expired' };
+      if (row.expiresAt <= now) return { reason: 'expired', code: 'export_expired' };
       /* Precondition (split knowledge): the approver is not the requester. */
-      if (decision === 'approve' && row.requested_by === adminOf(actor)) return { reason: 'approver_is_requester', code: 'approver_is_requester' };
+      if (decision === 'approve' && row.requestedBy === adminOf(actor)) return { reason: 'approver_is_requester', code: 'approver_is_requester' };
       return null;
     };
-    // Decided under the row's lock; a refusal rolls back and is audited on its own.
-    const outcome = await inTransaction(this.pool, async (sql): Promise<Refusal | ExportRequestView> => {
-      const [row] = await sql.rows<Row>(LOCK_REQUEST, [id]);
+    // Decided under the row's lock (two decisions on one request wait for each other); a refusal writes nothing
+    // there and is audited on its own.
+    const outcome = await this.uow.transaction(async (repos): Promise<Refusal | ExportRequestView> => {
+      const row = await repos.exportRequests.findForDecision(id);
       const refusal = refusalOf(row);
       if (refusal) return refusal;
-      const [updated] = await sql.rows<Row>(DECIDE, [id, decision === 'approve' ? 'approved' : 'refused', decision === 'approve' ? adminOf(actor) : null, now]);
-      await new SqlAuditStore(sql, this.auditChains).append({ ...actorEvent(actor, action, id), reason: `requested_by=${row!.requested_by}` });
+      const approved = decision === 'approve';
+      const updated = await repos.exportRequests.decide(id, { status: approved ? 'approved' : 'refused', approvedBy: approved ? adminOf(actor) : null, decidedAt: now });
+      await repos.audit.append({ ...actorEvent(actor, action, id), reason: `requested_by=${row!.requestedBy}` });
       return view(updated!, now);
     });
     if ('code' in outcome) {
@@ -151,9 +147,9 @@ export class ExportRequestService {
   async get(actor: Actor, id: string): Promise<ExportRequestView> {
     if (!EXPORT_ID.test(id)) throw new ClientError('export_not_found');
     await this.needAdmin(actor, 'export.read', id);
-    const { rows } = await this.pool.query<Row>('SELECT * FROM export_requests WHERE id = $1', [id]);
-    if (!rows[0]) throw new ClientError('export_not_found');
+    const row = await this.uow.repos.exportRequests.find(id);
+    if (!row) throw new ClientError('export_not_found');
     await this.audit(actorEvent(actor, 'export.read', id));
-    return view(rows[0], this.now());
+    return view(row, this.now());
   }
 }

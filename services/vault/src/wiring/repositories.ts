@@ -9,6 +9,7 @@ import { SqlProcessorRepository, type ProcessorRepository } from '../processors/
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
 import { SqlUserDataRepository, type UserDataRepository } from '../users/user-data-repository.ts';
+import { SqlExportRequestRepository, type ExportRequestRepository } from '../portability/export-request-repository.ts';
 import { sqlOn, type Sql } from '../storage/sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from '../storage/unit-of-work.ts';
 
@@ -23,6 +24,7 @@ export interface Repositories {
   readonly idempotency: IdempotencyRecordRepository;
   readonly issueContext: IssueContextRepository;
   readonly userData: UserDataRepository;
+  readonly exportRequests: ExportRequestRepository;
 }
 
 /** The one unit of work over every repository: each domain service gets it as its own `AuditedUnitOfWork<…>`. */
@@ -40,5 +42,6 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     idempotency: new SqlIdempotencyRecordRepository(sql),
     issueContext: new SqlIssueContextRepository(sql),
     userData: new SqlUserDataRepository(sql),
+    exportRequests: new SqlExportRequestRepository(sql),
   }), (events) => audit.rows(events));
 }

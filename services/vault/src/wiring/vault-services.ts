@@ -9,7 +9,7 @@ import type { Fingerprinter } from '../crypto/fingerprint.ts';
 import type { VaultUnitOfWork } from './repositories.ts';
 import { PaymentSettingsService } from '../payment-policy/payment-settings-service.ts';
 import { UserErasureService } from '../users/user-erasure-service.ts';
-import type { ExportRequestService } from '../portability/export-requests.ts';
+import { ExportRequestService, type ExportPolicy } from '../portability/export-requests.ts';
 import { RedisRevocationEpochs, type RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
 import { PaymentTokenService } from '../payment-tokens/payment-token-service.ts';
 import type { PaymentsConfig } from '../payment-tokens/payments-config.ts';
@@ -26,8 +26,8 @@ export interface VaultServices {
   readonly processors: ProcessorService;
   readonly paymentSettings: PaymentSettingsService;
   readonly userErasure: UserErasureService;
-  /** Card exports under dual control; absent where no database pool is at hand (the service tests' fakes). */
-  readonly exportRequests?: ExportRequestService;
+  /** Card exports under dual control. */
+  readonly exportRequests: ExportRequestService;
   readonly paymentTokens: PaymentTokenService;
 }
 
@@ -57,6 +57,7 @@ interface ServiceDepsBase {
   readonly payments: PaymentsConfig;
   readonly cardNumberDigest: KeyedDigest;
   readonly limits: { readonly maxCardsPerUser: number; readonly maxLiveCardSessions: number };
+  readonly exports: ExportPolicy;
   readonly now?: () => Date;
 }
 
@@ -64,12 +65,13 @@ interface ServiceDepsBase {
  * The part of the service deps that comes from configuration: one mapping, used by the composition root and by
  * the service tests' fake vault, so the two cannot wire the services differently.
  */
-export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Array>, publicBaseUrl: () => string): Pick<ServiceDepsBase, 'cardSessions' | 'payments' | 'cardNumberDigest' | 'limits'> {
+export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Array>, publicBaseUrl: () => string): Pick<ServiceDepsBase, 'cardSessions' | 'payments' | 'cardNumberDigest' | 'limits' | 'exports'> {
   return {
     cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: () => config.listeners.publicBaseUrl ?? publicBaseUrl() },
     payments: { ...config.payments, missingGroup: config.identity.missingGroup },
     cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
     limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
+    exports: { approvalSeconds: config.exports.approvalSeconds, adminTenant: config.exports.adminTenant },
   };
 }
 
@@ -94,6 +96,7 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     processors,
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
     userErasure: new UserErasureService(deps.uow, epochs),
+    exportRequests: new ExportRequestService(deps.uow, deps.exports, now),
     paymentTokens: new PaymentTokenService({
       uow: deps.uow,
       cards,
