@@ -12,17 +12,32 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as openpgp from 'openpgp';
-import type pg from 'pg';
 import type { AuditEventInput } from '../audit/audit-event.ts';
-import { SqlAuditStore } from '../audit/audit-store.ts';
+import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { openAddress } from '../billing-profiles/billing-profile-secret.ts';
 import { openPan } from '../cards/card-secret.ts';
 import type { Envelope } from '../crypto/envelope.ts';
-import { sqlOn } from '../storage/sql.ts';
+import type { TrySessionLock } from '../storage/session-lock.ts';
 import { PORTABLE_COLUMNS } from './card-rows.ts';
+import type { ExportCardRepository } from './export-card-repository.ts';
+import type { ExportRequestRecord, ExportRequestRepository } from './export-request-repository.ts';
 
 export class ExportRefused extends Error {
   override readonly name = 'ExportRefused';
+}
+
+/** The repositories the export job reads and writes. */
+export interface ExportJobRepositories {
+  readonly exportRequests: ExportRequestRepository;
+  readonly exportCards: ExportCardRepository;
+}
+
+export interface ExportDeps {
+  readonly uow: AuditedUnitOfWork<ExportJobRepositories>;
+  /** One writer per request: the request's session lock. */
+  readonly tryLock: TrySessionLock;
+  readonly envelope: Envelope;
+  readonly approvalSeconds: number;
 }
 
 const PAGE = 500;
@@ -32,106 +47,85 @@ const cell = (v: string | number | null | undefined) => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-interface CardRow {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  exp_month: number;
-  exp_year: number;
-  cardholder_name: string;
-  ciphertext: Buffer;
-  billing_profile_id: string | null;
-  bp_ciphertext: Buffer | null;
-}
-
-export async function exportCards(
-  deps: { readonly pool: pg.Pool; readonly envelope: Envelope; readonly auditChains: number; readonly approvalSeconds: number },
-  id: string,
-  outFile: string,
-): Promise<{ cards: number; recipientFingerprint: string }> {
+export async function exportCards(deps: ExportDeps, id: string, outFile: string): Promise<{ cards: number; recipientFingerprint: string }> {
   // One writer per request: a session-level advisory lock held until this job ends. A request left `exporting` by a
   // writer that died (its session, and so its lock, gone) may be claimed again; one whose writer is alive may not.
-  const lock = await deps.pool.connect();
+  const lock = await deps.tryLock(`card-export|${id}`);
+  if (!lock) throw new ExportRefused('another job is writing this export');
   try {
-    const { rows: [held] } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended('card-export|' || $1, 0)) AS ok`, [id]);
-    if (!held!.ok) throw new ExportRefused('another job is writing this export');
     return await writeExport(deps, id, outFile);
   } finally {
-    lock.release(true); // ends the session: the lock goes with it
+    lock.release();
   }
 }
 
-async function writeExport(
-  deps: { readonly pool: pg.Pool; readonly envelope: Envelope; readonly auditChains: number; readonly approvalSeconds: number },
-  id: string,
-  outFile: string,
-): Promise<{ cards: number; recipientFingerprint: string }> {
-  // Written only for a request approved by a second person, within the approval window of its approval.
-  const claimed = await deps.pool.query<{ tenant_id: string; user_id: string | null; recipient_key: string; recipient_fingerprint: string }>(
-    `UPDATE export_requests SET status = 'exporting'
-      WHERE id = $1 AND status IN ('approved', 'exporting') AND approved_by IS NOT NULL AND approved_by <> requested_by
-        AND decided_at > now() - make_interval(secs => $2)
-      RETURNING tenant_id, user_id, recipient_key, recipient_fingerprint`,
-    [id, deps.approvalSeconds],
-  );
-  const request = claimed.rows[0];
-  if (!request) {
-    const { rows } = await deps.pool.query<{ status: string; expires_at: Date }>('SELECT status, expires_at FROM export_requests WHERE id = $1', [id]);
-    const audit = new SqlAuditStore(sqlOn(deps.pool), deps.auditChains);
-    await audit.append({ action: 'export.complete', outcome: 'denied', actorService: ACTOR, requestId: `export_${randomUUID()}`, target: id, reason: rows[0] ? `status=${rows[0].status}` : 'export_not_found' });
-    if (!rows[0]) throw new ExportRefused('no such export request');
-    if (rows[0].status === 'approved' || rows[0].status === 'exporting') throw new ExportRefused('its approval is older than VAULT_EXPORT_APPROVAL_SECONDS: request and approve it again');
-    throw new ExportRefused(rows[0].status === 'pending' ? 'not approved by a second admin' : `the request is ${rows[0].status}`);
+/** Why the request cannot be written (audited), as the job's refusal. */
+async function refusal(deps: ExportDeps, id: string): Promise<ExportRefused> {
+  const { repos } = deps.uow;
+  const row = await repos.exportRequests.find(id);
+  await repos.audit.append({ action: 'export.complete', outcome: 'denied', actorService: ACTOR, requestId: `export_${randomUUID()}`, target: id, reason: row ? `status=${row.status}` : 'export_not_found' });
+  if (!row) return new ExportRefused('no such export request');
+  if (row.status === 'approved' || row.status === 'exporting') return new ExportRefused('its approval is older than VAULT_EXPORT_APPROVAL_SECONDS: request and approve it again');
+  return new ExportRefused(row.status === 'pending' ? 'not approved by a second admin' : `the request is ${row.status}`);
+}
+
+/** The request's cards as the portable CSV, a page at a time; every card read is audited before its page leaves. */
+async function* csv(deps: ExportDeps, request: ExportRequestRecord, runId: string, counted: (n: number) => void): AsyncGenerator<Buffer> {
+  const { repos } = deps.uow;
+  yield Buffer.from(`${PORTABLE_COLUMNS.join(',')}\n`);
+  for (let after = ''; ; ) {
+    const rows = await repos.exportCards.page({ tenantId: request.tenantId, userId: request.userId }, after, PAGE);
+    if (rows.length === 0) return;
+    const events: AuditEventInput[] = [];
+    const lines: string[] = [];
+    for (const row of rows) {
+      const pan = await openPan(deps.envelope, { id: row.id, tenantId: row.tenantId, userId: row.userId, ciphertext: row.ciphertext });
+      const address =
+        row.billingProfileCiphertext && row.billingProfileId
+          ? await openAddress(deps.envelope, { id: row.billingProfileId, tenantId: row.tenantId, userId: row.userId, ciphertext: row.billingProfileCiphertext })
+          : null;
+      lines.push(
+        [row.userId, pan.reveal(), row.expMonth, row.expYear, row.cardholderName, address?.name, address?.line1, address?.line2, address?.city, address?.region, address?.postalCode, address?.country, address?.email, address?.phone]
+          .map(cell)
+          .join(','),
+      );
+      events.push({ action: 'card.decrypt', outcome: 'success', actorService: ACTOR, requestId: runId, tenantId: row.tenantId, userId: row.userId, target: row.id, reason: `export=${request.id}` });
+    }
+    // Audited before the page can leave this process.
+    await repos.audit.appendAll(events);
+    counted(rows.length);
+    after = rows[rows.length - 1]!.id;
+    yield Buffer.from(`${lines.join('\n')}\n`);
   }
+}
+
+async function writeExport(deps: ExportDeps, id: string, outFile: string): Promise<{ cards: number; recipientFingerprint: string }> {
+  const { repos } = deps.uow;
+  // Written only for a request approved by a second person, within the approval window of its approval.
+  const request = await repos.exportRequests.claimForExport(id, deps.approvalSeconds);
+  if (!request) throw await refusal(deps, id);
   const runId = `export_${randomUUID()}`;
-  const audit = new SqlAuditStore(sqlOn(deps.pool), deps.auditChains);
   const part = `${outFile}.part`;
   let count = 0;
   try {
-    const recipient = await openpgp.readKey({ armoredKey: request.recipient_key });
+    const recipient = await openpgp.readKey({ armoredKey: request.recipientKey });
     /* Precondition: the key is the one the approver saw (its fingerprint was shown and recorded at the request). */
-    if (recipient.getFingerprint() !== request.recipient_fingerprint) throw new ExportRefused('the recipient key is not the one approved');
-    async function* csv(): AsyncGenerator<Buffer> {
-      yield Buffer.from(`${PORTABLE_COLUMNS.join(',')}\n`);
-      let after = '';
-      for (;;) {
-        const { rows } = await deps.pool.query<CardRow>(
-          `SELECT c.id, c.tenant_id, c.user_id, c.exp_month, c.exp_year, c.cardholder_name, c.ciphertext, c.billing_profile_id, b.ciphertext AS bp_ciphertext
-             FROM cards c LEFT JOIN billing_profiles b ON b.id = c.billing_profile_id
-            WHERE c.tenant_id = $1 AND ($2::text IS NULL OR c.user_id = $2) AND c.id > $3 ORDER BY c.id LIMIT $4`,
-          [request!.tenant_id, request!.user_id, after, PAGE],
-        );
-        if (rows.length === 0) return;
-        const events: AuditEventInput[] = [];
-        const lines: string[] = [];
-        for (const row of rows) {
-          const pan = await openPan(deps.envelope, { id: row.id, tenantId: row.tenant_id, userId: row.user_id, ciphertext: row.ciphertext });
-          const address = row.bp_ciphertext && row.billing_profile_id ? await openAddress(deps.envelope, { id: row.billing_profile_id, tenantId: row.tenant_id, userId: row.user_id, ciphertext: row.bp_ciphertext }) : null;
-          lines.push(
-            [row.user_id, pan.reveal(), row.exp_month, row.exp_year, row.cardholder_name, address?.name, address?.line1, address?.line2, address?.city, address?.region, address?.postalCode, address?.country, address?.email, address?.phone]
-              .map(cell)
-              .join(','),
-          );
-          events.push({ action: 'card.decrypt', outcome: 'success', actorService: ACTOR, requestId: runId, tenantId: row.tenant_id, userId: row.user_id, target: row.id, reason: `export=${id}` });
-        }
-        // Audited before the page can leave this process.
-        await audit.appendAll(events);
-        count += rows.length;
-        after = rows[rows.length - 1]!.id;
-        yield Buffer.from(`${lines.join('\n')}\n`);
-      }
-    }
-    const message = await openpgp.createMessage({ binary: Readable.toWeb(Readable.from(csv())) as unknown as ReadableStream<Uint8Array> });
+    if (recipient.getFingerprint() !== request.recipientFingerprint) throw new ExportRefused('the recipient key is not the one approved');
+    const plaintext = Readable.from(csv(deps, request, runId, (n) => (count += n)));
+    const message = await openpgp.createMessage({ binary: Readable.toWeb(plaintext) as unknown as ReadableStream<Uint8Array> });
     const encrypted = await openpgp.encrypt({ message, encryptionKeys: recipient, format: 'binary' });
     await pipeline(Readable.fromWeb(encrypted as never), createWriteStream(part, { mode: 0o600, flags: 'wx' }));
     renameSync(part, outFile);
   } catch (err) {
     rmSync(part, { force: true });
-    await deps.pool.query(`UPDATE export_requests SET status = 'approved' WHERE id = $1 AND status = 'exporting'`, [id]).catch(() => {});
-    await audit.append({ action: 'export.complete', outcome: 'failed', actorService: ACTOR, requestId: runId, target: id, reason: (err as Error).name }).catch(() => {});
+    await repos.exportRequests.releaseClaim(id).catch(() => {});
+    await repos.audit.append({ action: 'export.complete', outcome: 'failed', actorService: ACTOR, requestId: runId, target: id, reason: (err as Error).name }).catch(() => {});
     throw err;
   }
-  await deps.pool.query(`UPDATE export_requests SET status = 'completed', completed_at = now() WHERE id = $1`, [id]);
-  await audit.append({ action: 'export.complete', outcome: 'success', actorService: ACTOR, requestId: runId, tenantId: request.tenant_id, target: id, reason: `cards=${count} recipient=${request.recipient_fingerprint}` });
-  return { cards: count, recipientFingerprint: request.recipient_fingerprint };
+  // Completed and audited together: a completed request is never written again.
+  await deps.uow.transaction(async (tx) => {
+    await tx.exportRequests.complete(id);
+    await tx.audit.append({ action: 'export.complete', outcome: 'success', actorService: ACTOR, requestId: runId, tenantId: request.tenantId, target: id, reason: `cards=${count} recipient=${request.recipientFingerprint}` });
+  });
+  return { cards: count, recipientFingerprint: request.recipientFingerprint };
 }

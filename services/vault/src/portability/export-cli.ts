@@ -14,12 +14,18 @@ if (!values.out) usageError(USAGE, '--out <file> is required');
 const { loadConfigOrExit } = await import('../config/load-config.ts');
 const { buildCrypto } = await import('../crypto/build-crypto.ts');
 const { openConfiguredDatabase } = await import('../storage/open-configured-database.ts');
+const { sessionLocks } = await import('../storage/session-lock.ts');
 const { exportCards, ExportRefused } = await import('./card-export.ts');
+const { portabilityUnitOfWork } = await import('./portability-unit-of-work.ts');
 const config = loadConfigOrExit(78);
 try {
   const { database, close } = await openConfiguredDatabase(config);
   try {
-    const result = await exportCards({ pool: database.pool, envelope: buildCrypto(config.keys).envelope, auditChains: config.audit.chains, approvalSeconds: config.exports.approvalSeconds }, values.id, values.out);
+    const result = await exportCards(
+      { uow: portabilityUnitOfWork(database.pool, config.audit.chains), tryLock: sessionLocks(database.pool), envelope: buildCrypto(config.keys).envelope, approvalSeconds: config.exports.approvalSeconds },
+      values.id,
+      values.out,
+    );
     console.log(`cards:export: ${result.cards} cards written to ${values.out}, encrypted to ${result.recipientFingerprint}`);
   } finally {
     await close();

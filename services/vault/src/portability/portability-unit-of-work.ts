@@ -4,6 +4,8 @@ import { SqlAuditStore } from '../audit/audit-store.ts';
 import { SqlCardRepository, type CardRepository } from '../cards/card-repository.ts';
 import { sqlOn, type Sql } from '../storage/sql.ts';
 import { sqlUnitOfWork } from '../storage/unit-of-work.ts';
+import { SqlExportCardRepository, type ExportCardRepository } from './export-card-repository.ts';
+import { SqlExportRequestRepository, type ExportRequestRepository } from './export-request-repository.ts';
 import { SqlImportKeyRepository, type ImportKeyRepository } from './import-key-repository.ts';
 import { SqlImportRunRepository, type ImportRunRepository } from './import-run-repository.ts';
 
@@ -12,6 +14,8 @@ export interface PortabilityRepositories {
   readonly cards: CardRepository;
   readonly importRuns: ImportRunRepository;
   readonly importKeys: ImportKeyRepository;
+  readonly exportRequests: ExportRequestRepository;
+  readonly exportCards: ExportCardRepository;
 }
 
 /**
@@ -26,6 +30,8 @@ export function portabilityUnitOfWork(pool: pg.Pool, auditChains: number): Audit
       cards: new SqlCardRepository(sql, (event) => audit.record(event)),
       importRuns: new SqlImportRunRepository(sql),
       importKeys: new SqlImportKeyRepository(sql),
+      exportRequests: new SqlExportRequestRepository(sql),
+      exportCards: new SqlExportCardRepository(sql),
       audit: new SqlAuditStore(sql, auditChains),
     }),
     (events) => audit.rows(events),
