@@ -6,9 +6,10 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Install scripts of dependencies stay off (npm 11's default); `prepare` (Prisma client generation) runs below.
+# Install scripts of dependencies stay off (npm 11's default); nothing is generated from the Prisma schema: the
+# vault sends its own SQL over pg, and the image carries only prisma/migrations for the offline migrator.
 RUN npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json tsconfig.build.json tsconfig.browser.json prisma.config.ts ./
+COPY tsconfig.json tsconfig.build.json tsconfig.browser.json ./
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY services ./services

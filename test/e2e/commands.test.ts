@@ -14,7 +14,7 @@ import { dropDatabase, ensureDatabase, TEST_DATABASE_URL, withDatabase } from '.
  */
 const COMMANDS = [
   'start', 'migrate', 'audit:verify', 'audit:export', 'retention:purge', 'cards:import', 'cards:import-key', 'cards:export', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',
-  'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'generate', 'grpc:generate',
+  'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'grpc:generate',
 ];
 const emptyUrl = withDatabase(TEST_DATABASE_URL, `vault_empty_${process.pid}_${Date.now()}`);
 beforeAll(async () => {

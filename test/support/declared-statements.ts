@@ -18,7 +18,7 @@ const DECLARES = /import\s*\{[^}]*\bstatement\b[^}]*\}\s*from\s*'[^']*\bsql\.ts'
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'prisma-client' ? [] : sources(full);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(full);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
   });
 }

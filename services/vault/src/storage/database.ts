@@ -1,12 +1,7 @@
 import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './prisma-client/client.ts';
-
-export type Prisma = InstanceType<typeof PrismaClient>;
 
 export interface Database {
-  readonly prisma: Prisma;
-  /** The same pool Prisma uses, for the few statements Prisma cannot express (audit chain, migrations, ping). */
+  /** The vault's connections: every statement goes through it (`sql.ts` for the prepared ones; migrations, ping). */
   readonly pool: pg.Pool;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -21,7 +16,10 @@ export interface DatabaseOptions {
   readonly onConnect?: (client: pg.ClientBase) => Promise<void>;
 }
 
-/** Prisma Client 7 over node-postgres through @prisma/adapter-pg: no engine binary at run time. */
+/**
+ * A node-postgres pool. No ORM client at run time: the tables are prisma/schema.prisma's and the migrations',
+ * the SQL is the named statements of `sql.ts`, and test/integration/schema-and-sql.test.ts holds the three together.
+ */
 export function openDatabase(options: DatabaseOptions): Database {
   const timeoutMs = options.timeoutMs ?? 1_500;
   const pool = new pg.Pool({
@@ -31,8 +29,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     query_timeout: timeoutMs * 5,
     statement_timeout: timeoutMs * 5,
     idleTimeoutMillis: 30_000,
-    // A transaction left open while the vault waits on something else is ended by the server (Prisma's
-    // interactive transactions had the same 10 s bound).
+    // A transaction left open while the vault waits on something else is ended by the server after 10 s.
     idle_in_transaction_session_timeout: 10_000,
     // pg-pool awaits it; when it fails the connection is ended and the caller gets the error.
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
@@ -43,15 +40,12 @@ export function openDatabase(options: DatabaseOptions): Database {
   // when its backend is terminated): the pool listens only to idle clients, and an 'error' nobody listens to is
   // an uncaught exception. The statement that next uses it fails on its own, and the request answers 503.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    prisma,
     pool,
     async ping() {
       await pool.query('SELECT 1');
     },
     async close() {
-      await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
   };
