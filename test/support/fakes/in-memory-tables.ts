@@ -132,7 +132,7 @@ export class AsyncMutex {
 }
 
 export class InMemoryDatabase {
-  /** Card adds, one at a time (the owner's advisory lock `vault_store_card` takes). */
+  /** Card adds, one at a time (the owner's advisory lock `vault_add_card` takes, for the form and the import alike). */
   readonly cardAdds = new AsyncMutex();
   readonly cards = new Table<CardRecord>();
   readonly billingProfiles = new Table<BillingProfileRecord>();
