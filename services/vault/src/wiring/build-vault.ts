@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import { ExportRequestService } from '../portability/export-requests.ts';
 import type { VaultConfig } from '../config/vault-config.ts';
 import { buildCrypto, type RetiredKeys } from '../crypto/build-crypto.ts';
 import type { Envelope } from '../crypto/envelope.ts';
@@ -60,7 +59,7 @@ export interface VaultDeps {
 export function buildVault({ config, database, redis, logger, retired, now, boundPublicBaseUrl }: VaultDeps): Vault {
   const { envelope, fingerprinter, digestKey } = buildCrypto(config.keys, retired);
   const uow = vaultUnitOfWork(database.pool, config.audit.chains);
-  const unitServices = buildServices({
+  const services = buildServices({
     uow,
     envelope,
     fingerprinter,
@@ -68,8 +67,6 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
     ...serviceSettings(config, digestKey, () => boundPublicBaseUrl?.() ?? 'https://localhost'),
     ...(now ? { now } : {}),
   });
-  // Card exports work on the pool directly (row locks and session advisory locks), beside the unit-of-work services.
-  const services = { ...unitServices, exportRequests: new ExportRequestService(database.pool, config.audit.chains, config.exports.approvalSeconds, config.exports.adminTenant, now) };
   const metrics = new VaultMetrics();
   // One keyed digest for both idempotency stores (their keys differ by a prefix).
   const idempotencyDigest = new KeyedDigest(digestKey, 'idempotency');
