@@ -38,7 +38,7 @@ export interface ExportPolicy {
   readonly adminTenant: string | null;
 }
 
-const requestSchema = z
+export const exportRequestSchema = z
   .object({
     tenantId: z.string().regex(IDENTIFIER),
     userId: z.string().regex(IDENTIFIER).optional(),
@@ -89,7 +89,7 @@ export class ExportRequestService {
 
   async request(actor: Actor, body: unknown): Promise<ExportRequestView> {
     await this.needAdmin(actor, 'export.request', null);
-    const input = parseInput(requestSchema, body);
+    const input = parseInput(exportRequestSchema, body);
     let fingerprint: string;
     try {
       // Loaded on first use: OpenPGP.js is ~2.4 MB of source the vault's heap need not carry (and mark) otherwise.

@@ -1,18 +1,12 @@
 import { billingAddressSchema, billingProfilePatchSchema } from '../billing-profiles/billing-profile-input.ts';
 import { createCardSessionSchema } from '../card-sessions/card-session-service.ts';
 import { listCardsQuerySchema, patchCardSchema } from '../cards/card-input.ts';
-import { ClientError } from '../errors/vault-error.ts';
 import { operationTable, type OperationDefinition } from '../operations/operation.ts';
 import { switchSchema } from '../payment-policy/payment-settings-service.ts';
 import { issueTokenSchema, redeemTokenSchema } from '../payment-tokens/payment-token-input.ts';
+import { exportRequestSchema } from '../portability/export-requests.ts';
 import { putProcessorSchema } from '../processors/processor-service.ts';
 import type { VaultServices } from './vault-services.ts';
-
-/** Card exports (optional until the service tests' fakes provide them). */
-const exportsOf = (s: VaultServices) => {
-  if (!s.exportRequests) throw new ClientError('not_found');
-  return s.exportRequests;
-};
 
 /** A list's elements as the HTTP and gRPC answers carry them. */
 const listOf = async <T>(items: Promise<T[]>) => ({ data: await items });
@@ -141,26 +135,26 @@ const TABLE = {
   'exports.request': {
     scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.request'],
     summary: 'Request a card export to a recipient key; a second admin must approve it.',
-    http: { method: 'post', path: '/v1/exports', status: 201 }, grpc: { method: 'RequestCardExport' },
-    run: (s, call) => exportsOf(s).request(call.actor(), call.input),
+    http: { method: 'post', path: '/v1/exports', status: 201 }, grpc: { method: 'RequestCardExport' }, schema: exportRequestSchema,
+    run: (s, call) => s.exportRequests.request(call.actor(), call.input),
   },
   'exports.get': {
     scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.read'],
     summary: 'One card export request and its state.',
     http: { method: 'get', path: '/v1/exports/:id', status: 200 }, grpc: { method: 'GetCardExport' },
-    run: (s, call) => exportsOf(s).get(call.actor(), call.params['id']!),
+    run: (s, call) => s.exportRequests.get(call.actor(), call.params['id']!),
   },
   'exports.approve': {
     scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.approve'],
     summary: 'Approve a card export request (another admin than the requester).',
     http: { method: 'post', path: '/v1/exports/:id/approve', status: 200 }, grpc: { method: 'ApproveCardExport' },
-    run: (s, call) => exportsOf(s).decide(call.actor(), call.params['id']!, 'approve'),
+    run: (s, call) => s.exportRequests.decide(call.actor(), call.params['id']!, 'approve'),
   },
   'exports.refuse': {
     scope: 'exports:admin', user: true, idempotency: 'never', audits: ['export.refuse'],
     summary: 'Refuse a card export request.',
     http: { method: 'post', path: '/v1/exports/:id/refuse', status: 200 }, grpc: { method: 'RefuseCardExport' },
-    run: (s, call) => exportsOf(s).decide(call.actor(), call.params['id']!, 'refuse'),
+    run: (s, call) => s.exportRequests.decide(call.actor(), call.params['id']!, 'refuse'),
   },
 } as const satisfies Record<string, Omit<OperationDefinition<VaultServices>, 'name'>>;
 
