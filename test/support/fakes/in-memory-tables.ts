@@ -33,7 +33,7 @@ export class Journal {
     this.#open = false;
   }
 
-  /** Prisma refuses a query on a transaction that has ended; so do the fakes. */
+  /** A query on a transaction that has ended is refused (pg: the connection is back in the pool); so do the fakes. */
   assertOpen(): void {
     if (!this.#open) throw new Error('Transaction already closed: a query was made after the transaction ended');
   }
@@ -91,13 +91,13 @@ export class AppendLog<Entry> {
   }
 }
 
-/** The error shapes the services classify (`storage/database-errors.ts`), as Prisma raises them. */
+/** The error shapes the services classify (`storage/database-errors.ts`), as PostgreSQL raises them (SQLSTATE). */
 export function uniqueViolation(constraint: string): Error {
-  return Object.assign(new Error(`Unique constraint failed on ${constraint}`), { code: 'P2002' });
+  return Object.assign(new Error(`Unique constraint failed on ${constraint}`), { code: '23505' });
 }
 
 export function foreignKeyViolation(constraint: string): Error {
-  return Object.assign(new Error(`Foreign key constraint violated: ${constraint}`), { code: 'P2003' });
+  return Object.assign(new Error(`Foreign key constraint violated: ${constraint}`), { code: '23503' });
 }
 
 export function recordNotFound(what: string): Error {

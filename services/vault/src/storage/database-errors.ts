@@ -1,20 +1,18 @@
 /**
- * Classifies errors from Prisma (with @prisma/adapter-pg) and node-postgres, so the one error mapper can answer
- * 503 for "the database is not there" and 409 for constraint races, and 500 for everything else.
+ * Classifies errors from node-postgres (SQLSTATE codes, socket errors), so the one error mapper can answer 503 for
+ * "the database is not there" and 409 for constraint races, and 500 for everything else.
  */
 interface ErrorShape {
   name?: unknown;
   code?: unknown;
   message?: unknown;
   cause?: unknown;
-  meta?: { driverAdapterError?: unknown } & Record<string, unknown>;
 }
 
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 /** SQLSTATE classes 08 (connection), 57P (operator intervention: shutdown), 53 (insufficient resources). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
-const UNAVAILABLE_TEXT = /(Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database|DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|Client has encountered a connection error|Unable to start a transaction in the given time|Transaction API error|Query read timeout)/i;
+const UNAVAILABLE_TEXT = /(Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/i;
 
 function chain(err: unknown): ErrorShape[] {
   const out: ErrorShape[] = [];
@@ -22,8 +20,7 @@ function chain(err: unknown): ErrorShape[] {
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     const shape = current as ErrorShape;
     out.push(shape);
-    const adapterError = shape.meta?.driverAdapterError;
-    current = shape.cause ?? adapterError;
+    current = shape.cause;
   }
   return out;
 }
@@ -31,14 +28,7 @@ function chain(err: unknown): ErrorShape[] {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return chain(err).some((e) => {
     const code = typeof e.code === 'string' ? e.code : '';
-    const kind = (e as { kind?: unknown }).kind;
-    return (
-      UNAVAILABLE_PRISMA_CODES.has(code) ||
-      UNAVAILABLE_NODE_CODES.has(code) ||
-      UNAVAILABLE_SQLSTATE.test(code) ||
-      (typeof kind === 'string' && /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections|DatabaseDoesNotExist/.test(kind)) ||
-      (typeof e.message === 'string' && UNAVAILABLE_TEXT.test(e.message))
-    );
+    return UNAVAILABLE_NODE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code) || (typeof e.message === 'string' && UNAVAILABLE_TEXT.test(e.message));
   });
 }
 
@@ -47,9 +37,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * ON DELETE RESTRICT since PostgreSQL 18 (and so on dev mode's embedded PGlite) — 23001 restrict_violation.
  */
 export function isForeignKeyViolation(err: unknown): boolean {
-  return chain(err).some((e) => e.code === 'P2003' || e.code === '23503' || e.code === '23001' || (e as { kind?: unknown }).kind === 'ForeignKeyConstraintViolation');
+  return chain(err).some((e) => e.code === '23503' || e.code === '23001');
 }
 
 export function isUniqueViolation(err: unknown): boolean {
-  return chain(err).some((e) => e.code === 'P2002' || e.code === '23505' || (e as { kind?: unknown }).kind === 'UniqueConstraintViolation');
+  return chain(err).some((e) => e.code === '23505');
 }
