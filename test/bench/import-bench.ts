@@ -16,6 +16,8 @@ import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import { createImportKey } from '../../services/vault/src/portability/import-keys.ts';
+import { SqlImportKeyRepository } from '../../services/vault/src/portability/import-key-repository.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { cardCsv, cardRow, encryptToFile, type CardFileSpec } from '../support/import-files.ts';
 import { spawnNodeScript } from '../support/run-script.ts';
 import { benchDatabase } from './bench-kit.ts';
@@ -71,7 +73,7 @@ export async function benchImport(): Promise<{ failures: string[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vault-import-bench-'));
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    const key = await createImportKey(pool, buildCrypto(loadConfig({}).keys).envelope);
+    const key = await createImportKey(new SqlImportKeyRepository(sqlOn(pool)), buildCrypto(loadConfig({}).keys).envelope);
     const results: Array<{ label: string; rows: number; seconds: number; rowsPerSecond: number; peakRssMiB: number; fileMiB: number }> = [];
     const floor = await floorRowsPerSecond(5_000);
     console.log(`import floor (ESDK encrypt per row, one after another): ${floor.toFixed(0)} rows/s`);

@@ -7,12 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import type pg from 'pg';
 import type { Envelope } from '../crypto/envelope.ts';
 import { encryptionContext } from '../encrypted-records/encrypted-record-type.ts';
-import { sqlOn } from '../storage/sql.ts';
 import { IMPORT_KEY_RECORDS } from './import-key-record.ts';
-import { SqlImportKeyRepository, type ImportKeyRepository } from './import-key-repository.ts';
+import type { ImportKeyRepository } from './import-key-repository.ts';
 
 export interface CreatedImportKey {
   readonly id: string;
@@ -24,9 +22,9 @@ export interface CreatedImportKey {
  * Generates a key pair, stores it (private key sealed) and returns the public half to hand out. A pool stands for
  * the import keys' SQL repository on it: what test/bench/import-bench.ts passes (to go once it passes a repository).
  */
-export async function createImportKey(keys: ImportKeyRepository | pg.Pool, envelope: Envelope, name = 'Payment vault card import'): Promise<CreatedImportKey> {
+export async function createImportKey(keys: ImportKeyRepository, envelope: Envelope, name = 'Payment vault card import'): Promise<CreatedImportKey> {
   const { privateKey } = await openpgp.generateKey({ type: 'curve25519', userIDs: [{ name }], format: 'armored', config: { aeadProtect: true } });
-  return storeImportKey('query' in keys ? new SqlImportKeyRepository(sqlOn(keys)) : keys, envelope, privateKey);
+  return storeImportKey(keys, envelope, privateKey);
 }
 
 /**
