@@ -18,6 +18,7 @@ import type { DatabaseSubject, ReadAuditEvent, Subject } from './contract-subjec
 import { describeIdempotencyRecordRepositoryContract } from './idempotency-record-repository.contract.ts';
 import { describeIssueContextRepositoryContract } from './issue-context-repository.contract.ts';
 import { describeUserDataRepositoryContract } from './user-data-repository.contract.ts';
+import { describeExportRequestRepositoryContract } from './export-request-repository.contract.ts';
 import { describePaymentSettingsRepositoryContract } from './payment-settings-repository.contract.ts';
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
@@ -126,4 +127,5 @@ for (const name of SUBJECTS) {
   describeIdempotencyRecordRepositoryContract(name, subject);
   describeUnitOfWorkContract(name, subject);
   describeUserDataRepositoryContract(name, subject);
+  describeExportRequestRepositoryContract(name, subject);
 }
