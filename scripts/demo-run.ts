@@ -67,8 +67,9 @@ async function printAuditTrail(dataDir: string, tenantId: string, userId: string
 
 export async function runDemo(): Promise<void> {
   // A vault of the demo's own: ports the OS chooses (read back from its start-up line) and a throw-away
-  // embedded database, so the demo runs beside a dev vault, the tests or another demo.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_') && k !== 'DATABASE_URL'));
+  // embedded database, so the demo runs beside a dev vault, the tests or another demo. Of the caller's settings only
+  // VAULT_REDIS_URL stays: the demo's payment needs a Redis, and it may not be the default one.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'VAULT_REDIS_URL' || (!k.startsWith('VAULT_') && k !== 'DATABASE_URL')));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vault-demo-'));
   const vault = spawn(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
     cwd: REPO_ROOT,

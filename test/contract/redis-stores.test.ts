@@ -11,6 +11,7 @@ import type { RedisSubject, Subject } from './contract-subjects.ts';
 import { describeRateLimiterContract } from './rate-limiter.contract.ts';
 import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
 import { describeTokenStoreContract } from './token-store.contract.ts';
+import { TEST_REDIS_URL } from '../support/test-redis.ts';
 
 /**
  * The token store, rate limiter and revocation epochs, each contract run against the in-memory fakes (one
@@ -45,8 +46,8 @@ async function onRedis(url: string, mode: 'standalone' | 'cluster'): Promise<Red
 const subjects: Record<string, RedisSubject> = {};
 beforeAll(async () => {
   subjects['in-memory fake'] = inMemory();
-  // The local Redis the integration tests use (the vault's dev default).
-  subjects['Redis'] = await onRedis('redis://127.0.0.1:6379', 'standalone');
+  // The Redis the integration tests use: this run's (TEST_REDIS_URL).
+  subjects['Redis'] = await onRedis(TEST_REDIS_URL, 'standalone');
   cluster = await startRedisCluster();
   subjects['Redis Cluster'] = await onRedis(cluster.url, 'cluster');
 }, 60_000);
