@@ -1,7 +1,7 @@
 /**
  * Regenerates keys-example/ (dev and test material; never for production): the internal CA, the vault's
  * server certificate, one client certificate per calling service (SAN URI spiffe://vault.internal/<service>),
- * the ES256 user-assertion issuer key, the partner processors' JWE keys, and raw AES-256 wrapping and
+ * the ES256 user-assertion issuer key, the partner processors' JWE keys, the invoice partners' signature keys, and raw AES-256 wrapping and
  * fingerprint keys. Uses the openssl CLI for X.509 and node:crypto for everything else.
  *
  *   npm run keys:example -- --force
@@ -123,6 +123,19 @@ rmSync(path.join(tls, 'ca.srl'), { force: true });
   }
 }
 
+// Invoice partners' signature keys: Xero signs with ES256, FreshBooks with EdDSA (Ed25519), so both paths run.
+{
+  const partners = [
+    { id: 'xero', pair: generateKeyPairSync('ec', { namedCurve: 'P-256' }), alg: 'ES256' },
+    { id: 'freshbooks', pair: generateKeyPairSync('ed25519'), alg: 'EdDSA' },
+  ];
+  for (const { id, pair, alg } of partners) {
+    const kid = `${id}-invoices-example-1`;
+    write(keysExample('partners', `${id}-private.jwk.json`), JSON.stringify({ ...pair.privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }, null, 2));
+    write(keysExample('partners', `${id}-public.jwks.json`), JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }] }, null, 2));
+  }
+}
+
 // Raw AES-256 wrapping keys and the fingerprint HMAC key.
 for (const name of ['v1', 'v2', 'fingerprint-v1', 'fingerprint-v2']) {
   write(keysExample('kek', `${name}.key`), randomBytes(32).toString('base64'));
@@ -145,6 +158,8 @@ outside clients rely on these paths, so keep them stable.
   (issuer \`https://identity.example.test\`, audience \`payment-vault\`).
 - \`processors/<id>-private.jwk.json\` + \`<id>-public.jwks.json\`: JWE keys of \`xero-payments\` (RSA-OAEP-256)
   and \`freshbooks-payments\` (ECDH-ES+A256KW).
+- \`partners/<id>-private.jwk.json\` + \`<id>-public.jwks.json\`: invoice signature keys of the partners \`xero\`
+  (ES256) and \`freshbooks\` (EdDSA, Ed25519); \`npm run invoice:mint\` signs example invoices with them.
 - \`kek/v1.key\`, \`kek/v2.key\`: raw AES-256 wrapping keys (base64); \`kek/fingerprint-v1.key\`,
   \`fingerprint-v2.key\`: PAN fingerprint HMAC keys (base64).
 `,

@@ -21,6 +21,7 @@ import { describeUserDataRepositoryContract } from './user-data-repository.contr
 import { describeExportRequestRepositoryContract } from './export-request-repository.contract.ts';
 import { describePaymentSettingsRepositoryContract } from './payment-settings-repository.contract.ts';
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
+import { describePartnerRepositoryContract } from './partner-repository.contract.ts';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
 
 /**
@@ -123,6 +124,7 @@ for (const name of SUBJECTS) {
   describeIssueContextRepositoryContract(name, subject);
   describeCardSessionRepositoryContract(name, subject);
   describeProcessorRepositoryContract(name, subject);
+  describePartnerRepositoryContract(name, subject);
   describePaymentSettingsRepositoryContract(name, subject);
   describeIdempotencyRecordRepositoryContract(name, subject);
   describeUnitOfWorkContract(name, subject);

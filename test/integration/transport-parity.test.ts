@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src/dev/dev-assertion.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
-import { INVOICE, openWithJose, publicJwks, registerExampleProcessors } from '../support/payments.ts';
+import { INVOICE, openWithJose, partnerJwks, publicJwks, registerExamplePartners, registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, type TestVault, visa } from '../support/test-vault.ts';
 import { grpcTransport, httpTransport, type Outcome, type Transport } from '../support/transports.ts';
 
@@ -26,6 +26,7 @@ let transports: { readonly http: Transport; readonly grpc: Transport };
 beforeAll(async () => {
   v = await startTestVault({ env: { VAULT_RATE_LIMIT_CARD: '2/60' } });
   await registerExampleProcessors(v);
+  await registerExamplePartners(v);
   transports = { http: httpTransport(v), grpc: grpcTransport(v) };
 });
 afterAll(async () => {
@@ -47,6 +48,7 @@ interface Ctx {
   token?: string;
   profileId?: string;
   processorId?: string;
+  partnerId?: string;
   first?: Outcome;
 }
 
@@ -375,6 +377,44 @@ const HAPPY: Scenario[] = [
     expect: 'ok',
     check: (o) => expect(o.body.data.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['xero-payments', 'freshbooks-payments'])),
   },
+  {
+    name: 'register an invoice partner with an ES256 and an EdDSA key',
+    setup: async () => {
+      const ctx = await withCard();
+      const partnerId = `parity-${randomBytes(5).toString('hex')}`;
+      ctx.names.set(partnerId, '<partner>');
+      return { ...ctx, partnerId };
+    },
+    call: (t, ctx) => t.putPartner({}, ctx.partnerId!, { name: 'Parity Invoices', enabled: true, jwks: { keys: [...partnerJwks('xero').keys, ...partnerJwks('freshbooks').keys] } }),
+    expect: 'ok',
+    sameBody: true,
+    check: (o) =>
+      expect(o.body).toMatchObject({
+        enabled: true,
+        jwks: { keys: [{ kty: 'EC', kid: 'xero-invoices-example-1', alg: 'ES256', use: 'sig' }, { kty: 'OKP', crv: 'Ed25519', kid: 'freshbooks-invoices-example-1', alg: 'EdDSA', use: 'sig' }] },
+      }),
+    then: { call: (t, ctx) => t.putPartner({}, ctx.partnerId!, { name: 'Parity Invoices', enabled: false, jwks: partnerJwks('xero') }), expect: 'ok' },
+  },
+  {
+    name: 'update an invoice partner: disabled, one key dropped',
+    setup: async () => {
+      const ctx = await withCard();
+      const partnerId = `parity-${randomBytes(5).toString('hex')}`;
+      ctx.names.set(partnerId, '<partner>');
+      ok(await transports.http.putPartner({}, partnerId, { name: 'Before', enabled: true, jwks: { keys: [...partnerJwks('xero').keys, ...partnerJwks('freshbooks').keys] } }), 'register partner');
+      return { ...ctx, partnerId };
+    },
+    call: (t, ctx) => t.putPartner({}, ctx.partnerId!, { name: 'After', enabled: false, jwks: partnerJwks('freshbooks') }),
+    expect: 'ok',
+    sameBody: true,
+    check: (o) => expect([o.body.name, o.body.enabled ?? false, o.body.jwks.keys.map((k: { kid: string }) => k.kid)]).toEqual(['After', false, ['freshbooks-invoices-example-1']]),
+  },
+  {
+    name: 'list invoice partners',
+    call: (t) => t.listPartners({}),
+    expect: 'ok',
+    check: (o) => expect(o.body.data.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['xero', 'freshbooks'])),
+  },
 ];
 
 const BAD_INPUT: Scenario[] = [
@@ -447,6 +487,28 @@ const BAD_INPUT: Scenario[] = [
       }),
     expect: 'jwks_invalid',
   },
+  ...(
+    [
+      ['a partner key on another curve (P-384)', () => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }), kid: 'k-384' }), 'curve_not_allowed'],
+      ['an RSA partner key', () => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'k-rsa', alg: 'RS256' }), 'key_type_not_allowed'],
+      ['an HMAC partner key (kty oct, HS256)', () => ({ kty: 'oct', kid: 'k-hmac', alg: 'HS256' }), 'key_type_not_allowed'],
+      ['an ES256 key marked for encryption', () => ({ ...partnerJwks('xero').keys[0], use: 'enc' }), 'not_a_signature_key'],
+      ['an Ed25519 key that names another algorithm (ES256)', () => ({ ...partnerJwks('freshbooks').keys[0], alg: 'ES256' }), 'algorithm_not_allowed'],
+    ] as const
+  ).map(
+    ([name, key, problem]): Scenario => ({
+      name,
+      call: (t) => t.putPartner({}, `parity-bad-${randomBytes(4).toString('hex')}`, { name: 'Bad', enabled: true, jwks: { keys: [...partnerJwks('xero').keys, key()] } }),
+      expect: 'jwks_invalid',
+      check: (o) => expect(o.errors).toEqual([{ path: 'jwks.keys.1', code: problem }]),
+    }),
+  ),
+  {
+    name: 'a malformed partner id',
+    call: (t) => t.putPartner({}, 'Not_A_Partner', { name: 'Bad', enabled: true, jwks: partnerJwks('xero') }),
+    expect: 'invalid_request',
+    check: (o) => expect(o.errors).toEqual([{ path: 'id', code: 'invalid_partner_id' }]),
+  },
   {
     name: 'a malformed idempotency key on an issue',
     call: (t, ctx) => t.issueToken({ user: ctx.user, idempotencyKey: 'short' }, issueBody(ctx)),
@@ -485,6 +547,8 @@ const ACCESS: Scenario[] = [
   { name: 'wrong scope: the payment flow switches payments', call: (t, ctx) => t.setTenantPayments({ as: 'payment-flow' }, ctx.user.tid, { enabled: false }), expect: 'forbidden' },
   { name: 'wrong scope: the payment flow redeems', setup: withToken, call: (t, ctx) => t.redeem({ as: 'payment-flow' }, { token: ctx.token }), expect: 'forbidden' },
   { name: 'wrong scope: account settings lists processors', call: (t) => t.listProcessors({ as: 'account-settings' }), expect: 'forbidden' },
+  { name: 'wrong scope: the payment flow registers an invoice partner', call: (t) => t.putPartner({ as: 'payment-flow' }, 'xero', { name: 'x', enabled: true, jwks: partnerJwks('xero') }), expect: 'forbidden' },
+  { name: 'wrong scope: account settings lists invoice partners', call: (t) => t.listPartners({ as: 'account-settings' }), expect: 'forbidden' },
   { name: 'wrong scope: a processor lists cards', call: (t, ctx) => t.listCards({ user: ctx.user, as: 'processor-xero-payments' }), expect: 'forbidden' },
   { name: 'no assertion', call: (t) => t.listCards({}), expect: 'unauthenticated' },
   { name: 'a forged assertion', call: (t, ctx) => t.issueToken({ authorization: 'Bearer not-a-token' }, issueBody(ctx)), expect: 'unauthenticated' },

@@ -24,6 +24,27 @@ export async function registerExampleProcessors(v: TestVault): Promise<void> {
   }
 }
 
+export const PARTNERS = ['xero', 'freshbooks'] as const;
+export type ExamplePartner = (typeof PARTNERS)[number];
+
+/** An example invoice partner's public signature keys (keys-example/partners/). */
+export function partnerJwks(id: ExamplePartner): { keys: JWK[] } {
+  return JSON.parse(readFileSync(keysExample('partners', `${id}-public.jwks.json`), 'utf8'));
+}
+
+/** An example invoice partner's private signature key (keys-example/partners/). */
+export function partnerPrivateJwk(id: ExamplePartner): JWK {
+  return JSON.parse(readFileSync(keysExample('partners', `${id}-private.jwk.json`), 'utf8'));
+}
+
+/** Registers (or re-registers, enabled) the example invoice partners with their keys-example public keys. */
+export async function registerExamplePartners(v: TestVault): Promise<void> {
+  for (const id of PARTNERS) {
+    const res = await v.internal(`/v1/partners/${id}`, { as: 'admin', method: 'PUT', body: { name: id, enabled: true, jwks: partnerJwks(id) } });
+    if (res.status !== 200) throw new Error(`register partner ${id}: ${res.status} ${res.text}`);
+  }
+}
+
 export const INVOICE = { id: 'INV-0001', amount: 12_345, currency: 'EUR', merchantId: 'merchant-42', partner: 'xero' };
 
 export function issueToken(v: TestVault, user: AssertionClaims, body: Record<string, unknown>, headers: Record<string, string> = {}) {

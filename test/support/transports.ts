@@ -60,6 +60,8 @@ export interface Transport {
   getPaymentSettings(c: CallAs, tenantId: string, groupId: string): Promise<Outcome>;
   putProcessor(c: CallAs, id: string, body: Json): Promise<Outcome>;
   listProcessors(c: CallAs): Promise<Outcome>;
+  putPartner(c: CallAs, id: string, body: Json): Promise<Outcome>;
+  listPartners(c: CallAs): Promise<Outcome>;
   close(): void;
 }
 
@@ -79,6 +81,8 @@ const DEFAULT_AS = {
   getPaymentSettings: 'admin',
   putProcessor: 'admin',
   listProcessors: 'admin',
+  putPartner: 'admin',
+  listPartners: 'admin',
 } as const satisfies Record<Exclude<keyof Transport, 'name' | 'bind' | 'close'>, string>;
 
 /** Assertions, minted once a minute per (user, service): both transports present the same kind of token. */
@@ -152,6 +156,8 @@ export function httpTransport(v: TestVault, defaults: CallAs = {}): Transport {
     getPaymentSettings: (c, tid, gid) => send('getPaymentSettings', c, 'GET', `/v1/tenants/${seg(tid)}/groups/${seg(gid)}/payment-settings`),
     putProcessor: (c, id, body) => send('putProcessor', c, 'PUT', `/v1/processors/${seg(id)}`, body),
     listProcessors: (c) => send('listProcessors', c, 'GET', '/v1/processors'),
+    putPartner: (c, id, body) => send('putPartner', c, 'PUT', `/v1/partners/${seg(id)}`, body),
+    listPartners: (c) => send('listPartners', c, 'GET', '/v1/partners'),
     close: () => {},
   };
 }
@@ -238,6 +244,8 @@ const METHOD_OF = {
   getPaymentSettings: 'GetPaymentSettings',
   putProcessor: 'PutProcessor',
   listProcessors: 'ListProcessors',
+  putPartner: 'PutPartner',
+  listPartners: 'ListPartners',
 } as const satisfies Record<keyof typeof DEFAULT_AS, string>;
 
 type VaultMethod = (typeof METHOD_OF)[keyof typeof METHOD_OF];
@@ -308,6 +316,8 @@ export function grpcTransport(v: TestVault, defaults: CallAs = {}, clients = new
     getPaymentSettings: (c, tenantId, groupId) => send('getPaymentSettings', c, { tenantId, groupId }),
     putProcessor: (c, id, body) => send('putProcessor', c, { id, ...body }),
     listProcessors: (c) => send('listProcessors', c, {}),
+    putPartner: (c, id, body) => send('putPartner', c, { id, ...body }),
+    listPartners: (c) => send('listPartners', c, {}),
     close: () => {
       for (const client of clients.values()) client.close();
       clients.clear();

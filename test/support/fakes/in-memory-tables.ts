@@ -4,6 +4,7 @@ import type { CardSessionRecord } from '../../../services/vault/src/card-session
 import type { CardRecord } from '../../../services/vault/src/cards/card-record.ts';
 import type { IdempotencyRecord } from '../../../services/vault/src/idempotency/idempotency-record-repository.ts';
 import type { ProcessorRecord } from '../../../services/vault/src/processors/processor-repository.ts';
+import type { PartnerRecord } from '../../../services/vault/src/partners/partner-repository.ts';
 import type { ExportRequestRecord } from '../../../services/vault/src/portability/export-request-repository.ts';
 
 /**
@@ -138,6 +139,7 @@ export class InMemoryDatabase {
   readonly billingProfiles = new Table<BillingProfileRecord>();
   readonly cardSessions = new Table<StoredCardSession>();
   readonly processors = new Table<ProcessorRecord>();
+  readonly invoicePartners = new Table<PartnerRecord>();
   readonly tenants = new Table<{ readonly id: string; readonly paymentsEnabled: boolean }>();
   readonly tenantGroups = new Table<{ readonly tenantId: string; readonly id: string; readonly paymentsEnabled: boolean }>();
   readonly idempotencyRecords = new Table<StoredIdempotencyRecord>();

@@ -10,6 +10,7 @@ import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-rec
 import { InMemoryIssueContextRepository } from './in-memory-issue-context-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
+import { InMemoryPartnerRepository } from './in-memory-partner-repository.ts';
 import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
 import { InMemoryUserDataRepository } from './in-memory-user-data-repository.ts';
 
@@ -20,6 +21,7 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     billingProfiles: new InMemoryBillingProfileRepository(binding),
     cardSessions: new InMemoryCardSessionRepository(binding),
     processors: new InMemoryProcessorRepository(binding),
+    partners: new InMemoryPartnerRepository(binding),
     paymentSettings: new InMemoryPaymentSettingsRepository(binding),
     audit: new InMemoryAuditStore(binding),
     idempotency: new InMemoryIdempotencyRecordRepository(binding),

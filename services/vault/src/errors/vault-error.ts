@@ -24,6 +24,9 @@ export type ClientErrorCode =
   | 'cvc_invalid'
   | 'processor_unknown'
   | 'jwks_invalid'
+  | 'partner_unknown'
+  | 'partner_disabled'
+  | 'invoice_invalid'
   | 'currency_invalid'
   | 'amount_invalid'
   | 'payments_disabled'
@@ -65,6 +68,9 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   cvc_invalid: 422,
   processor_unknown: 422,
   jwks_invalid: 422,
+  partner_unknown: 422,
+  partner_disabled: 422,
+  invoice_invalid: 422,
   currency_invalid: 422,
   amount_invalid: 422,
   rate_limited: 429,
@@ -96,7 +102,10 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   expiry_invalid: 'The expiry date is not valid.',
   cvc_invalid: 'The security code is not valid.',
   processor_unknown: 'The payment processor is unknown or disabled.',
-  jwks_invalid: 'The JWKS holds no acceptable encryption key.',
+  jwks_invalid: 'The JWKS holds a key that is not acceptable.',
+  partner_unknown: 'The invoice partner is unknown.',
+  partner_disabled: 'The invoice partner is disabled.',
+  invoice_invalid: 'The invoice is not a valid signed invoice of its partner.',
   currency_invalid: 'The currency is not valid.',
   amount_invalid: 'The amount is not valid.',
   rate_limited: 'Too many requests; retry later.',

@@ -10,6 +10,7 @@ export const SCOPES = [
   'payment-settings:read',
   'payment-settings:write',
   'processors:admin',
+  'partners:admin',
   'users:erase',
   'exports:admin',
 ] as const;
@@ -31,7 +32,7 @@ export const DEFAULT_SERVICE_SCOPES: ServiceScopes = {
     'billing-profiles:write',
   ],
   'payment-flow': ['card-sessions:create', 'cards:read', 'billing-profiles:read', 'payment-tokens:issue', 'payment-settings:read'],
-  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'users:erase', 'exports:admin'],
+  admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'partners:admin', 'users:erase', 'exports:admin'],
   'key-rotation': [],
   'processor/*': ['payment-tokens:redeem'],
 };

@@ -6,6 +6,7 @@ import { switchSchema } from '../payment-policy/payment-settings-service.ts';
 import { issueTokenSchema, redeemTokenSchema } from '../payment-tokens/payment-token-input.ts';
 import { exportRequestSchema } from '../portability/export-requests.ts';
 import { putProcessorSchema } from '../processors/processor-service.ts';
+import { putPartnerSchema } from '../partners/partner-service.ts';
 import type { VaultServices } from './vault-services.ts';
 
 /** A list's elements as the HTTP and gRPC answers carry them. */
@@ -123,6 +124,18 @@ const TABLE = {
     summary: 'The registered processors.',
     http: { method: 'get', path: '/v1/processors', status: 200 }, grpc: { method: 'ListProcessors' },
     run: (s, call) => listOf(s.processors.list(call.service)),
+  },
+  'partners.put': {
+    scope: 'partners:admin', user: false, idempotency: 'never', audits: ['partner.register', 'partner.update'],
+    summary: 'Register or update an invoice partner and the public signature keys (JWKS) its invoices are verified with.',
+    http: { method: 'put', path: '/v1/partners/:id', status: 200 }, grpc: { method: 'PutPartner' }, schema: putPartnerSchema,
+    run: (s, call) => s.partners.put(call.service, call.params['id']!, call.input),
+  },
+  'partners.list': {
+    scope: 'partners:admin', user: false, idempotency: 'never', audits: ['partner.list'],
+    summary: 'The registered invoice partners.',
+    http: { method: 'get', path: '/v1/partners', status: 200 }, grpc: { method: 'ListPartners' },
+    run: (s, call) => listOf(s.partners.list(call.service)),
   },
   // Idempotent by nature: a repeat removes nothing more and revokes again.
   'users.erase': {

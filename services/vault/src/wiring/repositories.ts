@@ -6,6 +6,7 @@ import { SqlCardSessionRepository, type CardSessionRepository } from '../card-se
 import { SqlCardRepository, type CardRepository } from '../cards/card-repository.ts';
 import { SqlPaymentSettingsRepository, type PaymentSettingsRepository } from '../payment-policy/payment-settings-repository.ts';
 import { SqlProcessorRepository, type ProcessorRepository } from '../processors/processor-repository.ts';
+import { SqlPartnerRepository, type PartnerRepository } from '../partners/partner-repository.ts';
 import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
 import { SqlUserDataRepository, type UserDataRepository } from '../users/user-data-repository.ts';
@@ -19,6 +20,7 @@ export interface Repositories {
   readonly billingProfiles: BillingProfileRepository;
   readonly cardSessions: CardSessionRepository;
   readonly processors: ProcessorRepository;
+  readonly partners: PartnerRepository;
   readonly paymentSettings: PaymentSettingsRepository;
   readonly audit: AuditStore;
   readonly idempotency: IdempotencyRecordRepository;
@@ -37,6 +39,7 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     billingProfiles: new SqlBillingProfileRepository(sql),
     cardSessions: new SqlCardSessionRepository(sql),
     processors: new SqlProcessorRepository(sql),
+    partners: new SqlPartnerRepository(sql),
     paymentSettings: new SqlPaymentSettingsRepository(sql),
     audit: new SqlAuditStore(sql, auditChains),
     idempotency: new SqlIdempotencyRecordRepository(sql),

@@ -16,6 +16,7 @@ import type { PaymentsConfig } from '../payment-tokens/payments-config.ts';
 import { RedisRateLimiter, type RateLimiter } from '../payment-tokens/rate-limiter.ts';
 import { RedisTokenStore, type TokenStore } from '../payment-tokens/token-store.ts';
 import { ProcessorService } from '../processors/processor-service.ts';
+import { PartnerService } from '../partners/partner-service.ts';
 import type { Redis } from '../storage/redis.ts';
 
 /** The one service layer that the HTTP (and, later, gRPC) front ends sit on. */
@@ -24,6 +25,8 @@ export interface VaultServices {
   readonly billingProfiles: BillingProfileService;
   readonly cardSessions: CardSessionService;
   readonly processors: ProcessorService;
+  /** Invoice partners and their signature keys. */
+  readonly partners: PartnerService;
   readonly paymentSettings: PaymentSettingsService;
   readonly userErasure: UserErasureService;
   /** Card exports under dual control. */
@@ -94,6 +97,7 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     cards,
     cardSessions: new CardSessionService(deps.uow, billingProfiles, { ...deps.cardSessions, maxLivePerUser: deps.limits.maxLiveCardSessions }, now),
     processors,
+    partners: new PartnerService(deps.uow, now),
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
     userErasure: new UserErasureService(deps.uow, epochs),
     exportRequests: new ExportRequestService(deps.uow, deps.exports, now),

@@ -29,9 +29,13 @@ import type { ListBillingProfilesRequest as _vault_v1_ListBillingProfilesRequest
 import type { ListBillingProfilesResponse as _vault_v1_ListBillingProfilesResponse, ListBillingProfilesResponse__Output as _vault_v1_ListBillingProfilesResponse__Output } from './vault/v1/ListBillingProfilesResponse';
 import type { ListCardsRequest as _vault_v1_ListCardsRequest, ListCardsRequest__Output as _vault_v1_ListCardsRequest__Output } from './vault/v1/ListCardsRequest';
 import type { ListCardsResponse as _vault_v1_ListCardsResponse, ListCardsResponse__Output as _vault_v1_ListCardsResponse__Output } from './vault/v1/ListCardsResponse';
+import type { ListPartnersRequest as _vault_v1_ListPartnersRequest, ListPartnersRequest__Output as _vault_v1_ListPartnersRequest__Output } from './vault/v1/ListPartnersRequest';
+import type { ListPartnersResponse as _vault_v1_ListPartnersResponse, ListPartnersResponse__Output as _vault_v1_ListPartnersResponse__Output } from './vault/v1/ListPartnersResponse';
 import type { ListProcessorsRequest as _vault_v1_ListProcessorsRequest, ListProcessorsRequest__Output as _vault_v1_ListProcessorsRequest__Output } from './vault/v1/ListProcessorsRequest';
 import type { ListProcessorsResponse as _vault_v1_ListProcessorsResponse, ListProcessorsResponse__Output as _vault_v1_ListProcessorsResponse__Output } from './vault/v1/ListProcessorsResponse';
+import type { Partner as _vault_v1_Partner, Partner__Output as _vault_v1_Partner__Output } from './vault/v1/Partner';
 import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_Processor__Output } from './vault/v1/Processor';
+import type { PutPartnerRequest as _vault_v1_PutPartnerRequest, PutPartnerRequest__Output as _vault_v1_PutPartnerRequest__Output } from './vault/v1/PutPartnerRequest';
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from './vault/v1/PutProcessorRequest';
 import type { RedeemPaymentTokenRequest as _vault_v1_RedeemPaymentTokenRequest, RedeemPaymentTokenRequest__Output as _vault_v1_RedeemPaymentTokenRequest__Output } from './vault/v1/RedeemPaymentTokenRequest';
 import type { RedeemPaymentTokenResponse as _vault_v1_RedeemPaymentTokenResponse, RedeemPaymentTokenResponse__Output as _vault_v1_RedeemPaymentTokenResponse__Output } from './vault/v1/RedeemPaymentTokenResponse';
@@ -78,9 +82,13 @@ export interface ProtoGrpcType {
       ListBillingProfilesResponse: MessageTypeDefinition<_vault_v1_ListBillingProfilesResponse, _vault_v1_ListBillingProfilesResponse__Output>
       ListCardsRequest: MessageTypeDefinition<_vault_v1_ListCardsRequest, _vault_v1_ListCardsRequest__Output>
       ListCardsResponse: MessageTypeDefinition<_vault_v1_ListCardsResponse, _vault_v1_ListCardsResponse__Output>
+      ListPartnersRequest: MessageTypeDefinition<_vault_v1_ListPartnersRequest, _vault_v1_ListPartnersRequest__Output>
+      ListPartnersResponse: MessageTypeDefinition<_vault_v1_ListPartnersResponse, _vault_v1_ListPartnersResponse__Output>
       ListProcessorsRequest: MessageTypeDefinition<_vault_v1_ListProcessorsRequest, _vault_v1_ListProcessorsRequest__Output>
       ListProcessorsResponse: MessageTypeDefinition<_vault_v1_ListProcessorsResponse, _vault_v1_ListProcessorsResponse__Output>
+      Partner: MessageTypeDefinition<_vault_v1_Partner, _vault_v1_Partner__Output>
       Processor: MessageTypeDefinition<_vault_v1_Processor, _vault_v1_Processor__Output>
+      PutPartnerRequest: MessageTypeDefinition<_vault_v1_PutPartnerRequest, _vault_v1_PutPartnerRequest__Output>
       PutProcessorRequest: MessageTypeDefinition<_vault_v1_PutProcessorRequest, _vault_v1_PutProcessorRequest__Output>
       RedeemPaymentTokenRequest: MessageTypeDefinition<_vault_v1_RedeemPaymentTokenRequest, _vault_v1_RedeemPaymentTokenRequest__Output>
       RedeemPaymentTokenResponse: MessageTypeDefinition<_vault_v1_RedeemPaymentTokenResponse, _vault_v1_RedeemPaymentTokenResponse__Output>

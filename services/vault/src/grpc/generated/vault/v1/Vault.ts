@@ -26,9 +26,13 @@ import type { ListBillingProfilesRequest as _vault_v1_ListBillingProfilesRequest
 import type { ListBillingProfilesResponse as _vault_v1_ListBillingProfilesResponse, ListBillingProfilesResponse__Output as _vault_v1_ListBillingProfilesResponse__Output } from '../../vault/v1/ListBillingProfilesResponse';
 import type { ListCardsRequest as _vault_v1_ListCardsRequest, ListCardsRequest__Output as _vault_v1_ListCardsRequest__Output } from '../../vault/v1/ListCardsRequest';
 import type { ListCardsResponse as _vault_v1_ListCardsResponse, ListCardsResponse__Output as _vault_v1_ListCardsResponse__Output } from '../../vault/v1/ListCardsResponse';
+import type { ListPartnersRequest as _vault_v1_ListPartnersRequest, ListPartnersRequest__Output as _vault_v1_ListPartnersRequest__Output } from '../../vault/v1/ListPartnersRequest';
+import type { ListPartnersResponse as _vault_v1_ListPartnersResponse, ListPartnersResponse__Output as _vault_v1_ListPartnersResponse__Output } from '../../vault/v1/ListPartnersResponse';
 import type { ListProcessorsRequest as _vault_v1_ListProcessorsRequest, ListProcessorsRequest__Output as _vault_v1_ListProcessorsRequest__Output } from '../../vault/v1/ListProcessorsRequest';
 import type { ListProcessorsResponse as _vault_v1_ListProcessorsResponse, ListProcessorsResponse__Output as _vault_v1_ListProcessorsResponse__Output } from '../../vault/v1/ListProcessorsResponse';
+import type { Partner as _vault_v1_Partner, Partner__Output as _vault_v1_Partner__Output } from '../../vault/v1/Partner';
 import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_Processor__Output } from '../../vault/v1/Processor';
+import type { PutPartnerRequest as _vault_v1_PutPartnerRequest, PutPartnerRequest__Output as _vault_v1_PutPartnerRequest__Output } from '../../vault/v1/PutPartnerRequest';
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from '../../vault/v1/PutProcessorRequest';
 import type { RedeemPaymentTokenRequest as _vault_v1_RedeemPaymentTokenRequest, RedeemPaymentTokenRequest__Output as _vault_v1_RedeemPaymentTokenRequest__Output } from '../../vault/v1/RedeemPaymentTokenRequest';
 import type { RedeemPaymentTokenResponse as _vault_v1_RedeemPaymentTokenResponse, RedeemPaymentTokenResponse__Output as _vault_v1_RedeemPaymentTokenResponse__Output } from '../../vault/v1/RedeemPaymentTokenResponse';
@@ -157,6 +161,15 @@ export interface VaultClient extends grpc.Client {
   listCards(argument: _vault_v1_ListCardsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListCardsResponse__Output>): grpc.ClientUnaryCall;
   listCards(argument: _vault_v1_ListCardsRequest, callback: grpc.requestCallback<_vault_v1_ListCardsResponse__Output>): grpc.ClientUnaryCall;
   
+  ListPartners(argument: _vault_v1_ListPartnersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  ListPartners(argument: _vault_v1_ListPartnersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  ListPartners(argument: _vault_v1_ListPartnersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  ListPartners(argument: _vault_v1_ListPartnersRequest, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  listPartners(argument: _vault_v1_ListPartnersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  listPartners(argument: _vault_v1_ListPartnersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  listPartners(argument: _vault_v1_ListPartnersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  listPartners(argument: _vault_v1_ListPartnersRequest, callback: grpc.requestCallback<_vault_v1_ListPartnersResponse__Output>): grpc.ClientUnaryCall;
+  
   ListProcessors(argument: _vault_v1_ListProcessorsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
   ListProcessors(argument: _vault_v1_ListProcessorsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
   ListProcessors(argument: _vault_v1_ListProcessorsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
@@ -165,6 +178,15 @@ export interface VaultClient extends grpc.Client {
   listProcessors(argument: _vault_v1_ListProcessorsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
   listProcessors(argument: _vault_v1_ListProcessorsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
   listProcessors(argument: _vault_v1_ListProcessorsRequest, callback: grpc.requestCallback<_vault_v1_ListProcessorsResponse__Output>): grpc.ClientUnaryCall;
+  
+  PutPartner(argument: _vault_v1_PutPartnerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  PutPartner(argument: _vault_v1_PutPartnerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  PutPartner(argument: _vault_v1_PutPartnerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  PutPartner(argument: _vault_v1_PutPartnerRequest, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  putPartner(argument: _vault_v1_PutPartnerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  putPartner(argument: _vault_v1_PutPartnerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  putPartner(argument: _vault_v1_PutPartnerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
+  putPartner(argument: _vault_v1_PutPartnerRequest, callback: grpc.requestCallback<_vault_v1_Partner__Output>): grpc.ClientUnaryCall;
   
   PutProcessor(argument: _vault_v1_PutProcessorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_Processor__Output>): grpc.ClientUnaryCall;
   PutProcessor(argument: _vault_v1_PutProcessorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_Processor__Output>): grpc.ClientUnaryCall;
@@ -267,7 +289,11 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   
   ListCards: grpc.handleUnaryCall<_vault_v1_ListCardsRequest__Output, _vault_v1_ListCardsResponse>;
   
+  ListPartners: grpc.handleUnaryCall<_vault_v1_ListPartnersRequest__Output, _vault_v1_ListPartnersResponse>;
+  
   ListProcessors: grpc.handleUnaryCall<_vault_v1_ListProcessorsRequest__Output, _vault_v1_ListProcessorsResponse>;
+  
+  PutPartner: grpc.handleUnaryCall<_vault_v1_PutPartnerRequest__Output, _vault_v1_Partner>;
   
   PutProcessor: grpc.handleUnaryCall<_vault_v1_PutProcessorRequest__Output, _vault_v1_Processor>;
   
@@ -301,7 +327,9 @@ export interface VaultDefinition extends grpc.ServiceDefinition {
   IssuePaymentToken: MethodDefinition<_vault_v1_IssuePaymentTokenRequest, _vault_v1_IssuePaymentTokenResponse, _vault_v1_IssuePaymentTokenRequest__Output, _vault_v1_IssuePaymentTokenResponse__Output>
   ListBillingProfiles: MethodDefinition<_vault_v1_ListBillingProfilesRequest, _vault_v1_ListBillingProfilesResponse, _vault_v1_ListBillingProfilesRequest__Output, _vault_v1_ListBillingProfilesResponse__Output>
   ListCards: MethodDefinition<_vault_v1_ListCardsRequest, _vault_v1_ListCardsResponse, _vault_v1_ListCardsRequest__Output, _vault_v1_ListCardsResponse__Output>
+  ListPartners: MethodDefinition<_vault_v1_ListPartnersRequest, _vault_v1_ListPartnersResponse, _vault_v1_ListPartnersRequest__Output, _vault_v1_ListPartnersResponse__Output>
   ListProcessors: MethodDefinition<_vault_v1_ListProcessorsRequest, _vault_v1_ListProcessorsResponse, _vault_v1_ListProcessorsRequest__Output, _vault_v1_ListProcessorsResponse__Output>
+  PutPartner: MethodDefinition<_vault_v1_PutPartnerRequest, _vault_v1_Partner, _vault_v1_PutPartnerRequest__Output, _vault_v1_Partner__Output>
   PutProcessor: MethodDefinition<_vault_v1_PutProcessorRequest, _vault_v1_Processor, _vault_v1_PutProcessorRequest__Output, _vault_v1_Processor__Output>
   RedeemPaymentToken: MethodDefinition<_vault_v1_RedeemPaymentTokenRequest, _vault_v1_RedeemPaymentTokenResponse, _vault_v1_RedeemPaymentTokenRequest__Output, _vault_v1_RedeemPaymentTokenResponse__Output>
   RefuseCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
