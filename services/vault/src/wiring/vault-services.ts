@@ -17,6 +17,7 @@ import { RedisRateLimiter, type RateLimiter } from '../payment-tokens/rate-limit
 import { RedisTokenStore, type TokenStore } from '../payment-tokens/token-store.ts';
 import { ProcessorService } from '../processors/processor-service.ts';
 import { PartnerService } from '../partners/partner-service.ts';
+import { InvoiceService } from '../invoices/invoice-service.ts';
 import type { Redis } from '../storage/redis.ts';
 
 /** The one service layer that the HTTP (and, later, gRPC) front ends sit on. */
@@ -27,6 +28,8 @@ export interface VaultServices {
   readonly processors: ProcessorService;
   /** Invoice partners and their signature keys. */
   readonly partners: PartnerService;
+  /** Partner-signed invoices, verified (for payment sessions; no operation of its own). */
+  readonly invoices: InvoiceService;
   readonly paymentSettings: PaymentSettingsService;
   readonly userErasure: UserErasureService;
   /** Card exports under dual control. */
@@ -98,6 +101,7 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     cardSessions: new CardSessionService(deps.uow, billingProfiles, { ...deps.cardSessions, maxLivePerUser: deps.limits.maxLiveCardSessions }, now),
     processors,
     partners: new PartnerService(deps.uow, now),
+    invoices: new InvoiceService(deps.uow, { maxAmount: deps.payments.maxAmount }, now),
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
     userErasure: new UserErasureService(deps.uow, epochs),
     exportRequests: new ExportRequestService(deps.uow, deps.exports, now),
