@@ -13,7 +13,7 @@ import { dropDatabase, ensureDatabase, TEST_DATABASE_URL, withDatabase } from '.
  * Slow on purpose: each command is run as an operator runs it, through npm with its pre-steps (≈20 processes).
  */
 const COMMANDS = [
-  'start', 'migrate', 'audit:verify', 'audit:export', 'retention:purge', 'cards:import', 'cards:import-key', 'cards:export', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'demo',
+  'start', 'migrate', 'audit:verify', 'audit:export', 'retention:purge', 'cards:import', 'cards:import-key', 'cards:export', 'rotate-keys', 'keys:retire', 'keys:example', 'dev:assertion', 'invoice:mint', 'demo',
   'processor-sim', 'settings-demo', 'tls:scan', 'bench', 'build:card-form', 'grpc:generate',
 ];
 const emptyUrl = withDatabase(TEST_DATABASE_URL, `vault_empty_${process.pid}_${Date.now()}`);
@@ -49,7 +49,7 @@ describe('every npm command', () => {
   }, 180_000);
 
   it('an unknown option: one line on stderr, exit 2', () => {
-    for (const command of ['migrate', 'rotate-keys', 'keys:retire', 'audit:verify', 'keys:example', 'tls:scan']) {
+    for (const command of ['migrate', 'rotate-keys', 'keys:retire', 'audit:verify', 'keys:example', 'tls:scan', 'invoice:mint']) {
       const run = runNpmScript(command, { DATABASE_URL: emptyUrl }, ['--no-such-option']);
       expect(run.status, command).toBe(2);
       expect(run.stderr.trim().split('\n'), command).toHaveLength(1);

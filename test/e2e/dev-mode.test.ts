@@ -82,4 +82,16 @@ describe('npm start with no configuration', () => {
     expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', redis: 'ok', keyring: 'ok' } });
     expect(output).not.toContain('4111111111111111');
   });
+
+  it('registers the example processors and the example invoice partners (xero ES256, freshbooks EdDSA)', async () => {
+    const admin = clientCert('admin');
+    const processors = await request(internalUrl, '/v1/processors', { identity: admin });
+    expect(processors.json.data.map((p: { id: string }) => p.id)).toEqual(['freshbooks-payments', 'xero-payments']);
+    const partners = await request(internalUrl, '/v1/partners', { identity: admin });
+    expect(partners.status).toBe(200);
+    expect(partners.json.data.map((p: { id: string; enabled: boolean; jwks: { keys: { alg: string }[] } }) => [p.id, p.enabled, p.jwks.keys.map((k) => k.alg)])).toEqual([
+      ['freshbooks', true, ['EdDSA']],
+      ['xero', true, ['ES256']],
+    ]);
+  });
 });

@@ -31,6 +31,8 @@ export { sqlOn } from './storage/sql.ts';
 export { isUniqueViolation } from './storage/database-errors.ts';
 export { SqlAuditStore, type AuditStore } from './audit/audit-store.ts';
 
-// Dev tooling: user assertions minted with the example identity key, the ports a dev vault listens on.
+// Dev tooling: user assertions minted with the example identity key, invoices signed with the example partner keys,
+// the ports a dev vault listens on.
 export { mintDevAssertion } from './dev/dev-assertion.ts';
+export { mintExampleInvoice, EXAMPLE_PARTNERS, type ExampleInvoice } from './dev/invoice-mint.ts';
 export { listeningPorts } from './dev/listening-ports.ts';

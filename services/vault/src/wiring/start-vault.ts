@@ -17,6 +17,7 @@ import { sqlOn } from '../storage/sql.ts';
 import { pendingMigrations } from '../storage/pending-migrations.ts';
 import { logRedisAvailability, openRedis } from '../storage/redis.ts';
 import { seedExampleProcessors } from '../dev/seed-processors.ts';
+import { seedExamplePartners } from '../dev/seed-partners.ts';
 import { KeyVersionRepository } from '../key-versions/key-version-repository.ts';
 import { ENCRYPTED_RECORD_TYPES } from './encrypted-record-registry.ts';
 import { checkKeysMatchData, KeysDoNotMatchData } from '../key-versions/key-check.ts';
@@ -110,7 +111,10 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
     }
     throw err;
   }
-  if (dev && first) await seedExampleProcessors(vault.services.processors);
+  if (dev && first) {
+    await seedExampleProcessors(vault.services.processors);
+    await seedExamplePartners(vault.services.partners);
+  }
   const { internal, public: pub, probe, grpc } = config.listeners;
   const listeners: Listening[] = [
     await listenInternal(vault.internalApp, config.tls, internal.host, internal.port, config.connections).catch((err: unknown) => Promise.reject(listenError(err, configuredPorts[0]!))),
