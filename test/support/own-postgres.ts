@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,10 @@ function postgresBin(tool: string): string {
 
 /**
  * A fresh cluster (initdb into a temp folder). PostgreSQL refuses to run as root: as root, the cluster is owned and
- * run by the `postgres` user (Debian's package makes it); as anyone else, by that user. Its superuser is `postgres`.
+ * run by the `postgres` user (Debian's package makes it); as anyone else, by that user. Its superuser is `postgres`,
+ * with a random password over TCP (scram-sha-256): a superuser with no password on a loopback port would let any
+ * local user run programs as whoever runs the tests (COPY … TO PROGRAM). The socket, in the private temp folder,
+ * stays trusted for the tools.
  */
 function initCluster(prefix: string) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -24,8 +28,13 @@ function initCluster(prefix: string) {
   if (root) chownSync(dir, postgresUid, postgresGid);
   const asPostgres = (tool: string, args: string[]) =>
     root ? execFileSync('runuser', ['-u', 'postgres', '--', postgresBin(tool), ...args], { stdio: 'ignore' }) : execFileSync(postgresBin(tool), args, { stdio: 'ignore' });
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  return { dir, data, postgresUid, postgresGid, asPostgres };
+  const password = randomBytes(18).toString('base64url');
+  const passwordFile = path.join(dir, 'password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (root) chownSync(passwordFile, postgresUid, postgresGid);
+  asPostgres('initdb', ['-D', data, '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${passwordFile}`, '-U', 'postgres', '--no-sync']);
+  rmSync(passwordFile);
+  return { dir, data, postgresUid, postgresGid, asPostgres, password };
 }
 
 /**
@@ -33,18 +42,18 @@ function initCluster(prefix: string) {
  * `ssl = on` and the example server certificate (or the given one), refusing any connection that is not TLS.
  */
 export async function startTlsPostgres(material: { certFile: string; keyFile: string; caFile: string } = { certFile: keysExample('tls', 'vault.pem'), keyFile: keysExample('tls', 'vault-key.pem'), caFile: keysExample('tls', 'ca.pem') }): Promise<{ url: string; stop(): Promise<void> }> {
-  const { dir, data, postgresUid, postgresGid, asPostgres } = initCluster('vault-pg-tls-');
+  const { dir, data, postgresUid, postgresGid, asPostgres, password } = initCluster('vault-pg-tls-');
   for (const [from, to] of [[material.certFile, 'server.crt'], [material.keyFile, 'server.key']] as const) {
     copyFileSync(from, path.join(data, to));
     chownSync(path.join(data, to), postgresUid, postgresGid);
     chmodSync(path.join(data, to), 0o600);
   }
   // TLS or nothing.
-  writeFileSync(path.join(data, 'pg_hba.conf'), 'hostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n');
+  writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n');
   const port = await freePort();
   asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off`, 'start']);
   return {
-    url: `postgresql://postgres@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=${encodeURIComponent(material.caFile)}`,
+    url: `postgresql://postgres:${password}@localhost:${port}/postgres?sslmode=verify-full&sslrootcert=${encodeURIComponent(material.caFile)}`,
     async stop() {
       try {
         asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -70,12 +79,12 @@ export interface OwnPostgres {
 
 /** A plain PostgreSQL of the test's own (initdb into a temp folder), for tests that stop and start it. */
 export async function startOwnPostgres(prefix = 'vault-pg-own-'): Promise<OwnPostgres> {
-  const { dir, data, asPostgres } = initCluster(prefix);
+  const { dir, data, asPostgres, password } = initCluster(prefix);
   const port = await freePort();
   const startServer = () => asPostgres('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   startServer();
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
     dir,
     stopServer: () => asPostgres('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']),
     startServer,
