@@ -162,6 +162,10 @@ outside clients rely on these paths, so keep them stable.
   (ES256) and \`freshbooks\` (EdDSA, Ed25519); \`npm run invoice:mint\` signs example invoices with them.
 - \`kek/v1.key\`, \`kek/v2.key\`: raw AES-256 wrapping keys (base64); \`kek/fingerprint-v1.key\`,
   \`fingerprint-v2.key\`: PAN fingerprint HMAC keys (base64).
+- \`import/import-private.asc\` + \`import-public.asc\`: an example OpenPGP card-import key pair (curve25519, AEAD),
+  written by \`npx tsx scripts/make-import-fixtures.ts\`, which also encrypts the example import files in
+  \`test/fixtures/import/\` to it. A vault takes it in with \`npm run cards:import-key -- --from
+  keys-example/import/import-private.asc\` (refused in production mode).
 `,
 );
 console.log(`keys-example regenerated under ${KEYS_EXAMPLE_DIR}`);
