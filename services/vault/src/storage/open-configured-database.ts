@@ -1,6 +1,6 @@
 import type { VaultConfig } from '../config/vault-config.ts';
 import { openDatabase, type Database } from './database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import type { EmbeddedPostgres } from './embedded-postgres.ts';
 
 export interface ConfiguredDatabase {
   readonly database: Database;
@@ -19,6 +19,9 @@ export async function openConfiguredDatabase(config: VaultConfig): Promise<Confi
     const parsed = new URL(url);
     description = `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
   } else {
+    // Loaded only here: PGlite (PostgreSQL in WebAssembly) is dev mode's alone, and a production vault, the
+    // key-rotation workers and every tool on a real server need not load it (~150 ms of every start).
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.ts');
     embedded = await startEmbeddedPostgres(config.database.devDataDir);
     url = embedded.url;
     // One session behind every connection: one live connection at a time, each starting that session afresh
