@@ -21,7 +21,7 @@ const SRC = '^services/vault/src/';
 const FOUNDATION = `${SRC}(config|crypto|identity|errors|observability|cli|storage|container)/`;
 const RECORDS = `${SRC}(audit|idempotency|encrypted-records|key-versions)/`;
 const TRANSPORT = `${SRC}(operations|http|grpc)/`;
-const DOMAINS = `${SRC}(cards|billing-profiles|card-sessions|card-form|processors|partners|invoices|payment-policy|payment-tokens|users|portability|retention|dev)/`;
+const DOMAINS = `${SRC}(cards|billing-profiles|card-sessions|card-form|processors|partners|invoices|payment-policy|payment-tokens|payment-sessions|users|portability|retention|dev)/`;
 const WIRING = `${SRC}(wiring/|main\\.ts$|index\\.ts$|tooling\\.ts$)`;
 
 /** A module of `from` must not import one of `to`. */

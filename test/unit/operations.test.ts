@@ -43,6 +43,7 @@ describe('the operation table', () => {
     expect(Object.fromEntries(replayed)).toEqual({
       'card_sessions.create': { store: 'database', life: 'card-session' },
       'billing_profiles.create': { store: 'database', life: 'day' },
+      'payment_sessions.create': { store: 'database', life: 'payment-session' },
       'payment_tokens.issue': { store: 'redis', life: 'payment-token' },
     });
     expect(OPERATIONS['payment_tokens.redeem'].idempotency).toBe('never');
@@ -50,7 +51,7 @@ describe('the operation table', () => {
 
   it('user operations are exactly those on a user’s cards, profiles, sessions and tokens — and card exports, where the "user" is the admin person the two-person rule compares', () => {
     const forUsers = all.filter((op) => op.user).map((op) => op.name.split('.')[0]);
-    expect(new Set(forUsers)).toEqual(new Set(['card_sessions', 'cards', 'billing_profiles', 'payment_tokens', 'exports']));
+    expect(new Set(forUsers)).toEqual(new Set(['card_sessions', 'cards', 'billing_profiles', 'payment_tokens', 'payment_sessions', 'exports']));
     expect(all.filter((op) => op.name.startsWith('exports.')).every((op) => op.scope === 'exports:admin')).toBe(true);
     expect(OPERATIONS['payment_tokens.redeem'].user).toBe(false);
   });
@@ -107,7 +108,7 @@ describe('idempotency scope of an admitted call', () => {
     redis: {} as never,
     database: {} as never,
     logger: {} as never,
-    lifeSeconds: { 'card-session': 900, 'payment-token': 300, day: 86_400 },
+    lifeSeconds: { 'card-session': 900, 'payment-session': 600, 'payment-token': 300, day: 86_400 },
   });
   const user = { serviceActor: { service: 'payment-flow', requestId: 'r' }, actor: { service: 'payment-flow', requestId: 'r', user: ALICE } };
 

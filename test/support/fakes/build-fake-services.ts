@@ -50,7 +50,12 @@ export function buildFakeServices(options: { env?: Record<string, string>; clock
   const db = new InMemoryDatabase();
   const uow = new InMemoryUnitOfWork(db, clock.now);
   const redis = new InMemoryRedis(clock);
-  const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis), epochs: new InMemoryRevocationEpochs(redis) };
+  const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis), epochs: new InMemoryRevocationEpochs(redis),
+    sessionTokens: {
+      put: async (key, value, expiresAtMs) => void redis.set(key, value, { expiresAt: expiresAtMs }),
+      get: async (key) => redis.get(key),
+    },
+  };
   const services = buildServices({
     uow,
     envelope,

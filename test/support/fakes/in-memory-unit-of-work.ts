@@ -13,6 +13,7 @@ import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts
 import { InMemoryPartnerRepository } from './in-memory-partner-repository.ts';
 import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
 import { InMemoryUserDataRepository } from './in-memory-user-data-repository.ts';
+import { unfakedInvoicePayments, unfakedPaymentSessions } from './unfaked-payment-session-repositories.ts';
 
 /** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
 export function inMemoryRepositories(binding: Binding): Repositories {
@@ -28,6 +29,8 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     issueContext: new InMemoryIssueContextRepository(binding),
     userData: new InMemoryUserDataRepository(binding),
     exportRequests: new InMemoryExportRequestRepository(binding),
+    paymentSessions: unfakedPaymentSessions(),
+    invoicePayments: unfakedInvoicePayments(),
   };
 }
 

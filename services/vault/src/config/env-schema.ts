@@ -97,6 +97,8 @@ export const envSchema = z.object({
   VAULT_TLS_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   VAULT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   VAULT_CARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  VAULT_PAYMENT_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(600),
+  VAULT_MAX_LIVE_PAYMENT_SESSIONS: z.coerce.number().int().min(1).max(1_000).default(10),
   VAULT_AUDIT_CHAINS: z.coerce.number().int().min(1).max(64).default(8),
   VAULT_RETENTION_EXPIRED_CARD_DAYS: z.coerce.number().int().min(1).max(3_650).default(180),
   VAULT_RETENTION_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),

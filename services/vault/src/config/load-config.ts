@@ -136,6 +136,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxLivePerUser: e.VAULT_MAX_LIVE_CARD_SESSIONS,
       failedSecrets: { perSource: rateLimit(e.VAULT_FAILED_SECRETS_PER_SOURCE), global: rateLimit(e.VAULT_FAILED_SECRETS_GLOBAL) },
     },
+    paymentSessions: { ttlSeconds: e.VAULT_PAYMENT_SESSION_TTL_SECONDS, maxLivePerUser: e.VAULT_MAX_LIVE_PAYMENT_SESSIONS },
     cards: { maxPerUser: e.VAULT_MAX_CARDS_PER_USER },
     connections: {
       headersTimeoutMs: e.VAULT_HEADERS_TIMEOUT_MS,

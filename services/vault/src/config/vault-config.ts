@@ -58,6 +58,8 @@ export interface VaultConfig {
     /** Refused card-session secrets allowed per client address and in all, per window, before 429. */
     readonly failedSecrets: { readonly perSource: RateLimit; readonly global: RateLimit };
   };
+  /** Payment sessions (the pay form): lifetime, and live (open, unexpired) sessions one user may hold. */
+  readonly paymentSessions: { readonly ttlSeconds: number; readonly maxLivePerUser: number };
   readonly cards: { readonly maxPerUser: number };
   /** Socket hygiene for both listeners. */
   readonly connections: ConnectionLimits;

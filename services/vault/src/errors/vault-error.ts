@@ -34,7 +34,10 @@ export type ClientErrorCode =
   | 'export_not_found'
   | 'approver_is_requester'
   | 'export_expired'
-  | 'export_not_pending';
+  | 'export_not_pending'
+  | 'invoice_already_paid'
+  | 'payment_session_not_found'
+  | 'payment_session_closed';
 
 export type ServerErrorCode = 'service_unavailable' | 'internal';
 
@@ -78,6 +81,9 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   approver_is_requester: 403,
   export_expired: 409,
   export_not_pending: 409,
+  invoice_already_paid: 409,
+  payment_session_not_found: 404,
+  payment_session_closed: 409,
   internal: 500,
   service_unavailable: 503,
 };
@@ -113,6 +119,9 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   approver_is_requester: 'An export must be approved by another admin than the one who requested it.',
   export_expired: 'The export request expired before it was approved.',
   export_not_pending: 'The export request was already decided.',
+  invoice_already_paid: 'This invoice is already paid, or a payment for it is under way.',
+  payment_session_not_found: 'No such payment session.',
+  payment_session_closed: 'The payment session is no longer open.',
   internal: 'Internal error.',
   service_unavailable: 'A dependency is unavailable; nothing was written.',
 };

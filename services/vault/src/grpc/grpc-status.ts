@@ -33,6 +33,9 @@ const STATUS: Readonly<Record<ErrorCode, grpc.status>> = {
   approver_is_requester: grpc.status.PERMISSION_DENIED,
   export_expired: grpc.status.FAILED_PRECONDITION,
   export_not_pending: grpc.status.FAILED_PRECONDITION,
+  invoice_already_paid: grpc.status.ALREADY_EXISTS,
+  payment_session_not_found: grpc.status.NOT_FOUND,
+  payment_session_closed: grpc.status.FAILED_PRECONDITION,
   internal: grpc.status.INTERNAL,
   service_unavailable: grpc.status.UNAVAILABLE,
 };

@@ -7,6 +7,8 @@ export const SCOPES = [
   'billing-profiles:write',
   'payment-tokens:issue',
   'payment-tokens:redeem',
+  'payment-sessions:create',
+  'payment-sessions:read',
   'payment-settings:read',
   'payment-settings:write',
   'processors:admin',
@@ -31,7 +33,9 @@ export const DEFAULT_SERVICE_SCOPES: ServiceScopes = {
     'billing-profiles:read',
     'billing-profiles:write',
   ],
-  'payment-flow': ['card-sessions:create', 'cards:read', 'billing-profiles:read', 'payment-tokens:issue', 'payment-settings:read'],
+  // Payment sessions have scopes of their own, apart from the direct issue: that path (the CVC through the caller)
+  // is to be granted only to a PCI-scoped caller, while the payment flow keeps opening sessions (issue 23).
+  'payment-flow': ['card-sessions:create', 'cards:read', 'billing-profiles:read', 'payment-tokens:issue', 'payment-sessions:create', 'payment-sessions:read', 'payment-settings:read'],
   admin: ['payment-settings:read', 'payment-settings:write', 'processors:admin', 'partners:admin', 'users:erase', 'exports:admin'],
   'key-rotation': [],
   'processor/*': ['payment-tokens:redeem'],

@@ -3,8 +3,8 @@ import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import type { Actor, ServiceActor } from '../identity/actor.ts';
 import type { Scope } from '../identity/scopes.ts';
 
-/** How long a remembered outcome lives: a card-entry session's life, a payment token's, or a day. */
-export type OutcomeLife = 'card-session' | 'payment-token' | 'day';
+/** How long a remembered outcome lives: a card-entry session's life, a payment session's, a payment token's, or a day. */
+export type OutcomeLife = 'card-session' | 'payment-session' | 'payment-token' | 'day';
 
 /**
  * How a repeat with the same idempotency key is answered: from a record kept in `database` (committed with the

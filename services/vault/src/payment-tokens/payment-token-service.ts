@@ -20,11 +20,39 @@ import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice }
 import type { RateCounter, RateLimiter } from './rate-limiter.ts';
 import type { TokenStore } from './token-store.ts';
 import type { IssueContextRepository } from './issue-context-repository.ts';
+import type { InvoicePaymentRepository } from '../payment-sessions/invoice-payment-repository.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
 export interface PaymentTokenRepositories {
   readonly issueContext: IssueContextRepository;
+  readonly invoicePayments: InvoicePaymentRepository;
 }
+
+/** An issue, checked for structure: the invoice is checked (or was verified) by `invoice`, in its place in the order. */
+export interface IssueRequest {
+  readonly cardId: string;
+  readonly processorId: string;
+  readonly cvc: string;
+  /** The invoice the token is bound to; called after the switches and the processor, before the card. */
+  readonly invoice: () => Invoice;
+  /** The partner's signed invoice, exactly as signed: carried in the JWE beside the fields (payment sessions). */
+  readonly invoiceJws?: string;
+  /** The invoice was claimed for this token (payment sessions): its redeem marks the invoice paid for good. */
+  readonly invoiceClaimed?: true;
+}
+
+/** A token about to be released: what a caller may record with the issue's audit events. */
+export interface TokenToRelease {
+  readonly token: string;
+  readonly tokenId: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * How an issue is recorded before the token exists: by default its audit events alone; a payment session writes
+ * them in one transaction with its invoice claim and its confirmation, so a refusal there releases nothing.
+ */
+export type RecordIssue = (events: readonly AuditEventInput[], release: TokenToRelease) => Promise<void>;
 
 export interface IssuedToken {
   readonly token: string;
@@ -67,8 +95,18 @@ export class PaymentTokenService {
   }
 
   async issue(actor: Actor, body: unknown): Promise<IssuedToken> {
-    const { uow, config } = this.deps;
     const input = parseInput(issueTokenSchema, body);
+    const { maxAmount, partners } = this.deps.config;
+    return this.issueChecked(actor, { cardId: input.cardId, processorId: input.processorId, cvc: input.cvc, invoice: () => checkInvoice(input.invoice, maxAmount, partners) });
+  }
+
+  /**
+   * The issue path itself, whoever asks (the direct issue, a payment session's confirm): epochs, switches,
+   * processor, invoice, card, CVC by brand, per-card and per-user limits, decrypt, per-card-number limit, JWE,
+   * audit (through `record`), token saved.
+   */
+  async issueChecked(actor: Actor, input: IssueRequest, record?: RecordIssue): Promise<IssuedToken> {
+    const { uow, config } = this.deps;
     const { tenantId, groupId } = actor.user;
     // The token's life is fixed now, before its epochs are read: it can never outlive the epoch values it records.
     const now = this.now();
@@ -96,7 +134,7 @@ export class PaymentTokenService {
       throw new ClientError('payments_disabled');
     }
     const recipient = recipientOf(context.processor);
-    const invoice = checkInvoice(input.invoice, config.maxAmount, config.partners);
+    const invoice = input.invoice();
     const card = await this.deps.cards.ownedOrDeny(actor, input.cardId, context.card, 'payment_token.issue');
     /* Precondition: an expired card cannot be charged; say so before asking the processor. */
     if (isExpired({ month: card.expMonth, year: card.expYear }, now)) throw new ClientError('card_expired');
@@ -134,6 +172,7 @@ export class PaymentTokenService {
           cvc: cvc.reveal(),
           billingAddress,
           invoice,
+          ...(input.invoiceJws !== undefined ? { invoiceJws: input.invoiceJws } : {}),
           tokenId,
           iat,
           exp,
@@ -143,12 +182,17 @@ export class PaymentTokenService {
       const expiresAt = new Date(exp * 1000).toISOString();
       // Audited before the card can leave: no token exists until the read and the issue are in the log.
       const reason = `card=${card.id} processor=${recipient.id}`;
-      await uow.repos.audit.appendAll([decrypted, { ...actorEvent(actor, 'payment_token.issue', tokenId), reason }]);
+      const events = [decrypted, { ...actorEvent(actor, 'payment_token.issue', tokenId), reason }];
+      if (record) await record(events, { token, tokenId, expiresAt: new Date(exp * 1000) });
+      else await uow.repos.audit.appendAll(events);
       audited = true;
       try {
         await this.deps.tokens.save(
           hashBearerSecret(token),
-          { tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs },
+          {
+            tokenId, processorId: recipient.id, tenantId, groupId, userId: actor.user.userId, cardId: card.id, kid: recipient.key.kid, jwe, invoice, expiresAt, epochs,
+            ...(input.invoiceClaimed ? { invoiceClaimed: true } : {}),
+          },
         );
       } catch (err) {
         // The issue recorded above did not happen after all: say so (the request answers with the save's error).
@@ -203,7 +247,14 @@ export class PaymentTokenService {
         throw new ClientError('token_not_found');
       }
       try {
-        await uow.repos.audit.append(serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId }));
+        const redeemed = serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId });
+        if (t.invoiceClaimed) {
+          // A payment session's token: its invoice stays paid for good, recorded with the release.
+          await uow.transaction(async (repos) => {
+            await repos.audit.append(redeemed);
+            await repos.invoicePayments.markRedeemed(t.tokenId, this.now());
+          });
+        } else await uow.repos.audit.append(redeemed);
       } catch (err) {
         // Unaudited, the card must not leave: put the token back so a retry can redeem it, and answer 503.
         await this.deps.tokens.restore(tokenHash, t).catch(() => {});

@@ -16,6 +16,8 @@ export interface StoredToken {
   readonly jwe: string;
   readonly invoice: Invoice;
   readonly expiresAt: string;
+  /** A payment session claimed the invoice for this token (`invoice_payments`): the redeem marks it paid. */
+  readonly invoiceClaimed?: true;
   /** Revocation epochs at issue time, by epoch key. */
   readonly epochs: Readonly<Record<string, string>>;
 }

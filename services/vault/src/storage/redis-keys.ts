@@ -16,7 +16,8 @@ export type RedisKeyFamily =
   | 'epoch:processor'
   | 'rate:card'
   | 'rate:user'
-  | 'rate:card-number';
+  | 'rate:card-number'
+  | 'session-token';
 
 function encode(part: string): string {
   return Buffer.from(part, 'utf8').toString('base64url');

@@ -79,7 +79,7 @@ export function buildVault({ config, database, redis, logger, retired, now, boun
       redis: new IdempotencyStore(redis, idempotencyDigest, envelope),
       database: new WriteIdempotency(idempotencyDigest, envelope, uow.repos.idempotency),
       logger,
-      lifeSeconds: { 'card-session': config.cardSessions.ttlSeconds, 'payment-token': services.paymentTokens.tokenTtlSeconds, day: IDEMPOTENCY_TTL_SECONDS },
+      lifeSeconds: { 'card-session': config.cardSessions.ttlSeconds, 'payment-session': config.paymentSessions.ttlSeconds, 'payment-token': services.paymentTokens.tokenTtlSeconds, day: IDEMPOTENCY_TTL_SECONDS },
     }),
     logger,
     metrics,

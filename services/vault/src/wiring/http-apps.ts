@@ -19,6 +19,7 @@ import type { IdempotentCalls } from '../operations/idempotent-calls.ts';
 import type { FailedSecretThrottle } from '../http/failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from '../http/request-log.ts';
+import { publicPaymentSessionRoutes } from '../payment-sessions/payment-session-routes.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
@@ -71,7 +72,7 @@ export function buildInternalApp(deps: AppDeps): Express {
   return finish(app, deps);
 }
 
-/** The public listener's app: only the hosted card form's routes answer. */
+/** The public listener's app: only the hosted card form's and the pay form's routes answer. */
 export function buildPublicApp(deps: AppDeps): Express {
   const app = base('public', deps);
   app.use(deps.failedSecrets.gate);
@@ -87,6 +88,7 @@ export function buildPublicApp(deps: AppDeps): Express {
     }),
   );
   app.use(publicCardRoutes(deps.services.cards, deps.failedSecrets));
+  app.use(publicPaymentSessionRoutes(deps.services.paymentSessions, deps.failedSecrets));
   app.use(cardFormRoutes(deps.cardFormOrigins));
   return finish(app, deps);
 }

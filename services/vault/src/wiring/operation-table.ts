@@ -7,6 +7,7 @@ import { issueTokenSchema, redeemTokenSchema } from '../payment-tokens/payment-t
 import { exportRequestSchema } from '../portability/export-requests.ts';
 import { putProcessorSchema } from '../processors/processor-service.ts';
 import { putPartnerSchema } from '../partners/partner-service.ts';
+import { createPaymentSessionSchema } from '../payment-sessions/payment-session-input.ts';
 import type { VaultServices } from './vault-services.ts';
 
 /** A list's elements as the HTTP and gRPC answers carry them. */
@@ -94,6 +95,19 @@ const TABLE = {
     http: { method: 'post', path: '/v1/payment-tokens/redeem', status: 200 }, grpc: { method: 'RedeemPaymentToken' }, schema: redeemTokenSchema,
     // A processor that hung up gets nothing; its token is put back for its retry.
     run: (s, call) => s.paymentTokens.redeem(call.service, call.input, call.stillWanted),
+  },
+  'payment_sessions.create': {
+    scope: 'payment-sessions:create', user: true, idempotency: { store: 'database', life: 'payment-session' },
+    audits: ['payment_session.create'],
+    summary: 'Open a payment session for one card, processor and partner-signed invoice: every check that needs no security code, then a single-use secret for the pay form.',
+    http: { method: 'post', path: '/v1/payment-sessions', status: 201 }, grpc: { method: 'CreatePaymentSession' }, schema: createPaymentSessionSchema,
+    run: (s, call) => s.paymentSessions.create(call.actor(), call.input, call.writeOutcome()),
+  },
+  'payment_sessions.get': {
+    scope: 'payment-sessions:read', user: true, idempotency: 'never', audits: ['payment_session.read'],
+    summary: "A payment session's state: open, confirmed (with the payment token while it lives), failed (with its code) or expired.",
+    http: { method: 'get', path: '/v1/payment-sessions/:id', status: 200 }, grpc: { method: 'GetPaymentSession' },
+    run: (s, call) => s.paymentSessions.get(call.actor(), call.params['id']!),
   },
   'payment_settings.set_tenant': {
     scope: 'payment-settings:write', user: false, idempotency: 'never', audits: ['payments.enable', 'payments.disable'],

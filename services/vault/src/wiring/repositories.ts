@@ -11,6 +11,8 @@ import { SqlIdempotencyRecordRepository, type IdempotencyRecordRepository } from
 import { SqlIssueContextRepository, type IssueContextRepository } from '../payment-tokens/issue-context-repository.ts';
 import { SqlUserDataRepository, type UserDataRepository } from '../users/user-data-repository.ts';
 import { SqlExportRequestRepository, type ExportRequestRepository } from '../portability/export-request-repository.ts';
+import { SqlPaymentSessionRepository, type PaymentSessionRepository } from '../payment-sessions/payment-session-repository.ts';
+import { SqlInvoicePaymentRepository, type InvoicePaymentRepository } from '../payment-sessions/invoice-payment-repository.ts';
 import { sqlOn, type Sql } from '../storage/sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from '../storage/unit-of-work.ts';
 
@@ -27,6 +29,8 @@ export interface Repositories {
   readonly issueContext: IssueContextRepository;
   readonly userData: UserDataRepository;
   readonly exportRequests: ExportRequestRepository;
+  readonly paymentSessions: PaymentSessionRepository;
+  readonly invoicePayments: InvoicePaymentRepository;
 }
 
 /** The one unit of work over every repository: each domain service gets it as its own `AuditedUnitOfWork<…>`. */
@@ -46,5 +50,7 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     issueContext: new SqlIssueContextRepository(sql),
     userData: new SqlUserDataRepository(sql),
     exportRequests: new SqlExportRequestRepository(sql),
+    paymentSessions: new SqlPaymentSessionRepository(sql),
+    invoicePayments: new SqlInvoicePaymentRepository(sql),
   }), (events) => audit.rows(events));
 }

@@ -19,6 +19,9 @@ import { ProcessorService } from '../processors/processor-service.ts';
 import { PartnerService } from '../partners/partner-service.ts';
 import { InvoiceService } from '../invoices/invoice-service.ts';
 import type { Redis } from '../storage/redis.ts';
+import { redisKey } from '../storage/redis-keys.ts';
+import { PaymentSessionService } from '../payment-sessions/payment-session-service.ts';
+import { RedisExpiringStrings, SessionTokenStore, type ExpiringStrings } from '../payment-sessions/session-token-store.ts';
 
 /** The one service layer that the HTTP (and, later, gRPC) front ends sit on. */
 export interface VaultServices {
@@ -35,6 +38,8 @@ export interface VaultServices {
   /** Card exports under dual control. */
   readonly exportRequests: ExportRequestService;
   readonly paymentTokens: PaymentTokenService;
+  /** Payment sessions: the pay form's single-use secret, confirmed with the security code on the public listener. */
+  readonly paymentSessions: PaymentSessionService;
 }
 
 /** What the payment path keeps in Redis: tokens, rate-limit counters and revocation epochs. */
@@ -42,11 +47,13 @@ export interface PaymentStores {
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
   readonly epochs: RevocationEpochs;
+  /** Where confirmed payment sessions keep their token (encrypted) for the payment flow, until it expires. */
+  readonly sessionTokens: ExpiringStrings;
 }
 
 /** The Redis-backed stores, shared by every vault instance (what production runs on). */
 export function redisPaymentStores(redis: Redis): PaymentStores {
-  return { tokens: new RedisTokenStore(redis), rateLimiter: new RedisRateLimiter(redis), epochs: new RedisRevocationEpochs(redis) };
+  return { tokens: new RedisTokenStore(redis), rateLimiter: new RedisRateLimiter(redis), epochs: new RedisRevocationEpochs(redis), sessionTokens: new RedisExpiringStrings(redis) };
 }
 
 /**
@@ -60,6 +67,7 @@ interface ServiceDepsBase {
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly cardSessions: { readonly ttlSeconds: number; readonly publicBaseUrl: () => string };
+  readonly paymentSessions: { readonly ttlSeconds: number; readonly maxLivePerUser: number };
   readonly payments: PaymentsConfig;
   readonly cardNumberDigest: KeyedDigest;
   readonly limits: { readonly maxCardsPerUser: number; readonly maxLiveCardSessions: number };
@@ -71,9 +79,10 @@ interface ServiceDepsBase {
  * The part of the service deps that comes from configuration: one mapping, used by the composition root and by
  * the service tests' fake vault, so the two cannot wire the services differently.
  */
-export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Array>, publicBaseUrl: () => string): Pick<ServiceDepsBase, 'cardSessions' | 'payments' | 'cardNumberDigest' | 'limits' | 'exports'> {
+export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Array>, publicBaseUrl: () => string): Pick<ServiceDepsBase, 'cardSessions' | 'paymentSessions' | 'payments' | 'cardNumberDigest' | 'limits' | 'exports'> {
   return {
     cardSessions: { ttlSeconds: config.cardSessions.ttlSeconds, publicBaseUrl: () => config.listeners.publicBaseUrl ?? publicBaseUrl() },
+    paymentSessions: config.paymentSessions,
     payments: { ...config.payments, missingGroup: config.identity.missingGroup },
     cardNumberDigest: new KeyedDigest(digestKey, 'card-number-rate-limit'),
     limits: { maxCardsPerUser: config.cards.maxPerUser, maxLiveCardSessions: config.cardSessions.maxLivePerUser },
@@ -84,7 +93,7 @@ export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Arra
 export function buildServices(deps: ServiceDeps): VaultServices {
   const now = deps.now ?? (() => new Date());
   const billingProfiles = new BillingProfileService(deps.uow, deps.envelope);
-  const { tokens, rateLimiter, epochs } = deps.stores ?? redisPaymentStores(deps.redis);
+  const { tokens, rateLimiter, epochs, sessionTokens } = deps.stores ?? redisPaymentStores(deps.redis);
   const cards = new CardService({
     uow: deps.uow,
     envelope: deps.envelope,
@@ -94,6 +103,18 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     maxCardsPerUser: deps.limits.maxCardsPerUser,
     now,
   });
+  const invoices = new InvoiceService(deps.uow, { maxAmount: deps.payments.maxAmount }, now);
+  const paymentTokens = new PaymentTokenService({
+    uow: deps.uow,
+    cards,
+    billingProfiles,
+    epochs,
+    tokens,
+    rateLimiter,
+    cardNumberDigest: deps.cardNumberDigest,
+    config: deps.payments,
+    now,
+  });
   const processors = new ProcessorService(deps.uow, (processorId) => epochs.bump({ kind: 'processor', processorId }), now);
   return {
     billingProfiles,
@@ -101,19 +122,23 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     cardSessions: new CardSessionService(deps.uow, billingProfiles, { ...deps.cardSessions, maxLivePerUser: deps.limits.maxLiveCardSessions }, now),
     processors,
     partners: new PartnerService(deps.uow, now),
-    invoices: new InvoiceService(deps.uow, { maxAmount: deps.payments.maxAmount }, now),
+    invoices,
     paymentSettings: new PaymentSettingsService(deps.uow, epochs),
     userErasure: new UserErasureService(deps.uow, epochs),
     exportRequests: new ExportRequestService(deps.uow, deps.exports, now),
-    paymentTokens: new PaymentTokenService({
+    paymentTokens,
+    paymentSessions: new PaymentSessionService({
       uow: deps.uow,
       cards,
-      billingProfiles,
-      epochs,
-      tokens,
-      rateLimiter,
-      cardNumberDigest: deps.cardNumberDigest,
-      config: deps.payments,
+      invoices,
+      paymentTokens,
+      tokens: new SessionTokenStore(sessionTokens, deps.envelope, (sessionId) => redisKey('session-token', sessionId)),
+      settings: {
+        ...deps.paymentSessions,
+        publicBaseUrl: deps.cardSessions.publicBaseUrl,
+        maxLivePerUser: deps.paymentSessions.maxLivePerUser,
+        missingGroup: deps.payments.missingGroup,
+      },
       now,
     }),
   };

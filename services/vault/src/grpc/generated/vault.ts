@@ -9,6 +9,8 @@ import type { CardExportIdRequest as _vault_v1_CardExportIdRequest, CardExportId
 import type { CreateBillingProfileRequest as _vault_v1_CreateBillingProfileRequest, CreateBillingProfileRequest__Output as _vault_v1_CreateBillingProfileRequest__Output } from './vault/v1/CreateBillingProfileRequest';
 import type { CreateCardSessionRequest as _vault_v1_CreateCardSessionRequest, CreateCardSessionRequest__Output as _vault_v1_CreateCardSessionRequest__Output } from './vault/v1/CreateCardSessionRequest';
 import type { CreateCardSessionResponse as _vault_v1_CreateCardSessionResponse, CreateCardSessionResponse__Output as _vault_v1_CreateCardSessionResponse__Output } from './vault/v1/CreateCardSessionResponse';
+import type { CreatePaymentSessionRequest as _vault_v1_CreatePaymentSessionRequest, CreatePaymentSessionRequest__Output as _vault_v1_CreatePaymentSessionRequest__Output } from './vault/v1/CreatePaymentSessionRequest';
+import type { CreatePaymentSessionResponse as _vault_v1_CreatePaymentSessionResponse, CreatePaymentSessionResponse__Output as _vault_v1_CreatePaymentSessionResponse__Output } from './vault/v1/CreatePaymentSessionResponse';
 import type { DeleteBillingProfileRequest as _vault_v1_DeleteBillingProfileRequest, DeleteBillingProfileRequest__Output as _vault_v1_DeleteBillingProfileRequest__Output } from './vault/v1/DeleteBillingProfileRequest';
 import type { DeleteBillingProfileResponse as _vault_v1_DeleteBillingProfileResponse, DeleteBillingProfileResponse__Output as _vault_v1_DeleteBillingProfileResponse__Output } from './vault/v1/DeleteBillingProfileResponse';
 import type { DeleteCardRequest as _vault_v1_DeleteCardRequest, DeleteCardRequest__Output as _vault_v1_DeleteCardRequest__Output } from './vault/v1/DeleteCardRequest';
@@ -18,6 +20,7 @@ import type { EraseUserDataRequest as _vault_v1_EraseUserDataRequest, EraseUserD
 import type { EraseUserDataResponse as _vault_v1_EraseUserDataResponse, EraseUserDataResponse__Output as _vault_v1_EraseUserDataResponse__Output } from './vault/v1/EraseUserDataResponse';
 import type { GetBillingProfileRequest as _vault_v1_GetBillingProfileRequest, GetBillingProfileRequest__Output as _vault_v1_GetBillingProfileRequest__Output } from './vault/v1/GetBillingProfileRequest';
 import type { GetCardRequest as _vault_v1_GetCardRequest, GetCardRequest__Output as _vault_v1_GetCardRequest__Output } from './vault/v1/GetCardRequest';
+import type { GetPaymentSessionRequest as _vault_v1_GetPaymentSessionRequest, GetPaymentSessionRequest__Output as _vault_v1_GetPaymentSessionRequest__Output } from './vault/v1/GetPaymentSessionRequest';
 import type { GetPaymentSettingsRequest as _vault_v1_GetPaymentSettingsRequest, GetPaymentSettingsRequest__Output as _vault_v1_GetPaymentSettingsRequest__Output } from './vault/v1/GetPaymentSettingsRequest';
 import type { GroupPaymentSettings as _vault_v1_GroupPaymentSettings, GroupPaymentSettings__Output as _vault_v1_GroupPaymentSettings__Output } from './vault/v1/GroupPaymentSettings';
 import type { Invoice as _vault_v1_Invoice, Invoice__Output as _vault_v1_Invoice__Output } from './vault/v1/Invoice';
@@ -34,6 +37,7 @@ import type { ListPartnersResponse as _vault_v1_ListPartnersResponse, ListPartne
 import type { ListProcessorsRequest as _vault_v1_ListProcessorsRequest, ListProcessorsRequest__Output as _vault_v1_ListProcessorsRequest__Output } from './vault/v1/ListProcessorsRequest';
 import type { ListProcessorsResponse as _vault_v1_ListProcessorsResponse, ListProcessorsResponse__Output as _vault_v1_ListProcessorsResponse__Output } from './vault/v1/ListProcessorsResponse';
 import type { Partner as _vault_v1_Partner, Partner__Output as _vault_v1_Partner__Output } from './vault/v1/Partner';
+import type { PaymentSession as _vault_v1_PaymentSession, PaymentSession__Output as _vault_v1_PaymentSession__Output } from './vault/v1/PaymentSession';
 import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_Processor__Output } from './vault/v1/Processor';
 import type { PutPartnerRequest as _vault_v1_PutPartnerRequest, PutPartnerRequest__Output as _vault_v1_PutPartnerRequest__Output } from './vault/v1/PutPartnerRequest';
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from './vault/v1/PutProcessorRequest';
@@ -62,6 +66,8 @@ export interface ProtoGrpcType {
       CreateBillingProfileRequest: MessageTypeDefinition<_vault_v1_CreateBillingProfileRequest, _vault_v1_CreateBillingProfileRequest__Output>
       CreateCardSessionRequest: MessageTypeDefinition<_vault_v1_CreateCardSessionRequest, _vault_v1_CreateCardSessionRequest__Output>
       CreateCardSessionResponse: MessageTypeDefinition<_vault_v1_CreateCardSessionResponse, _vault_v1_CreateCardSessionResponse__Output>
+      CreatePaymentSessionRequest: MessageTypeDefinition<_vault_v1_CreatePaymentSessionRequest, _vault_v1_CreatePaymentSessionRequest__Output>
+      CreatePaymentSessionResponse: MessageTypeDefinition<_vault_v1_CreatePaymentSessionResponse, _vault_v1_CreatePaymentSessionResponse__Output>
       DeleteBillingProfileRequest: MessageTypeDefinition<_vault_v1_DeleteBillingProfileRequest, _vault_v1_DeleteBillingProfileRequest__Output>
       DeleteBillingProfileResponse: MessageTypeDefinition<_vault_v1_DeleteBillingProfileResponse, _vault_v1_DeleteBillingProfileResponse__Output>
       DeleteCardRequest: MessageTypeDefinition<_vault_v1_DeleteCardRequest, _vault_v1_DeleteCardRequest__Output>
@@ -71,6 +77,7 @@ export interface ProtoGrpcType {
       EraseUserDataResponse: MessageTypeDefinition<_vault_v1_EraseUserDataResponse, _vault_v1_EraseUserDataResponse__Output>
       GetBillingProfileRequest: MessageTypeDefinition<_vault_v1_GetBillingProfileRequest, _vault_v1_GetBillingProfileRequest__Output>
       GetCardRequest: MessageTypeDefinition<_vault_v1_GetCardRequest, _vault_v1_GetCardRequest__Output>
+      GetPaymentSessionRequest: MessageTypeDefinition<_vault_v1_GetPaymentSessionRequest, _vault_v1_GetPaymentSessionRequest__Output>
       GetPaymentSettingsRequest: MessageTypeDefinition<_vault_v1_GetPaymentSettingsRequest, _vault_v1_GetPaymentSettingsRequest__Output>
       GroupPaymentSettings: MessageTypeDefinition<_vault_v1_GroupPaymentSettings, _vault_v1_GroupPaymentSettings__Output>
       Invoice: MessageTypeDefinition<_vault_v1_Invoice, _vault_v1_Invoice__Output>
@@ -87,6 +94,7 @@ export interface ProtoGrpcType {
       ListProcessorsRequest: MessageTypeDefinition<_vault_v1_ListProcessorsRequest, _vault_v1_ListProcessorsRequest__Output>
       ListProcessorsResponse: MessageTypeDefinition<_vault_v1_ListProcessorsResponse, _vault_v1_ListProcessorsResponse__Output>
       Partner: MessageTypeDefinition<_vault_v1_Partner, _vault_v1_Partner__Output>
+      PaymentSession: MessageTypeDefinition<_vault_v1_PaymentSession, _vault_v1_PaymentSession__Output>
       Processor: MessageTypeDefinition<_vault_v1_Processor, _vault_v1_Processor__Output>
       PutPartnerRequest: MessageTypeDefinition<_vault_v1_PutPartnerRequest, _vault_v1_PutPartnerRequest__Output>
       PutProcessorRequest: MessageTypeDefinition<_vault_v1_PutProcessorRequest, _vault_v1_PutProcessorRequest__Output>

@@ -9,6 +9,8 @@ import type { CardExportIdRequest as _vault_v1_CardExportIdRequest, CardExportId
 import type { CreateBillingProfileRequest as _vault_v1_CreateBillingProfileRequest, CreateBillingProfileRequest__Output as _vault_v1_CreateBillingProfileRequest__Output } from '../../vault/v1/CreateBillingProfileRequest';
 import type { CreateCardSessionRequest as _vault_v1_CreateCardSessionRequest, CreateCardSessionRequest__Output as _vault_v1_CreateCardSessionRequest__Output } from '../../vault/v1/CreateCardSessionRequest';
 import type { CreateCardSessionResponse as _vault_v1_CreateCardSessionResponse, CreateCardSessionResponse__Output as _vault_v1_CreateCardSessionResponse__Output } from '../../vault/v1/CreateCardSessionResponse';
+import type { CreatePaymentSessionRequest as _vault_v1_CreatePaymentSessionRequest, CreatePaymentSessionRequest__Output as _vault_v1_CreatePaymentSessionRequest__Output } from '../../vault/v1/CreatePaymentSessionRequest';
+import type { CreatePaymentSessionResponse as _vault_v1_CreatePaymentSessionResponse, CreatePaymentSessionResponse__Output as _vault_v1_CreatePaymentSessionResponse__Output } from '../../vault/v1/CreatePaymentSessionResponse';
 import type { DeleteBillingProfileRequest as _vault_v1_DeleteBillingProfileRequest, DeleteBillingProfileRequest__Output as _vault_v1_DeleteBillingProfileRequest__Output } from '../../vault/v1/DeleteBillingProfileRequest';
 import type { DeleteBillingProfileResponse as _vault_v1_DeleteBillingProfileResponse, DeleteBillingProfileResponse__Output as _vault_v1_DeleteBillingProfileResponse__Output } from '../../vault/v1/DeleteBillingProfileResponse';
 import type { DeleteCardRequest as _vault_v1_DeleteCardRequest, DeleteCardRequest__Output as _vault_v1_DeleteCardRequest__Output } from '../../vault/v1/DeleteCardRequest';
@@ -18,6 +20,7 @@ import type { EraseUserDataRequest as _vault_v1_EraseUserDataRequest, EraseUserD
 import type { EraseUserDataResponse as _vault_v1_EraseUserDataResponse, EraseUserDataResponse__Output as _vault_v1_EraseUserDataResponse__Output } from '../../vault/v1/EraseUserDataResponse';
 import type { GetBillingProfileRequest as _vault_v1_GetBillingProfileRequest, GetBillingProfileRequest__Output as _vault_v1_GetBillingProfileRequest__Output } from '../../vault/v1/GetBillingProfileRequest';
 import type { GetCardRequest as _vault_v1_GetCardRequest, GetCardRequest__Output as _vault_v1_GetCardRequest__Output } from '../../vault/v1/GetCardRequest';
+import type { GetPaymentSessionRequest as _vault_v1_GetPaymentSessionRequest, GetPaymentSessionRequest__Output as _vault_v1_GetPaymentSessionRequest__Output } from '../../vault/v1/GetPaymentSessionRequest';
 import type { GetPaymentSettingsRequest as _vault_v1_GetPaymentSettingsRequest, GetPaymentSettingsRequest__Output as _vault_v1_GetPaymentSettingsRequest__Output } from '../../vault/v1/GetPaymentSettingsRequest';
 import type { GroupPaymentSettings as _vault_v1_GroupPaymentSettings, GroupPaymentSettings__Output as _vault_v1_GroupPaymentSettings__Output } from '../../vault/v1/GroupPaymentSettings';
 import type { IssuePaymentTokenRequest as _vault_v1_IssuePaymentTokenRequest, IssuePaymentTokenRequest__Output as _vault_v1_IssuePaymentTokenRequest__Output } from '../../vault/v1/IssuePaymentTokenRequest';
@@ -31,6 +34,7 @@ import type { ListPartnersResponse as _vault_v1_ListPartnersResponse, ListPartne
 import type { ListProcessorsRequest as _vault_v1_ListProcessorsRequest, ListProcessorsRequest__Output as _vault_v1_ListProcessorsRequest__Output } from '../../vault/v1/ListProcessorsRequest';
 import type { ListProcessorsResponse as _vault_v1_ListProcessorsResponse, ListProcessorsResponse__Output as _vault_v1_ListProcessorsResponse__Output } from '../../vault/v1/ListProcessorsResponse';
 import type { Partner as _vault_v1_Partner, Partner__Output as _vault_v1_Partner__Output } from '../../vault/v1/Partner';
+import type { PaymentSession as _vault_v1_PaymentSession, PaymentSession__Output as _vault_v1_PaymentSession__Output } from '../../vault/v1/PaymentSession';
 import type { Processor as _vault_v1_Processor, Processor__Output as _vault_v1_Processor__Output } from '../../vault/v1/Processor';
 import type { PutPartnerRequest as _vault_v1_PutPartnerRequest, PutPartnerRequest__Output as _vault_v1_PutPartnerRequest__Output } from '../../vault/v1/PutPartnerRequest';
 import type { PutProcessorRequest as _vault_v1_PutProcessorRequest, PutProcessorRequest__Output as _vault_v1_PutProcessorRequest__Output } from '../../vault/v1/PutProcessorRequest';
@@ -70,6 +74,15 @@ export interface VaultClient extends grpc.Client {
   createCardSession(argument: _vault_v1_CreateCardSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CreateCardSessionResponse__Output>): grpc.ClientUnaryCall;
   createCardSession(argument: _vault_v1_CreateCardSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CreateCardSessionResponse__Output>): grpc.ClientUnaryCall;
   createCardSession(argument: _vault_v1_CreateCardSessionRequest, callback: grpc.requestCallback<_vault_v1_CreateCardSessionResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreatePaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  CreatePaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  CreatePaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  CreatePaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  createPaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  createPaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  createPaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
+  createPaymentSession(argument: _vault_v1_CreatePaymentSessionRequest, callback: grpc.requestCallback<_vault_v1_CreatePaymentSessionResponse__Output>): grpc.ClientUnaryCall;
   
   DeleteBillingProfile(argument: _vault_v1_DeleteBillingProfileRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_DeleteBillingProfileResponse__Output>): grpc.ClientUnaryCall;
   DeleteBillingProfile(argument: _vault_v1_DeleteBillingProfileRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_DeleteBillingProfileResponse__Output>): grpc.ClientUnaryCall;
@@ -124,6 +137,15 @@ export interface VaultClient extends grpc.Client {
   getCardExport(argument: _vault_v1_CardExportIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
   getCardExport(argument: _vault_v1_CardExportIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
   getCardExport(argument: _vault_v1_CardExportIdRequest, callback: grpc.requestCallback<_vault_v1_CardExport__Output>): grpc.ClientUnaryCall;
+  
+  GetPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  GetPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  GetPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  GetPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  getPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  getPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  getPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
+  getPaymentSession(argument: _vault_v1_GetPaymentSessionRequest, callback: grpc.requestCallback<_vault_v1_PaymentSession__Output>): grpc.ClientUnaryCall;
   
   GetPaymentSettings(argument: _vault_v1_GetPaymentSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vault_v1_EffectivePaymentSettings__Output>): grpc.ClientUnaryCall;
   GetPaymentSettings(argument: _vault_v1_GetPaymentSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vault_v1_EffectivePaymentSettings__Output>): grpc.ClientUnaryCall;
@@ -269,6 +291,8 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   
   CreateCardSession: grpc.handleUnaryCall<_vault_v1_CreateCardSessionRequest__Output, _vault_v1_CreateCardSessionResponse>;
   
+  CreatePaymentSession: grpc.handleUnaryCall<_vault_v1_CreatePaymentSessionRequest__Output, _vault_v1_CreatePaymentSessionResponse>;
+  
   DeleteBillingProfile: grpc.handleUnaryCall<_vault_v1_DeleteBillingProfileRequest__Output, _vault_v1_DeleteBillingProfileResponse>;
   
   DeleteCard: grpc.handleUnaryCall<_vault_v1_DeleteCardRequest__Output, _vault_v1_DeleteCardResponse>;
@@ -280,6 +304,8 @@ export interface VaultHandlers extends grpc.UntypedServiceImplementation {
   GetCard: grpc.handleUnaryCall<_vault_v1_GetCardRequest__Output, _vault_v1_Card>;
   
   GetCardExport: grpc.handleUnaryCall<_vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport>;
+  
+  GetPaymentSession: grpc.handleUnaryCall<_vault_v1_GetPaymentSessionRequest__Output, _vault_v1_PaymentSession>;
   
   GetPaymentSettings: grpc.handleUnaryCall<_vault_v1_GetPaymentSettingsRequest__Output, _vault_v1_EffectivePaymentSettings>;
   
@@ -317,12 +343,14 @@ export interface VaultDefinition extends grpc.ServiceDefinition {
   ApproveCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
   CreateBillingProfile: MethodDefinition<_vault_v1_CreateBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_CreateBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
   CreateCardSession: MethodDefinition<_vault_v1_CreateCardSessionRequest, _vault_v1_CreateCardSessionResponse, _vault_v1_CreateCardSessionRequest__Output, _vault_v1_CreateCardSessionResponse__Output>
+  CreatePaymentSession: MethodDefinition<_vault_v1_CreatePaymentSessionRequest, _vault_v1_CreatePaymentSessionResponse, _vault_v1_CreatePaymentSessionRequest__Output, _vault_v1_CreatePaymentSessionResponse__Output>
   DeleteBillingProfile: MethodDefinition<_vault_v1_DeleteBillingProfileRequest, _vault_v1_DeleteBillingProfileResponse, _vault_v1_DeleteBillingProfileRequest__Output, _vault_v1_DeleteBillingProfileResponse__Output>
   DeleteCard: MethodDefinition<_vault_v1_DeleteCardRequest, _vault_v1_DeleteCardResponse, _vault_v1_DeleteCardRequest__Output, _vault_v1_DeleteCardResponse__Output>
   EraseUserData: MethodDefinition<_vault_v1_EraseUserDataRequest, _vault_v1_EraseUserDataResponse, _vault_v1_EraseUserDataRequest__Output, _vault_v1_EraseUserDataResponse__Output>
   GetBillingProfile: MethodDefinition<_vault_v1_GetBillingProfileRequest, _vault_v1_BillingProfile, _vault_v1_GetBillingProfileRequest__Output, _vault_v1_BillingProfile__Output>
   GetCard: MethodDefinition<_vault_v1_GetCardRequest, _vault_v1_Card, _vault_v1_GetCardRequest__Output, _vault_v1_Card__Output>
   GetCardExport: MethodDefinition<_vault_v1_CardExportIdRequest, _vault_v1_CardExport, _vault_v1_CardExportIdRequest__Output, _vault_v1_CardExport__Output>
+  GetPaymentSession: MethodDefinition<_vault_v1_GetPaymentSessionRequest, _vault_v1_PaymentSession, _vault_v1_GetPaymentSessionRequest__Output, _vault_v1_PaymentSession__Output>
   GetPaymentSettings: MethodDefinition<_vault_v1_GetPaymentSettingsRequest, _vault_v1_EffectivePaymentSettings, _vault_v1_GetPaymentSettingsRequest__Output, _vault_v1_EffectivePaymentSettings__Output>
   IssuePaymentToken: MethodDefinition<_vault_v1_IssuePaymentTokenRequest, _vault_v1_IssuePaymentTokenResponse, _vault_v1_IssuePaymentTokenRequest__Output, _vault_v1_IssuePaymentTokenResponse__Output>
   ListBillingProfiles: MethodDefinition<_vault_v1_ListBillingProfilesRequest, _vault_v1_ListBillingProfilesResponse, _vault_v1_ListBillingProfilesRequest__Output, _vault_v1_ListBillingProfilesResponse__Output>
