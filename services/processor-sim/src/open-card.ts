@@ -4,6 +4,7 @@
  */
 import nodeJose from 'node-jose';
 import type { Invoice } from './redeem-client.ts';
+import { checkSignedInvoice, type TrustedPartners } from './invoice-signature.ts';
 
 export interface CardForCharge {
   readonly number: string;
@@ -13,6 +14,8 @@ export interface CardForCharge {
   readonly cvc: string;
   readonly billingAddress: Record<string, string> | null;
   readonly invoice: Invoice;
+  /** The partner's invoice exactly as signed (tokens of payment sessions). */
+  readonly invoiceJws?: string;
   readonly tokenId: string;
   readonly iat: number;
   readonly exp: number;
@@ -21,7 +24,11 @@ export interface CardForCharge {
 /** Only what we registered with the vault: refuse anything weaker before decrypting. */
 const ALLOWED = { alg: ['RSA-OAEP-256', 'ECDH-ES+A256KW'], enc: ['A256GCM'] };
 
-export async function openCard(jwe: string, privateJwk: object, expected: Invoice, now = new Date()): Promise<CardForCharge> {
+/**
+ * `trustedPartners`: when given, the invoice must carry its partner's signed original (`invoiceJws`), verified
+ * under the partner's keys and equal in every field; otherwise the card is refused.
+ */
+export async function openCard(jwe: string, privateJwk: object, expected: Invoice, now = new Date(), trustedPartners?: TrustedPartners): Promise<CardForCharge> {
   const keystore = await nodeJose.JWK.asKeyStore({ keys: [privateJwk] });
   const { plaintext } = await nodeJose.JWE.createDecrypt(keystore, { algorithms: [...ALLOWED.alg, ...ALLOWED.enc] }).decrypt(jwe);
   const card = JSON.parse(plaintext.toString('utf8')) as CardForCharge;
@@ -29,6 +36,7 @@ export async function openCard(jwe: string, privateJwk: object, expected: Invoic
   for (const field of ['id', 'amount', 'currency', 'merchantId', 'partner'] as const) {
     if (card.invoice[field] !== expected[field]) throw new Error(`invoice binding mismatch: ${field}`);
   }
+  if (trustedPartners) await checkSignedInvoice(card.invoiceJws, card.invoice, trustedPartners, new Date(card.iat * 1000));
   return card;
 }
 
