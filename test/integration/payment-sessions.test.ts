@@ -216,3 +216,20 @@ describe('tampered invoices are refused at creation, over HTTP and gRPC, each wi
     });
   }
 });
+
+describe('erasing a user', () => {
+  it('removes their payment sessions and invoice-payment records; their open pay form confirms nothing afterwards', async () => {
+    const { user, cardId } = await withCard();
+    const paid = await create(user, { cardId, invoice: await invoiceOf() });
+    expect(paid.status, paid.text).toBe(201);
+    expect((await confirm(paid.json.clientSecret, '123')).status).toBe(200);
+    const open = await create(user, { cardId, invoice: await invoiceOf() });
+    expect(open.status, open.text).toBe(201);
+    const rows = async () =>
+      (await v.database.pool.query(`SELECT (SELECT count(*) FROM payment_sessions WHERE tenant_id = $1 AND user_id = $2)::int AS sessions, (SELECT count(*) FROM invoice_payments WHERE tenant_id = $1 AND user_id = $2)::int AS payments`, [user.tid, user.sub])).rows[0];
+    expect(await rows()).toEqual({ sessions: 2, payments: 1 });
+    expect((await v.internal(`/v1/tenants/${user.tid}/users/${user.sub}`, { as: 'admin', method: 'DELETE' })).status).toBe(200);
+    expect(await rows()).toEqual({ sessions: 0, payments: 0 });
+    expect((await confirm(open.json.clientSecret, '123')).status).toBe(401);
+  });
+});
