@@ -2,7 +2,8 @@ import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { mintExampleInvoice } from '../../services/vault/src/dev/invoice-mint.ts';
 import { openCard } from '../../services/processor-sim/src/open-card.ts';
-import type { TrustedPartners } from '../../services/processor-sim/src/invoice-signature.ts';
+import { loadTrustedPartners, type TrustedPartners } from '../../services/processor-sim/src/invoice-signature.ts';
+import { keysExample } from '../../services/vault/src/config/repo-paths.ts';
 import { partnerJwks, privateJwk, publicJwks } from '../support/payments.ts';
 
 /**
@@ -50,5 +51,14 @@ describe('the processor sim verifies the partner-signed invoice in the JWE', () 
   it('refuses an invoice without its signed original, or from a partner it does not trust', async () => {
     await expect(open(await jweOf({}))).rejects.toThrow('invoice not signed by its partner');
     await expect(openCard(await jweOf({ invoiceJws: await signedInvoice() }), privateJwk('xero-payments'), INVOICE, new Date(), { freshbooks: partnerJwks('freshbooks') })).rejects.toThrow('invoice partner not trusted');
+  });
+});
+
+describe('the partners the processor command trusts (npm run processor-sim --partners)', () => {
+  it('are the public JWKS files of a folder, by partner id — the example partners from keys-example/partners', async () => {
+    const trusted = loadTrustedPartners(keysExample('partners'));
+    expect(Object.keys(trusted).sort()).toEqual(['freshbooks', 'xero']);
+    expect(trusted).toEqual(TRUSTED);
+    await expect(openCard(await jweOf({ invoiceJws: await signedInvoice() }), privateJwk('xero-payments'), INVOICE, new Date(), trusted)).resolves.toMatchObject({ invoice: INVOICE });
   });
 });

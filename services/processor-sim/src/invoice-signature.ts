@@ -4,11 +4,23 @@
  * here) and refuses — no approval — an invoice whose signature does not verify under the partner's keys, or whose
  * signed fields differ from the fields it is asked to charge.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Invoice } from './redeem-client.ts';
 
 /** Partner id (an invoice's `iss`) → its public signature keys. */
 export type TrustedPartners = Readonly<Record<string, JSONWebKeySet>>;
+
+/** The partners a processor trusts: every `<partner id>-public.jwks.json` in `dir` (as keys-example/partners holds them). */
+export function loadTrustedPartners(dir: string): TrustedPartners {
+  const partners: Record<string, JSONWebKeySet> = {};
+  for (const file of readdirSync(dir)) {
+    const id = /^([a-z0-9][a-z0-9-]*)-public\.jwks\.json$/.exec(file)?.[1];
+    if (id) partners[id] = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as JSONWebKeySet;
+  }
+  return Object.freeze(partners);
+}
 
 /** Only the algorithms the partners sign with: never `none`, never HMAC. */
 const ALGORITHMS = ['ES256', 'EdDSA'];
