@@ -16,9 +16,11 @@ import { describeCardRepositoryContract } from './card-repository.contract.ts';
 import { describeCardSessionRepositoryContract } from './card-session-repository.contract.ts';
 import type { DatabaseSubject, ReadAuditEvent, Subject } from './contract-subjects.ts';
 import { describeIdempotencyRecordRepositoryContract } from './idempotency-record-repository.contract.ts';
+import { describeInvoicePaymentRepositoryContract } from './invoice-payment-repository.contract.ts';
 import { describeIssueContextRepositoryContract } from './issue-context-repository.contract.ts';
 import { describeUserDataRepositoryContract } from './user-data-repository.contract.ts';
 import { describeExportRequestRepositoryContract } from './export-request-repository.contract.ts';
+import { describePaymentSessionRepositoryContract } from './payment-session-repository.contract.ts';
 import { describePaymentSettingsRepositoryContract } from './payment-settings-repository.contract.ts';
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
 import { describePartnerRepositoryContract } from './partner-repository.contract.ts';
@@ -130,4 +132,6 @@ for (const name of SUBJECTS) {
   describeUnitOfWorkContract(name, subject);
   describeUserDataRepositoryContract(name, subject);
   describeExportRequestRepositoryContract(name, subject);
+  describePaymentSessionRepositoryContract(name, subject);
+  describeInvoicePaymentRepositoryContract(name, subject);
 }

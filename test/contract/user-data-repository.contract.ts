@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newCard, newOwner, newProfile, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+import { hex, newCard, newId, newOwner, newProfile, newSession, type DatabaseSubject, type Subject } from './contract-subjects.ts';
+import { newPaymentSession } from './payment-session-repository.contract.ts';
 
 /** What erasure relies on from `UserDataRepository`, for any implementation. */
 export function describeUserDataRepositoryContract(name: string, subject: Subject<DatabaseSubject>): void {
@@ -28,6 +29,27 @@ export function describeUserDataRepositoryContract(name: string, subject: Subjec
       }
       // Nothing left: a second erasure removes nothing.
       expect(await uow().transaction((repos) => repos.userData.erase(owner))).toEqual({ cardIds: [], billingProfiles: 0, cardSessions: 0 });
+    });
+
+    it("deletes the user's payment sessions and invoice-payment records — and nobody else's", async () => {
+      const owner = newOwner();
+      const neighbour = newOwner(owner.tenantId);
+      const now = new Date(Date.now());
+      const expiresAt = new Date(now.getTime() + 600_000);
+      const invoice = { partnerId: 'xero', invoiceId: `INV-${hex(4)}` };
+      const sessions = new Map<typeof owner, string>();
+      for (const o of [owner, neighbour]) {
+        const session = newPaymentSession(o, expiresAt);
+        await uow().repos.paymentSessions.insert(session);
+        sessions.set(o, session.id);
+        expect(await uow().repos.invoicePayments.claim({ owner: o, ...invoice, sessionId: session.id, tokenId: newId('pt_'), tokenExpiresAt: expiresAt }, now)).toBe(true);
+      }
+      await uow().transaction((repos) => repos.userData.erase(owner));
+      expect(await uow().repos.paymentSessions.findOwned(owner, sessions.get(owner)!)).toBeNull();
+      expect(await uow().repos.paymentSessions.liveExpiries(owner, now)).toEqual([]);
+      expect(await uow().repos.invoicePayments.isHeld(owner, invoice, now)).toBe(false);
+      expect(await uow().repos.paymentSessions.findOwned(neighbour, sessions.get(neighbour)!)).not.toBeNull();
+      expect(await uow().repos.invoicePayments.isHeld(neighbour, invoice, now)).toBe(true);
     });
 
     it('is undone with its transaction', async () => {

@@ -6,6 +6,7 @@ import type { IdempotencyRecord } from '../../../services/vault/src/idempotency/
 import type { ProcessorRecord } from '../../../services/vault/src/processors/processor-repository.ts';
 import type { PartnerRecord } from '../../../services/vault/src/partners/partner-repository.ts';
 import type { ExportRequestRecord } from '../../../services/vault/src/portability/export-request-repository.ts';
+import type { PaymentSessionRecord } from '../../../services/vault/src/payment-sessions/payment-session-repository.ts';
 
 /**
  * The storage under the in-memory repositories: tables of rows by primary key, and an undo journal per
@@ -117,6 +118,18 @@ export function byCreation(a: { createdAt: Date; id: string }, b: { createdAt: D
 
 export type StoredCardSession = CardSessionRecord & { readonly secretHash: string; readonly cardId: string | null };
 export type StoredIdempotencyRecord = IdempotencyRecord & { readonly key: string; readonly expiresAt: Date };
+export type StoredPaymentSession = PaymentSessionRecord & { readonly secretHash: string; readonly confirmedAt: Date | null };
+/** A row of `invoice_payments`: one per user and invoice, held by its token until it expires, or for good once redeemed. */
+export interface StoredInvoicePayment {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly partnerId: string;
+  readonly invoiceId: string;
+  readonly sessionId: string;
+  readonly tokenId: string;
+  readonly tokenExpiresAt: Date;
+  readonly redeemedAt: Date | null;
+}
 
 /** Every table the vault's repositories touch, in memory. */
 /** One holder at a time, in arrival order: what a transaction lock or an advisory lock gives in PostgreSQL. */
@@ -144,5 +157,8 @@ export class InMemoryDatabase {
   readonly tenantGroups = new Table<{ readonly tenantId: string; readonly id: string; readonly paymentsEnabled: boolean }>();
   readonly idempotencyRecords = new Table<StoredIdempotencyRecord>();
   readonly exportRequests = new Table<ExportRequestRecord>();
+  readonly paymentSessions = new Table<StoredPaymentSession>();
+  /** Keyed by the primary key (tenant, user, partner, invoice): see `invoicePaymentKey`. */
+  readonly invoicePayments = new Table<StoredInvoicePayment>();
   readonly auditEvents = new AppendLog<AuditRecord>();
 }

@@ -7,13 +7,14 @@ import { InMemoryCardRepository } from './in-memory-card-repository.ts';
 import { InMemoryCardSessionRepository } from './in-memory-card-session-repository.ts';
 import { InMemoryExportRequestRepository } from './in-memory-export-request-repository.ts';
 import { InMemoryIdempotencyRecordRepository } from './in-memory-idempotency-record-repository.ts';
+import { InMemoryInvoicePaymentRepository } from './in-memory-invoice-payment-repository.ts';
 import { InMemoryIssueContextRepository } from './in-memory-issue-context-repository.ts';
+import { InMemoryPaymentSessionRepository } from './in-memory-payment-session-repository.ts';
 import { InMemoryPaymentSettingsRepository } from './in-memory-payment-settings-repository.ts';
 import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts';
 import { InMemoryPartnerRepository } from './in-memory-partner-repository.ts';
 import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
 import { InMemoryUserDataRepository } from './in-memory-user-data-repository.ts';
-import { unfakedInvoicePayments, unfakedPaymentSessions } from './unfaked-payment-session-repositories.ts';
 
 /** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
 export function inMemoryRepositories(binding: Binding): Repositories {
@@ -29,8 +30,8 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     issueContext: new InMemoryIssueContextRepository(binding),
     userData: new InMemoryUserDataRepository(binding),
     exportRequests: new InMemoryExportRequestRepository(binding),
-    paymentSessions: unfakedPaymentSessions(),
-    invoicePayments: unfakedInvoicePayments(),
+    paymentSessions: new InMemoryPaymentSessionRepository(binding),
+    invoicePayments: new InMemoryInvoicePaymentRepository(binding),
   };
 }
 

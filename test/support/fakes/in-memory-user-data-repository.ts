@@ -1,4 +1,5 @@
 import type { ErasedUserData, UserDataRepository } from '../../../services/vault/src/users/user-data-repository.ts';
+import { invoicePaymentKey } from './in-memory-invoice-payment-repository.ts';
 import type { Binding } from './in-memory-tables.ts';
 import type { Owner } from '../../../services/vault/src/identity/actor.ts';
 
@@ -20,6 +21,8 @@ export class InMemoryUserDataRepository implements UserDataRepository {
     for (const p of profiles) db.billingProfiles.delete(p.id, journal);
     const sessions = db.cardSessions.rows().filter(owns(owner));
     for (const s of sessions) db.cardSessions.delete(s.id, journal);
+    for (const s of db.paymentSessions.rows().filter(owns(owner))) db.paymentSessions.delete(s.id, journal);
+    for (const p of db.invoicePayments.rows().filter(owns(owner))) db.invoicePayments.delete(invoicePaymentKey(p, p), journal);
     return { cardIds, billingProfiles: profiles.length, cardSessions: sessions.length };
   }
 }
