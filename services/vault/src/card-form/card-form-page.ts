@@ -1,6 +1,5 @@
+import { escapeHtml } from './hosted-page.ts';
 import { MESSAGES, type Locale } from './messages.ts';
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The hosted card form's HTML in one language: no inline script or style (the CSP forbids both), a label and an

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { REPO_ROOT } from '../config/repo-paths.ts';
-import { state } from '../http/request-context.ts';
 import { BRAND_ICONS } from './brand-icons.ts';
 import { cardFormPage } from './card-form-page.ts';
+import { hostedSender } from './hosted-page.ts';
 import { LOCALES, localeOf, type Locale } from './messages.ts';
 
-const PUBLIC = path.join(REPO_ROOT, 'services/vault/public');
+export const PUBLIC = path.join(REPO_ROOT, 'services/vault/public');
 const STYLES = path.join(REPO_ROOT, 'services/vault/src/card-form/card-form.css');
 
 /**
@@ -21,34 +21,13 @@ const STYLES = path.join(REPO_ROOT, 'services/vault/src/card-form/card-form.css'
  */
 export function cardFormRoutes(embeddingOrigins: readonly string[]): Router {
   const router = Router();
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "connect-src 'self'",
-    "img-src 'self'",
-    "form-action 'self'",
-    "base-uri 'none'",
-    `frame-ancestors ${embeddingOrigins.length ? embeddingOrigins.join(' ') : "'none'"}`,
-  ].join('; ');
+  const { send, sendPublic } = hostedSender(embeddingOrigins);
   const pages = new Map<Locale, string>(LOCALES.map((locale) => [locale, cardFormPage(embeddingOrigins, locale)]));
   // Built once at start-up (npm start / npm test build them first); a missing bundle is a deployment error.
   const bundle = readFileSync(path.join(PUBLIC, 'card-form.js'));
   const embed = readFileSync(path.join(PUBLIC, 'embed.js'));
   const embedTypes = readFileSync(path.join(PUBLIC, 'embed.d.ts'));
   const styles = readFileSync(STYLES);
-  const send = (res: Response, route: string, type: string, body: string | Buffer) => {
-    state(res).route = route;
-    res.setHeader('Content-Security-Policy', csp);
-    res.removeHeader('X-Frame-Options'); // frame-ancestors decides who may embed the form
-    res.setHeader('Cache-Control', 'no-store');
-    res.type(type).send(body);
-  };
-  const sendPublic = (res: Response, route: string, type: string, body: Buffer) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    send(res, route, type, body);
-  };
   router.get('/v1/card-form', (req, res) => send(res, '/v1/card-form', 'text/html; charset=utf-8', pages.get(localeOf(req.query['locale']))!));
   router.get('/v1/card-form/card-form.js', (_req, res) => send(res, '/v1/card-form/card-form.js', 'text/javascript; charset=utf-8', bundle));
   router.get('/v1/card-form/card-form.css', (_req, res) => send(res, '/v1/card-form/card-form.css', 'text/css; charset=utf-8', styles));

@@ -9,9 +9,9 @@
  */
 import { BRANDS, brandInfo, brandOfPrefix, type CardBrand } from '../../cards/card-brand.ts';
 import { checkPan } from '../../cards/pan-rules.ts';
-import { parseAppearance } from '../appearance.ts';
 import { backspaceOverSpace, formatExpiryInput, formatPanInput, parseExpiry, type Edited } from '../field-formats.ts';
 import { localeOf, MESSAGES } from '../messages.ts';
+import { applyAppearance, overloadMessage, pageMessenger, reportHeight, setFieldError, showsError } from './frame-kit.ts';
 import { MESSAGE, PROTOCOL_VERSION, SESSION_SECRET, type FormChange } from './protocol.ts';
 
 const root = document.getElementById('card-form') as HTMLFormElement;
@@ -35,17 +35,8 @@ const digitsOf = (value: string) => value.replace(/[^0-9]/g, '');
 
 // ---- errors ------------------------------------------------------------------------------------------------
 
-function errorOf(input: HTMLInputElement): HTMLElement {
-  return document.getElementById(`${input.id}-error`) as HTMLElement;
-}
-
-function setError(input: HTMLInputElement, message: string | null): boolean {
-  errorOf(input).textContent = message ?? '';
-  input.setAttribute('aria-invalid', message ? 'true' : 'false');
-  return message === null;
-}
-
-const showing = (input: HTMLInputElement) => input.getAttribute('aria-invalid') === 'true';
+const setError = setFieldError;
+const showing = showsError;
 
 /** The field's problem, or null when it is valid. */
 const problems: Record<'number' | 'expiry' | 'name', () => string | null> = {
@@ -79,9 +70,7 @@ function recheck(which: keyof typeof problems): void {
 
 // ---- telling the page --------------------------------------------------------------------------------------
 
-function tellPage(message: Record<string, unknown>, origin?: string): void {
-  for (const target of origin ? [origin] : allowedOrigins) window.parent.postMessage(message, target);
-}
+const tellPage = pageMessenger(allowedOrigins);
 
 function tellChange(): void {
   const change: FormChange = {
@@ -142,15 +131,6 @@ name.addEventListener('blur', () => name.value && check('name'));
 
 // ---- messages from the page --------------------------------------------------------------------------------
 
-function applyAppearance(appearance: unknown, origin: string): void {
-  const parsed = parseAppearance(appearance);
-  if (!parsed.ok) {
-    tellPage({ type: MESSAGE.error, code: 'appearance_invalid', field: parsed.field }, origin);
-    return;
-  }
-  for (const [property, value] of parsed.properties) document.documentElement.style.setProperty(property, value);
-}
-
 window.addEventListener('message', (event: MessageEvent) => {
   /* Precondition: only an allow-listed embedding page may talk to the form. */
   if (!allowedOrigins.includes(event.origin) || event.source !== window.parent) return;
@@ -159,7 +139,7 @@ window.addEventListener('message', (event: MessageEvent) => {
     session = { secret: data.clientSecret, origin: event.origin };
     if (!busy) submit.disabled = false;
   } else if (data?.type === MESSAGE.appearance) {
-    applyAppearance(data.appearance, event.origin);
+    applyAppearance(data.appearance, event.origin, tellPage);
   }
 });
 
@@ -181,12 +161,7 @@ function setBusy(on: boolean): void {
 
 /** The message for a refused save: the vault's code, or the HTTP status for overload. */
 function refusal(response: Response, code: unknown): string {
-  if (response.status === 429) {
-    const seconds = Number(response.headers.get('retry-after'));
-    return t.rateLimited(Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : null);
-  }
-  if (response.status === 503) return t.unavailable;
-  return (typeof code === 'string' && CODE_MESSAGES[code]) || t.notSaved;
+  return overloadMessage(response, t) ?? ((typeof code === 'string' && CODE_MESSAGES[code]) || t.notSaved);
 }
 
 root.addEventListener('submit', async (event) => {
@@ -232,13 +207,6 @@ root.addEventListener('submit', async (event) => {
   }
 });
 
-// The page sizes the iframe to the form (errors and status lines change its height).
-let lastHeight = 0;
-new ResizeObserver(() => {
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-  if (height === lastHeight) return;
-  lastHeight = height;
-  tellPage({ type: MESSAGE.resize, height }, session?.origin);
-}).observe(document.documentElement);
+reportHeight(tellPage, () => session?.origin);
 
 tellPage({ type: MESSAGE.ready, version: PROTOCOL_VERSION });
