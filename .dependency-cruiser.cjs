@@ -5,8 +5,8 @@
  *   wiring      services/vault/src/wiring/, main.ts and the public surface (index.ts, tooling.ts): the
  *               composition root, the repository list, the encrypted-record registry, the HTTP apps and gRPC
  *               handlers — the lists of everything
- *   domains     a folder per concept: cards, billing-profiles, card-sessions, card-form, processors, partners,
- *               invoices, payment-policy, payment-tokens, users, portability, retention, dev
+ *   domains     a folder per concept: cards, billing-profiles, card-sessions, card-form, pay-form, processors,
+ *               partners, invoices, payment-policy, payment-tokens, payment-sessions, users, portability, retention, dev
  *   transport   operations (the operation table's policy and admission), http, grpc: the kits the domains'
  *               routes and the wiring use
  *   records     audit, idempotency, encrypted-records, key-versions: what every domain writes through
@@ -21,7 +21,7 @@ const SRC = '^services/vault/src/';
 const FOUNDATION = `${SRC}(config|crypto|identity|errors|observability|cli|storage|container)/`;
 const RECORDS = `${SRC}(audit|idempotency|encrypted-records|key-versions)/`;
 const TRANSPORT = `${SRC}(operations|http|grpc)/`;
-const DOMAINS = `${SRC}(cards|billing-profiles|card-sessions|card-form|processors|partners|invoices|payment-policy|payment-tokens|payment-sessions|users|portability|retention|dev)/`;
+const DOMAINS = `${SRC}(cards|billing-profiles|card-sessions|card-form|pay-form|processors|partners|invoices|payment-policy|payment-tokens|payment-sessions|users|portability|retention|dev)/`;
 const WIRING = `${SRC}(wiring/|main\\.ts$|index\\.ts$|tooling\\.ts$)`;
 
 /** A module of `from` must not import one of `to`. */

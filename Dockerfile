@@ -31,6 +31,7 @@ COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/services/vault/proto ./services/vault/proto
 COPY --from=build /app/services/vault/public ./services/vault/public
 COPY --from=build /app/services/vault/src/card-form/card-form.css ./services/vault/src/card-form/card-form.css
+COPY --from=build /app/services/vault/src/pay-form/pay-form.css ./services/vault/src/pay-form/pay-form.css
 COPY package.json ./
 RUN mkdir -p /run/vault/secrets && chown 10001:10001 /run/vault/secrets && chmod 0700 /run/vault/secrets
 # Declared, so a platform volume mounted here (ECS's task volume) starts with this owner and mode, not root's.

@@ -12,3 +12,17 @@ export const CURRENCIES: ReadonlySet<string> = new Set(
     'TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG'
   ).split(' '),
 );
+
+/**
+ * ISO 4217 minor units where they are not 2: an invoice's `amount` is in minor units, so 1500 JPY is ¥1,500 and
+ * 1500 KWD is 1.500 KWD. (ISO's exponent, not CLDR's display digits: an amount is shown exactly as it is charged.)
+ */
+const MINOR_UNITS: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+};
+
+/** Digits after the decimal point of a currency's minor unit (2 unless ISO 4217 says otherwise). */
+export function minorUnits(currency: string): number {
+  return Object.hasOwn(MINOR_UNITS, currency) ? MINOR_UNITS[currency]! : 2;
+}

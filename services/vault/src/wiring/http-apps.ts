@@ -20,6 +20,7 @@ import type { FailedSecretThrottle } from '../http/failed-secret-throttle.ts';
 import { cardSessionSecret } from '../cards/card-routes.ts';
 import { requestLog } from '../http/request-log.ts';
 import { publicPaymentSessionRoutes } from '../payment-sessions/payment-session-routes.ts';
+import { payFormRoutes } from '../pay-form/pay-form-routes.ts';
 
 export interface AppDeps {
   readonly services: VaultServices;
@@ -90,6 +91,7 @@ export function buildPublicApp(deps: AppDeps): Express {
   app.use(publicCardRoutes(deps.services.cards, deps.failedSecrets));
   app.use(publicPaymentSessionRoutes(deps.services.paymentSessions, deps.failedSecrets));
   app.use(cardFormRoutes(deps.cardFormOrigins));
+  app.use(payFormRoutes(deps.cardFormOrigins));
   return finish(app, deps);
 }
 

@@ -84,3 +84,39 @@ export interface MountedCardForm {
 }
 
 export type Mount = (element: HTMLElement, options: MountOptions) => MountedCardForm;
+
+/** The pay form's errors: the vault's code; `failed: true` when the session has ended (nothing more can be paid). */
+export interface PayFormError {
+  /**
+   * The vault's error code (`cvc_invalid`, `rate_limited`, `invoice_already_paid`, `payment_session_closed`,
+   * `payment_session_expired`, `unauthenticated`, …), `http_<status>`, `appearance_invalid` or `message_not_sent`.
+   */
+  readonly code: string;
+  /** For `appearance_invalid`: the refused key. */
+  readonly field?: string;
+  /** The session cannot succeed any more: open a new one to pay. */
+  readonly failed?: boolean;
+}
+
+export interface PayFormMountOptions {
+  /** The payment session's `clientSecret` (from `POST /v1/payment-sessions`, made by your payment backend). */
+  sessionSecret: string;
+  appearance?: CardFormAppearance;
+  locale?: CardFormLocale;
+  /** The iframe's accessible title (default: the form's own title in its language). */
+  title?: string;
+  onReady?: () => void;
+  /** The vault issued the payment token; your backend reads it from `GET /v1/payment-sessions/{id}`. */
+  onPaid?: () => void;
+  onError?: (error: PayFormError) => void;
+}
+
+export interface MountedPayForm {
+  readonly iframe: HTMLIFrameElement;
+  /** Applies a new appearance (validated by the form as at mount). */
+  setAppearance(appearance: CardFormAppearance): void;
+  /** Removes the form and stops listening to it. */
+  unmount(): void;
+}
+
+export type MountPayForm = (element: HTMLElement, options: PayFormMountOptions) => MountedPayForm;
