@@ -42,11 +42,11 @@ export function describeInvoicePaymentRepositoryContract(name: string, subject: 
       const second = claimOf(owner, at(later.getTime() + 5 * MINUTE), first);
       expect(await payments().claim(second, later)).toBe(true);
       expect(await payments().isHeld(owner, first, later)).toBe(true);
-      // The first token no longer names the row: redeeming it marks nothing paid.
-      await payments().markRedeemed(first.tokenId, later);
+      // The first token no longer names the row: redeeming it is refused and marks nothing paid.
+      expect(await payments().markRedeemed(first.tokenId, later)).toBe(false);
       expect(await payments().isHeld(owner, first, second.tokenExpiresAt)).toBe(false);
       // The second token does.
-      await payments().markRedeemed(second.tokenId, later);
+      expect(await payments().markRedeemed(second.tokenId, later)).toBe(true);
       expect(await payments().isHeld(owner, first, second.tokenExpiresAt)).toBe(true);
     });
 
@@ -55,13 +55,14 @@ export function describeInvoicePaymentRepositoryContract(name: string, subject: 
       const owner = newOwner();
       const claim = claimOf(owner, at(now.getTime() + MINUTE));
       expect(await payments().claim(claim, now)).toBe(true);
-      await payments().markRedeemed(claim.tokenId, now);
-      await payments().markRedeemed(claim.tokenId, at(now.getTime() + 30_000)); // a second mark changes nothing
+      expect(await payments().markRedeemed(claim.tokenId, now)).toBe(true);
+      // A second mark (a redeem retried after its caller went) is answered the same and changes nothing.
+      expect(await payments().markRedeemed(claim.tokenId, at(now.getTime() + 30_000))).toBe(true);
       const muchLater = at(claim.tokenExpiresAt.getTime() + 365 * 24 * 60 * MINUTE);
       expect(await payments().isHeld(owner, claim, muchLater)).toBe(true);
       expect(await payments().claim(claimOf(owner, at(muchLater.getTime() + MINUTE), claim), muchLater)).toBe(false);
       expect(await payments().isHeld(owner, claim, muchLater)).toBe(true);
-      await payments().markRedeemed(newId('pt_'), now); // an unknown token: nothing happens
+      expect(await payments().markRedeemed(newId('pt_'), now)).toBe(false); // an unknown token: nothing to mark
     });
 
     it('is per user and per invoice: another user, tenant, partner or invoice id is another invoice', async () => {
@@ -110,7 +111,7 @@ export function describeInvoicePaymentRepositoryContract(name: string, subject: 
       await rollsBack(async (repos) => expect(await repos.invoicePayments.claim(claim, now)).toBe(true));
       expect(await payments().isHeld(owner, claim, now)).toBe(false);
       expect(await payments().claim(claim, now)).toBe(true);
-      await rollsBack((repos) => repos.invoicePayments.markRedeemed(claim.tokenId, now));
+      await rollsBack(async (repos) => expect(await repos.invoicePayments.markRedeemed(claim.tokenId, now)).toBe(true));
       expect(await payments().isHeld(owner, claim, claim.tokenExpiresAt)).toBe(false);
     });
   });

@@ -45,8 +45,11 @@ export class InMemoryInvoicePaymentRepository implements InvoicePaymentRepositor
     return row !== undefined && heldAt(row, now);
   }
 
-  async markRedeemed(tokenId: string, now: Date): Promise<void> {
+  async markRedeemed(tokenId: string, now: Date): Promise<boolean> {
+    this.b.journal?.assertOpen();
     const row = this.b.db.invoicePayments.rows().find((r) => r.tokenId === tokenId);
-    if (row && row.redeemedAt === null) this.b.db.invoicePayments.put(invoicePaymentKey(row, row), { ...row, redeemedAt: now }, this.b.journal);
+    if (!row) return false;
+    if (row.redeemedAt === null) this.b.db.invoicePayments.put(invoicePaymentKey(row, row), { ...row, redeemedAt: now }, this.b.journal);
+    return true;
   }
 }

@@ -27,8 +27,13 @@ export interface InvoicePaymentRepository {
   claim(claim: InvoiceClaim, now: Date): Promise<boolean>;
   /** Whether a live or redeemed token holds the invoice. */
   isHeld(owner: Owner, invoice: InvoiceKey, now: Date): Promise<boolean>;
-  /** The token was redeemed: its invoice stays paid for good. */
-  markRedeemed(tokenId: string, now: Date): Promise<void>;
+  /**
+   * The token is being redeemed: its invoice stays paid for good. False when the invoice's claim no longer names
+   * this token — it expired and another token claimed the invoice (Redis may still hold an expired token for a
+   * moment: it keeps a key until past its expiry, on its own clock) — and then the token must not be released.
+   * Marking a token already marked changes nothing and answers true (a redeem retried after the caller went).
+   */
+  markRedeemed(tokenId: string, now: Date): Promise<boolean>;
 }
 
 const CLAIM = statement(
@@ -47,7 +52,7 @@ const HELD = statement(
    WHERE "tenant_id" = $1 AND "user_id" = $2 AND "partner_id" = $3 AND "invoice_id" = $4
      AND ("redeemed_at" IS NOT NULL OR "token_expires_at" > $5)`,
 );
-const REDEEMED = statement('invoice_payments_redeemed', `UPDATE "invoice_payments" SET "redeemed_at" = $2 WHERE "token_id" = $1 AND "redeemed_at" IS NULL`);
+const REDEEMED = statement('invoice_payments_redeem', `UPDATE "invoice_payments" SET "redeemed_at" = COALESCE("redeemed_at", $2) WHERE "token_id" = $1`);
 
 export class SqlInvoicePaymentRepository implements InvoicePaymentRepository {
   constructor(private readonly sql: Sql) {}
@@ -61,7 +66,7 @@ export class SqlInvoicePaymentRepository implements InvoicePaymentRepository {
     return (await this.sql.rows(HELD, [owner.tenantId, owner.userId, invoice.partnerId, invoice.invoiceId, now])).length > 0;
   }
 
-  async markRedeemed(tokenId: string, now: Date): Promise<void> {
-    await this.sql.count(REDEEMED, [tokenId, now]);
+  async markRedeemed(tokenId: string, now: Date): Promise<boolean> {
+    return (await this.sql.count(REDEEMED, [tokenId, now])) === 1;
   }
 }

@@ -246,19 +246,28 @@ export class PaymentTokenService {
         await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' });
         throw new ClientError('token_not_found');
       }
+      let superseded = false;
       try {
         const redeemed = serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId });
         if (t.invoiceClaimed) {
           // A payment session's token: its invoice stays paid for good, recorded with the release.
-          await uow.transaction(async (repos) => {
+          superseded = !(await uow.transaction(async (repos) => {
+            /* Precondition: the token still holds its invoice. At its expiry another session may have claimed it,
+               while Redis still hands the old token out (until past its expiry, by Redis's clock): one pays. */
+            if (!(await repos.invoicePayments.markRedeemed(t.tokenId, this.now()))) return false;
             await repos.audit.append(redeemed);
-            await repos.invoicePayments.markRedeemed(t.tokenId, this.now());
-          });
+            return true;
+          }));
         } else await uow.repos.audit.append(redeemed);
       } catch (err) {
         // Unaudited, the card must not leave: put the token back so a retry can redeem it, and answer 503.
         await this.deps.tokens.restore(tokenHash, t).catch(() => {});
         throw err;
+      }
+      if (superseded) {
+        // Expired by the vault's clock and its invoice claimed again: never released, never put back.
+        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'denied', { tenantId: t.tenantId, userId: t.userId }), reason: 'invoice_claimed_again' });
+        throw new ClientError('token_not_found');
       }
       // The caller may have gone while the release was audited: then it was not delivered either. From here to the
       // answer no timer can run (no I/O is awaited), so a caller still there now gets it.
