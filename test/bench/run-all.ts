@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- ops|load-shape|profile|import|rotation …]`: the named benchmarks (default: ops, rotation), one
- * after another. Figures only; never part of `npm test`. Each benchmark's module is loaded only when it runs,
- * after the command line is parsed, so `--help` loads nothing of the vault. `ops` and `load-shape` write their
- * figures to bench/results/ and print them as a Markdown table; after any benchmark that used the bench
- * database, `npm run audit:verify` checks its audit chain and the run fails if it does not verify.
+ * `npm run bench [-- ops|load-shape|profile|import|payment-session|rotation …]`: the named benchmarks (default:
+ * ops, rotation), one after another. Figures only; never part of `npm test`. Each benchmark's module is loaded
+ * only when it runs, after the command line is parsed, so `--help` loads nothing of the vault. `ops` and
+ * `load-shape` write their figures to bench/results/ and print them as a Markdown table; after any benchmark that
+ * used the bench database, `npm run audit:verify` checks its audit chain and the run fails if it does not verify.
  */
 import { commandLine, usageError } from '../../services/vault/src/cli/command-line.ts';
 import type { Sections } from './bench-results.ts';
@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<Outcome>> = {
   },
   import: async () => ({ sections: {}, failures: (await (await import('./import-bench.ts')).benchImport()).failures, usedBenchDatabase: true }),
   profile: async () => ({ sections: {}, failures: (await (await import('./profile-bench.ts')).benchProfile()).failures, usedBenchDatabase: true }),
+  'payment-session': async () => ({ sections: {}, failures: (await (await import('./payment-session-bench.ts')).benchPaymentSession()).failures, usedBenchDatabase: true }),
   rotation: async () => ((await (await import('./rotation-bench.ts')).benchRotation()), nothing(false)),
 };
 const DEFAULT = ['ops', 'rotation'];
