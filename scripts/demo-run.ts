@@ -1,6 +1,9 @@
 /**
  * The work of `npm run demo`, once demo.ts has parsed its command line: starts a dev-mode vault of its own and walks
  * one payment through it and the reference processor, printing every step, masked, then the payment's audit trail.
+ * The payment takes the session path (issue 23): the payment flow opens a payment session for a partner-signed
+ * invoice, the script makes the pay form's two public calls as the browser would (the security code goes only in
+ * the confirm, to the vault, and is never printed), the payment flow reads the token from the session.
  */
 import { spawn } from 'node:child_process';
 import { PGlite } from '@electric-sql/pglite';
@@ -8,7 +11,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
-import { mintDevAssertion, listeningPorts, keysExample, REPO_ROOT } from '../services/vault/src/index.ts';
+import { mintDevAssertion, mintExampleInvoice, listeningPorts, keysExample, REPO_ROOT } from '../services/vault/src/index.ts';
+import { loadTrustedPartners } from '../services/processor-sim/src/invoice-signature.ts';
 import { approve, openCard } from '../services/processor-sim/src/open-card.ts';
 import { redeemToken } from '../services/processor-sim/src/redeem-client.ts';
 
@@ -59,7 +63,7 @@ async function printAuditTrail(dataDir: string, tenantId: string, userId: string
       [tenantId, userId],
     );
     console.log(`\nAudit trail of this payment (${rows.length} events, hash-chained; npm run audit:verify checks the chains):`);
-    for (const r of rows) console.log(`   ${r.occurred_at.toISOString()}  ${r.request_id}  ${r.actor_service.padEnd(24)} ${r.action.padEnd(22)} ${r.outcome.padEnd(7)} ${r.target ?? ''}`);
+    for (const r of rows) console.log(`   ${r.occurred_at.toISOString()}  ${r.request_id}  ${r.actor_service.padEnd(24)} ${r.action.padEnd(24)} ${r.outcome.padEnd(7)} ${r.target ?? ''}`);
   } finally {
     await db.close();
   }
@@ -131,28 +135,47 @@ export async function runDemo(): Promise<void> {
     expectStatus(3, list, 200);
     step(3, 'Payment flow (mTLS) lists the user’s cards: masked only', { requestId: list.requestId, cards: list.json.data.map((c: any) => `${c.brand} •••• ${c.last4} ${c.expMonth}/${c.expYear}`) });
 
-    const token = await call(INTERNAL, 'POST', '/v1/payment-tokens', { service: 'payment-flow', auth: await bearerFor('payment-flow'), body: { cardId: card.json.id, cvc: '123', processorId: 'xero-payments', invoice } });
-    expectStatus(4, token, 201);
-    step(4, 'User re-enters the security code; the vault issues a single-use token for Xero’s processor', { status: token.status, requestId: token.requestId, token: `${String(token.json.token).slice(0, 8)}…`, expiresAt: token.json.expiresAt, processorId: token.json.processorId });
+    const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const jws = await mintExampleInvoice({ partner: 'xero', invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency, merchantId: invoice.merchantId, merchantName: 'Wide World Importers', dueDate: due });
+    step(4, 'An invoice arrives in the inbox, signed by its partner (example key, keys-example/partners/xero)', { partner: invoice.partner, invoiceId: invoice.id, amount: `${(invoice.amount / 100).toFixed(2)} ${invoice.currency}`, merchant: 'Wide World Importers', dueDate: due, jws: `${jws.slice(0, 24)}… (${jws.length} chars)` });
+
+    const opened = await call(INTERNAL, 'POST', '/v1/payment-sessions', { service: 'payment-flow', auth: await bearerFor('payment-flow'), body: { cardId: card.json.id, processorId: 'xero-payments', invoice: jws } });
+    expectStatus(5, opened, 201);
+    step(5, '"Review and pay": payment flow (mTLS) opens a payment session for the card and the signed invoice', { status: opened.status, requestId: opened.requestId, id: opened.json.id, clientSecret: 'ps_…(given to the pay frame only, never logged)', formUrl: opened.json.formUrl, expiresAt: opened.json.expiresAt });
+
+    const paySecret = `PaymentSession ${opened.json.clientSecret}`;
+    const shown = await call(PUBLIC, 'GET', '/v1/payment-sessions/current', { auth: paySecret });
+    expectStatus(6, shown, 200);
+    step(6, 'The pay frame (the vault’s own page) reads what it shows: masked card and the invoice as the partner signed it', { status: shown.status, requestId: shown.requestId, card: shown.json.card, invoice: shown.json.invoice });
+
+    const confirmed = await call(PUBLIC, 'POST', '/v1/payment-sessions/current/confirm', { auth: paySecret, body: { cvc: '123' } });
+    expectStatus(7, confirmed, 200);
+    step(7, 'User types the security code into the pay frame; it goes from the frame straight to the vault (not printed)', { status: confirmed.status, requestId: confirmed.requestId, answer: confirmed.json });
+
+    const state = await call(INTERNAL, 'GET', `/v1/payment-sessions/${encodeURIComponent(opened.json.id)}`, { service: 'payment-flow', auth: await bearerFor('payment-flow') });
+    expectStatus(8, state, 200);
+    if (state.json.state !== 'confirmed') throw new Error(`step 8: the session is ${state.json.state} (expected confirmed)`);
+    const token = String(state.json.paymentToken);
+    step(8, 'On "paid", the payment flow reads the single-use token for Xero’s processor from the session', { status: state.status, requestId: state.requestId, state: state.json.state, paymentToken: `${token.slice(0, 8)}…`, expiresAt: state.json.expiresAt });
 
     const redemption = await redeemToken(INTERNAL, {
       certFile: keysExample('tls', 'clients', 'processor-xero-payments.pem'),
       keyFile: keysExample('tls', 'clients', 'processor-xero-payments-key.pem'),
       caFile: keysExample('tls', 'ca.pem'),
-    }, token.json.token);
-    step(5, 'Processor redeems it over mTLS and receives a JWE only it can open', { kid: redemption.kid, jwe: `${redemption.jwe.slice(0, 24)}… (${redemption.jwe.length} chars)` });
+    }, token);
+    step(9, 'Processor redeems it over mTLS and receives a JWE only it can open', { kid: redemption.kid, jwe: `${redemption.jwe.slice(0, 24)}… (${redemption.jwe.length} chars)` });
 
     const privateJwk = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-private.jwk.json'), 'utf8')) as object;
-    const opened = await openCard(redemption.jwe, privateJwk, invoice);
-    const result = approve(opened);
-    step(6, 'Processor opens it with node-jose, checks expiry and the invoice binding, and charges', result);
+    const charge = await openCard(redemption.jwe, privateJwk, invoice, new Date(), loadTrustedPartners(keysExample('partners')));
+    const result = approve(charge);
+    step(10, 'Processor opens it with node-jose, checks expiry, the invoice binding and the partner’s signature on it, and charges', result);
     console.log(
       `\nAPPROVED ${result.brandHint} •••• ${result.last4} for ${(result.amount / 100).toFixed(2)} ${result.currency} — invoice ${invoice.id}, ` +
-        `merchant ${invoice.merchantId}, partner ${invoice.partner} (approved by the reference processor, services/processor-sim, not a real one)`,
+        `merchant ${invoice.merchantId}, partner ${invoice.partner}, signature verified (approved by the reference processor, services/processor-sim, not a real one)`,
     );
 
-    const again = await call(INTERNAL, 'POST', '/v1/payment-tokens/redeem', { service: 'processor-xero-payments', body: { token: token.json.token } });
-    step(7, 'A second redemption of the same token is refused', { status: again.status, requestId: again.requestId, code: again.json.code });
+    const again = await call(INTERNAL, 'POST', '/v1/payment-tokens/redeem', { service: 'processor-xero-payments', body: { token } });
+    step(11, 'A second redemption of the same token is refused', { status: again.status, requestId: again.requestId, code: again.json.code });
     await stop();
     await printAuditTrail(dataDir, user.tid, user.sub);
   } finally {

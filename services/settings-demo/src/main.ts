@@ -1,6 +1,6 @@
 /**
  * `npm run settings-demo [-- --port 8090 --vault-internal https://localhost:8443 --vault-public https://localhost:8444]`:
- * the account-settings demo against a running dev vault (start one with `npm start`).
+ * the account-settings demo, and its inbox pane (/inbox), against a running dev vault (start one with `npm start`).
  */
 import { commandLine, usageError } from '../../vault/src/tooling.ts';
 import { startSettingsDemo } from './settings-demo.ts';
@@ -8,7 +8,8 @@ import { startSettingsDemo } from './settings-demo.ts';
 const env = process.env;
 const USAGE = [
   'usage: npm run settings-demo -- [--port 8090] [--vault-internal https://localhost:8443] [--vault-public https://localhost:8444]',
-  'A dev-only account-settings page embedding the vault’s hosted card form. Defaults also from SETTINGS_DEMO_PORT,',
+  'A dev-only account-settings page embedding the vault’s hosted card form, and an inbox (/inbox) that pays an example',
+  'partner-signed invoice through the vault’s pay form and the reference processor. Defaults also from SETTINGS_DEMO_PORT,',
   'SETTINGS_DEMO_VAULT_INTERNAL, SETTINGS_DEMO_VAULT_PUBLIC. The vault must allow this page’s origin in',
   'VAULT_CARD_FORM_ORIGINS (dev default http://localhost:8090).',
 ].join('\n');
@@ -29,7 +30,7 @@ const demo = await startSettingsDemo({
   port,
   user: { sub: 'user-1', tid: 'tenant-1' },
 });
-console.log(`settings demo (dev only) at ${demo.url}`);
+console.log(`settings demo (dev only) at ${demo.url} — the inbox (pay an example invoice) at ${demo.url}/inbox`);
 console.log(
   [
     `The card form comes from the vault (${values['vault-public']}), whose certificate is signed by the dev CA in`,

@@ -2,20 +2,25 @@
  * A tiny account-settings page and backend (dev only) that embeds the vault's hosted card form with the vault's
  * embed SDK, lists the user's cards masked, edits expiry or name, and removes a card through the vault's internal
  * API with its own client certificate. It exists to prove that a settings backend never receives a card number: every request
- * it receives is kept in `requestLog`.
+ * it receives is kept in `requestLog`. Beside it, /inbox (inbox-demo.ts): an invoice message paid through the
+ * vault's pay form, the backend acting as the payment flow and the reference processor. `record`, given by tests,
+ * receives every request and response the backend sends or receives (demo-traffic.ts).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { mintDevAssertion, keysExample } from '../../vault/src/index.ts';
+import { recordBrowserTraffic, vaultCall as recordedVaultCall, type TrafficRecorder } from './demo-traffic.ts';
+import { installInbox } from './inbox-demo.ts';
 
 export interface SettingsDemoOptions {
   readonly vaultInternalUrl: string;
   readonly vaultPublicUrl: string;
   readonly port: number;
   readonly user: { readonly sub: string; readonly tid: string };
+  /** Receives every request and response of the backend (tests). */
+  readonly record?: TrafficRecorder;
 }
 
 export interface SettingsDemo {
@@ -31,28 +36,12 @@ const identity = {
   ca: readFileSync(keysExample('tls', 'ca.pem')),
 };
 
-function vaultCall(base: string, method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(path, base), {
-      method,
-      ...identity,
-      headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Account settings — payment methods</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/app.css"></head>
 <body>
+<nav><strong>Payment methods</strong> · <a href="/inbox">Inbox (dev demo)</a></nav>
 <h1>Payment methods</h1>
 <ul id="cards" aria-live="polite"></ul>
 <h2>Add a card</h2>
@@ -116,6 +105,8 @@ export async function startSettingsDemo(options: SettingsDemoOptions): Promise<S
     requestLog.push(`${req.method} ${req.originalUrl} ${typeof req.body === 'string' ? req.body : ''}`);
     next();
   });
+  if (options.record) app.use(recordBrowserTraffic(options.record));
+  const vaultCall = (base: string, method: string, path: string, bearer: string, body?: unknown) => recordedVaultCall(identity, base, method, path, bearer, body, options.record);
   const bearer = () => mintDevAssertion({ ...options.user, azp: 'account-settings' });
   const json = (req: express.Request): Record<string, unknown> => (typeof req.body === 'string' && req.body ? JSON.parse(req.body) : {});
   app.get('/', (_req, res) => {
@@ -143,6 +134,7 @@ export async function startSettingsDemo(options: SettingsDemoOptions): Promise<S
     const r = await vaultCall(options.vaultInternalUrl, 'DELETE', `/v1/cards/${encodeURIComponent(String(req.params['id']))}`, await bearer());
     res.status(r.status).end();
   });
+  installInbox(app, { vaultInternalUrl: options.vaultInternalUrl, vaultPublicUrl: options.vaultPublicUrl, user: options.user, ...(options.record ? { record: options.record } : {}) });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(options.port, '127.0.0.1', r));
   return {
