@@ -1,4 +1,4 @@
-import { escapeHtml } from './hosted-page.ts';
+import { escapeHtml, hostedPageHead } from './hosted-page.ts';
 import { MESSAGES, type Locale } from './messages.ts';
 
 /**
@@ -10,16 +10,7 @@ import { MESSAGES, type Locale } from './messages.ts';
 export function cardFormPage(allowedOrigins: readonly string[], locale: Locale): string {
   const t = MESSAGES[locale];
   const origins = escapeHtml(JSON.stringify(allowedOrigins));
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.title)}</title>
-<link rel="stylesheet" href="/v1/card-form/card-form.css">
-</head>
-<body>
+  return `${hostedPageHead(locale, t.title, ['/v1/card-form/card-form.css'])}
 <main>
 <h1 class="visually-hidden">${escapeHtml(t.title)}</h1>
 <form id="card-form" data-origins="${origins}" data-locale="${locale}" novalidate autocomplete="on" aria-label="${escapeHtml(t.title)}">

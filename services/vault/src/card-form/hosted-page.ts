@@ -42,3 +42,20 @@ export function hostedSender(embeddingOrigins: readonly string[]): HostedSender 
 
 /** Text for HTML, in an element or a double-quoted attribute. */
 export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The start of a hosted form's page, up to `<body>`: its language, no referrer, its title, and only the vault's
+ * own stylesheets (the CSP allows no inline style).
+ */
+export function hostedPageHead(locale: string, title: string, stylesheets: readonly string[]): string {
+  return `<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+${stylesheets.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
+</head>
+<body>`;
+}

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../card-form/hosted-page.ts';
+import { escapeHtml, hostedPageHead } from '../card-form/hosted-page.ts';
 import type { Locale } from '../card-form/messages.ts';
 import { PAY_MESSAGES } from './pay-form-messages.ts';
 
@@ -11,17 +11,7 @@ import { PAY_MESSAGES } from './pay-form-messages.ts';
 export function payFormPage(allowedOrigins: readonly string[], locale: Locale): string {
   const t = PAY_MESSAGES[locale];
   const origins = escapeHtml(JSON.stringify(allowedOrigins));
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.title)}</title>
-<link rel="stylesheet" href="/v1/card-form/card-form.css">
-<link rel="stylesheet" href="/v1/pay-form/pay-form.css">
-</head>
-<body>
+  return `${hostedPageHead(locale, t.title, ['/v1/card-form/card-form.css', '/v1/pay-form/pay-form.css'])}
 <main>
 <h1 class="visually-hidden">${escapeHtml(t.title)}</h1>
 <form id="pay-form" data-origins="${origins}" data-locale="${locale}" novalidate autocomplete="on" aria-label="${escapeHtml(t.title)}" aria-busy="true">
