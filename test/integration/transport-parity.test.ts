@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintDevAssertion, type AssertionClaims } from '../../services/vault/src/dev/dev-assertion.ts';
 import { distinctVisa } from '../support/card-numbers.ts';
 import { INVOICE, openWithJose, partnerJwks, publicJwks, registerExamplePartners, registerExampleProcessors } from '../support/payments.ts';
+import { exampleInvoice, TAMPERED_INVOICES } from '../support/tampered-invoices.ts';
 import { newUser, startTestVault, type TestVault, visa } from '../support/test-vault.ts';
 import { grpcTransport, httpTransport, type Outcome, type Transport } from '../support/transports.ts';
 
@@ -49,6 +50,8 @@ interface Ctx {
   profileId?: string;
   processorId?: string;
   partnerId?: string;
+  /** A partner-signed invoice (compact JWS) for a payment session. */
+  invoice?: string;
   first?: Outcome;
 }
 
@@ -98,7 +101,7 @@ function anonymize(text: string, names: Map<string, string>): string {
   return out
     .replace(/\bpt_[A-Za-z0-9_-]{43}/g, '<token>')
     // Ids are a prefix and 22 random base64url characters (never a reason such as card_not_found).
-    .replace(/\b(card|bp|ptid|cs)_[A-Za-z0-9_-]{16,}/g, '<$1>')
+    .replace(/\b(card|bp|ptid|cs|ps)_[A-Za-z0-9_-]{16,}/g, '<$1>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
 }
 
@@ -199,6 +202,25 @@ async function withToken(t: Transport, group?: string): Promise<Ctx> {
   const ctx = await withCard(group);
   const issued = ok(await t.issueToken({ user: ctx.user }, issueBody(ctx)), 'issue');
   return { ...ctx, token: issued.body.token };
+}
+
+/** A card and a valid invoice signed by the example Xero key (its id named in the audit comparison). */
+async function withInvoice(): Promise<Ctx> {
+  const ctx = await withCard();
+  const invoiceId = `INV-${randomBytes(4).toString('hex')}`;
+  ctx.names.set(invoiceId, '<invoice>');
+  return { ...ctx, invoice: await exampleInvoice({ invoiceId }) };
+}
+
+const sessionBody = (ctx: Ctx, more: Record<string, unknown> = {}) => ({ cardId: ctx.cardId, processorId: 'xero-payments', invoice: ctx.invoice, ...more });
+
+/** Preparation over HTTP: a partner of its own, registered with Xero's example key and disabled. */
+async function withDisabledPartner(): Promise<Ctx> {
+  const ctx = await withCard();
+  const partnerId = `off-${randomBytes(5).toString('hex')}`;
+  ctx.names.set(partnerId, '<partner>');
+  ok(await transports.http.putPartner({}, partnerId, { name: 'Off', enabled: false, jwks: partnerJwks('xero') }), 'register a disabled partner');
+  return { ...ctx, partnerId };
 }
 
 async function withProfile(): Promise<Ctx> {
@@ -324,6 +346,14 @@ const HAPPY: Scenario[] = [
     expect: 'ok',
     sameBody: true,
     check: (o) => expect(o.body).toMatchObject({ token: expect.stringMatching(/^pt_[A-Za-z0-9_-]{43}$/), processorId: 'xero-payments' }),
+  },
+  {
+    name: 'open a payment session for a partner-signed invoice',
+    setup: withInvoice,
+    call: (t, ctx) => t.createPaymentSession({ user: ctx.user }, sessionBody(ctx)),
+    expect: 'ok',
+    sameBody: true,
+    check: (o) => expect(o.body).toMatchObject({ id: expect.stringMatching(/^ps_/), clientSecret: expect.any(String), formUrl: `${v.publicUrl}/v1/pay-form` }),
   },
   {
     name: 'redeem a payment token; the JWE opens to the card and CVC',
@@ -670,6 +700,28 @@ const IDEMPOTENCY: Scenario[] = [
   },
 ];
 
+/**
+ * Issue 23: invoices tampered with or signed wrongly are refused when the payment session is opened, each with its
+ * code and the check it failed as the field problem, 422 over HTTP, and no session is stored.
+ */
+const TAMPERING: Scenario[] = TAMPERED_INVOICES.map(
+  (tampered): Scenario => ({
+    name: `a tampered invoice: ${tampered.name}`,
+    setup: async () => {
+      const ctx = await withDisabledPartner();
+      return { ...ctx, invoice: await tampered.make(ctx.partnerId!) };
+    },
+    call: (t, ctx) => t.createPaymentSession({ user: ctx.user }, sessionBody(ctx)),
+    expect: tampered.code,
+    check: async (o, ctx) => {
+      expect(o.errors).toEqual([{ path: 'invoice', code: tampered.check }]);
+      expect(o.status).toBe(o.status.startsWith('HTTP') ? 'HTTP 422' : tampered.code === 'partner_disabled' ? 'FAILED_PRECONDITION' : 'INVALID_ARGUMENT');
+      const { rows } = await v.database.pool.query('SELECT count(*)::int AS n FROM payment_sessions WHERE tenant_id = $1', [ctx.user.tid]);
+      expect(rows[0].n).toBe(0);
+    },
+  }),
+);
+
 const revokedReason = async (o: Outcome) => expect((await auditOf(o.requestId, new Map())).map((e) => [e.action, e.outcome, e.reason])).toEqual([['payment_token.redeem', 'denied', 'revoked']]);
 
 const REVOCATION: Scenario[] = [
@@ -712,6 +764,7 @@ describe.concurrent.each([
   ['switches, processors and rate limits', PAYMENTS],
   ['idempotency', IDEMPOTENCY],
   ['revocation', REVOCATION],
+  ['tampered invoices at payment-session creation', TAMPERING],
 ] as const)('%s', (_group, scenarios) => {
   for (const s of scenarios) {
     describe(s.name, () => {

@@ -54,6 +54,7 @@ export interface Transport {
   createBillingProfile(c: CallAs, address: Json): Promise<Outcome>;
   getBillingProfile(c: CallAs, id: string): Promise<Outcome>;
   issueToken(c: CallAs, body: Json): Promise<Outcome>;
+  createPaymentSession(c: CallAs, body: Json): Promise<Outcome>;
   redeem(c: CallAs, body: Json): Promise<Outcome>;
   setTenantPayments(c: CallAs, tenantId: string, body: Json): Promise<Outcome>;
   setGroupPayments(c: CallAs, tenantId: string, groupId: string, body: Json): Promise<Outcome>;
@@ -75,6 +76,7 @@ const DEFAULT_AS = {
   createBillingProfile: 'account-settings',
   getBillingProfile: 'account-settings',
   issueToken: 'payment-flow',
+  createPaymentSession: 'payment-flow',
   redeem: 'processor-xero-payments',
   setTenantPayments: 'admin',
   setGroupPayments: 'admin',
@@ -150,6 +152,7 @@ export function httpTransport(v: TestVault, defaults: CallAs = {}): Transport {
     createBillingProfile: (c, address) => send('createBillingProfile', c, 'POST', '/v1/billing-profiles', address),
     getBillingProfile: (c, id) => send('getBillingProfile', c, 'GET', `/v1/billing-profiles/${seg(id)}`),
     issueToken: (c, body) => send('issueToken', c, 'POST', '/v1/payment-tokens', body),
+    createPaymentSession: (c, body) => send('createPaymentSession', c, 'POST', '/v1/payment-sessions', body),
     redeem: (c, body) => send('redeem', c, 'POST', '/v1/payment-tokens/redeem', body),
     setTenantPayments: (c, tid, body) => send('setTenantPayments', c, 'PUT', `/v1/tenants/${seg(tid)}/payment-settings`, body),
     setGroupPayments: (c, tid, gid, body) => send('setGroupPayments', c, 'PUT', `/v1/tenants/${seg(tid)}/groups/${seg(gid)}/payment-settings`, body),
@@ -238,6 +241,7 @@ const METHOD_OF = {
   createBillingProfile: 'CreateBillingProfile',
   getBillingProfile: 'GetBillingProfile',
   issueToken: 'IssuePaymentToken',
+  createPaymentSession: 'CreatePaymentSession',
   redeem: 'RedeemPaymentToken',
   setTenantPayments: 'SetTenantPaymentSettings',
   setGroupPayments: 'SetGroupPaymentSettings',
@@ -310,6 +314,7 @@ export function grpcTransport(v: TestVault, defaults: CallAs = {}, clients = new
     createBillingProfile: (c, address) => send('createBillingProfile', c, { address }),
     getBillingProfile: (c, id) => send('getBillingProfile', c, { id }),
     issueToken: (c, body) => send('issueToken', c, body),
+    createPaymentSession: (c, body) => send('createPaymentSession', c, body),
     redeem: (c, body) => send('redeem', c, body),
     setTenantPayments: (c, tenantId, body) => send('setTenantPayments', c, { tenantId, ...body }),
     setGroupPayments: (c, tenantId, groupId, body) => send('setGroupPayments', c, { tenantId, groupId, ...body }),
