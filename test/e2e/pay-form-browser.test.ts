@@ -278,6 +278,40 @@ describe('paying', () => {
     await page.close();
   });
 
+  it('a session that failed before the form loaded: the form says why and tells the parent {type:"failed", code} with the vault\'s code', async () => {
+    // One user, one invoice, two sessions: the first pays; the second's confirm is refused and fails it
+    // (invoice_already_paid). A third session of another invoice fails by three wrong-format codes (cvc_invalid).
+    const user = newUser();
+    const added = await vault.addCard(user, visa({ number: distinctVisa(panIndex++, salt) }));
+    expect(added.status, added.text).toBe(201);
+    const jws = () => mintExampleInvoice({ partner: 'xero', invoiceId: `INV-${randomBytes(3).toString('hex').toUpperCase()}`, amount: 12_345, currency: 'EUR', merchantId: 'merchant-42', merchantName: MERCHANT, dueDate: '2027-01-15' });
+    const openSession = async (invoice: string) => {
+      const created = await vault.internal('/v1/payment-sessions', { as: 'payment-flow', user, body: { cardId: added.json.id, processorId: 'xero-payments', invoice } });
+      expect(created.status, created.text).toBe(201);
+      return created.json.clientSecret as string;
+    };
+    const confirm = (secret: string, cvc: string) => vault.public('/v1/payment-sessions/current/confirm', { body: { cvc }, headers: { authorization: `PaymentSession ${secret}` } });
+    const invoice = await jws();
+    const [first, second, third] = [await openSession(invoice), await openSession(invoice), await openSession(await jws())];
+    expect((await confirm(first, '123')).status).toBe(200);
+    expect((await confirm(second, '123')).json.code).toBe('invoice_already_paid');
+    for (let i = 0; i < 3; i++) expect((await confirm(third, '12')).json.code).toBe('cvc_invalid');
+
+    for (const [secret, code, message] of [[second, 'invoice_already_paid', PAY_MESSAGES.en.alreadyPaid], [third, 'cvc_invalid', PAY_MESSAGES.en.failed]] as const) {
+      const page = await context.newPage();
+      await page.goto(parentUrl);
+      await page.waitForFunction(() => (window as unknown as { sdkLoaded?: boolean }).sdkLoaded === true);
+      await page.evaluate((s) => (window as unknown as { mountPay(s: string, o: object): void }).mountPay(s, {}), secret);
+      await expect.poll(() => text(page, '#status'), { timeout: 15_000 }).toBe(message);
+      expect(await form(page).locator('#cc-csc').isVisible()).toBe(false);
+      expect(await form(page).locator('#pay').isDisabled()).toBe(true);
+      const failed = (await received(page)).map((m) => m.data as { type: string }).filter((m) => m.type === 'failed');
+      expect(failed, code).toEqual([{ type: 'failed', code }]);
+      expect((await outcomes(page)).at(-1)).toEqual({ kind: 'error', code, failed: true });
+      await page.close();
+    }
+  });
+
   it('says plainly when the vault rate-limits (429, Retry-After) or is busy (503); busy meanwhile', async () => {
     const { page } = await open();
     let release: () => void = () => {};

@@ -78,6 +78,8 @@ describe('a payment session, end to end', () => {
     expect(after.json).toEqual({ id, state: 'confirmed', expiresAt: created.json.expiresAt, paymentToken: expect.stringMatching(/^pt_/) });
     // Single use.
     expect((await confirm(clientSecret, '123')).json.code).toBe('payment_session_closed');
+    // The form loaded again sees it confirmed (no code: only a failed session has one).
+    expect((await current(clientSecret)).json).toEqual({ ...shown.json, state: 'confirmed' });
 
     const redeemed = await redeem(v, 'xero-payments', after.json.paymentToken);
     expect(redeemed.status).toBe(200);
@@ -112,6 +114,11 @@ describe('a payment session, end to end', () => {
     const { id, clientSecret } = created.json;
     for (const bad of ['12', '1234', 'abc']) expect((await confirm(clientSecret, bad)).json.code).toBe('cvc_invalid');
     expect((await getSession(user, id)).json).toMatchObject({ state: 'failed', code: 'cvc_invalid' });
+    // A pay form loaded now is told why: the state and the code that ended it, and nothing else new.
+    const shown = await current(clientSecret);
+    expect(shown.status, shown.text).toBe(200);
+    expect(shown.json).toEqual({ state: 'failed', code: 'cvc_invalid', expiresAt: created.json.expiresAt, card: expect.any(Object), invoice: expect.any(Object) });
+    expect(Object.keys(shown.json.card).sort()).toEqual(['brand', 'cvcLength', 'expMonth', 'expYear', 'last4']);
     expect((await confirm(clientSecret, '123')).json.code).toBe('payment_session_closed');
     expect((await current(`ps_${'x'.repeat(40)}`)).status).toBe(401);
     expect((await confirm(`ps_${'x'.repeat(40)}`, '123')).status).toBe(401);
@@ -148,6 +155,9 @@ describe('no double payment', () => {
     const states = await Promise.all(sessions.map((s) => getSession(user, s.json.id)));
     expect(states.filter((s) => s.json.paymentToken)).toHaveLength(1);
     expect(states.map((s) => s.json.state).sort()).toEqual(['confirmed', 'failed']);
+    // The losing session's pay form, loaded again, learns why it failed.
+    const loser = sessions[states.findIndex((s) => s.json.state === 'failed')]!;
+    expect((await current(loser.json.clientSecret)).json).toMatchObject({ state: 'failed', code: 'invoice_already_paid' });
     // While the token lives, a new session is refused too.
     expect((await create(user, { cardId, invoice: jws })).json.code).toBe('invoice_already_paid');
   });

@@ -71,9 +71,14 @@ export interface PaymentSessionView {
   readonly code?: string;
 }
 
-/** What the pay form shows: the masked card and the invoice exactly as its partner signed it. */
+/**
+ * What the pay form shows: the masked card and the invoice exactly as its partner signed it; for a session that
+ * has already failed, the code that ended it (so a form loaded afterwards can say why, as the state read does).
+ */
 export interface PayFormView {
   readonly state: PaymentSessionState;
+  /** When failed: the code that ended it. */
+  readonly code?: string;
   readonly expiresAt: string;
   readonly card: { readonly brand: string; readonly last4: string; readonly expMonth: number; readonly expYear: number; readonly cvcLength: number };
   readonly invoice: {
@@ -217,8 +222,10 @@ export class PaymentSessionService {
     }
     await uow.repos.audit.append(actorEvent(this.actorOf(session, requestId), 'card.read', card.id));
     const i = session.invoice;
+    const state = this.stateOf(session);
     return {
-      state: this.stateOf(session),
+      state,
+      ...(state === 'failed' && session.failedCode ? { code: session.failedCode } : {}),
       expiresAt: session.expiresAt.toISOString(),
       card: { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, cvcLength: cvcLength(card.brand as CardBrand) },
       invoice: { partner: i.partnerId, id: i.id, amount: i.amount, currency: i.currency, merchantName: i.merchantName, dueDate: i.dueDate },

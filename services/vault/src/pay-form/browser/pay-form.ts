@@ -30,6 +30,8 @@ let ended = false;
 
 interface PayFormView {
   state: string;
+  /** When failed: the code that ended the session. */
+  code?: string;
   card: { brand: string; last4: string; expMonth: number; expYear: number; cvcLength: number };
   invoice: { id: string; amount: number; currency: string; merchantName: string; dueDate: string };
 }
@@ -116,7 +118,8 @@ async function load(): Promise<void> {
       const view = body as PayFormView;
       if (view.state === 'open') return show(view);
       if (view.state === 'confirmed') return paid();
-      const name = view.state === 'expired' ? 'payment_session_expired' : 'payment_session_closed';
+      // A session that failed before the form loaded: the code that ended it, as the vault recorded it.
+      const name = view.state === 'expired' ? 'payment_session_expired' : view.state === 'failed' && typeof view.code === 'string' ? view.code : 'payment_session_closed';
       return fail(name, failure(name));
     }
     const overload = overloadMessage(response, t);
@@ -187,9 +190,12 @@ root.addEventListener('submit', async (event) => {
       status.textContent = '';
       setFieldError(code, t.codeInvalid(codeLength));
       const state = await fetch('/v1/payment-sessions/current', { headers: authorization(current.secret), credentials: 'omit', cache: 'no-store' })
-        .then((r): Promise<{ state?: unknown }> => (r.ok ? r.json() : Promise.resolve({})))
-        .catch((): { state?: unknown } => ({}));
-      if (state.state === 'failed') fail('cvc_invalid', t.failed);
+        .then((r): Promise<{ state?: unknown; code?: unknown }> => (r.ok ? r.json() : Promise.resolve({})))
+        .catch((): { state?: unknown; code?: unknown } => ({}));
+      if (state.state === 'failed') {
+        const endedBy = typeof state.code === 'string' ? state.code : 'cvc_invalid';
+        fail(endedBy, failure(endedBy));
+      }
       else tellPage({ type: PAY_MESSAGE.error, code: name }, current.origin);
       return;
     }
