@@ -25,7 +25,7 @@ describe('three vault replicas on one PostgreSQL and one Redis', () => {
     [db, redis] = await Promise.all([scratchDatabase(), startOwnRedis()]);
     vaults = await Promise.all(
       [0, 1, 2].map(() =>
-        startVaultProcess({ DATABASE_URL: db.url, VAULT_REDIS_URL: redis.url, VAULT_RATE_LIMIT_CARD: '4/600', VAULT_MAX_CARDS_PER_USER: '3', VAULT_MAX_LIVE_CARD_SESSIONS: '20' }),
+        startVaultProcess({ DATABASE_URL: db.url, VAULT_REDIS_URL: redis.url, VAULT_RATE_LIMIT_CARD: '4/600', VAULT_MAX_CARDS_PER_USER: '3', VAULT_MAX_LIVE_CARD_SESSIONS: '20', VAULT_DIRECT_CVC_CALLERS: 'payment-flow' }),
       ),
     );
     const put = await request(vaults[0]!.internalUrl, '/v1/processors/xero-payments', { ...as('admin'), method: 'PUT', body: { name: 'Xero', enabled: true, jwks: publicJwks('xero-payments') } });

@@ -36,6 +36,8 @@ export async function startFaultRig(): Promise<FaultRig> {
       VAULT_RATE_LIMIT_USER: '1000000/60',
       VAULT_MAX_CARDS_PER_USER: '10000',
       VAULT_MAX_LIVE_CARD_SESSIONS: '1000',
+      // The faults are injected under direct issues: payment-flow is allowed the direct path.
+      VAULT_DIRECT_CVC_CALLERS: 'payment-flow',
     },
   });
   await registerExampleProcessors(v);

@@ -83,6 +83,9 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     // The suite's files run in parallel on one Redis and reuse a few test PANs (4242…): a vault-wide per-number
     // limit would make them throttle each other. Tests of that limit set it, with PANs of their own.
     VAULT_RATE_LIMIT_CARD_NUMBER: '1000000/60',
+    // The suites drive the direct issue (the code in payment-flow's request) to test the issue path itself: given
+    // here explicitly, as an operator would for a PCI-scoped caller. The default (none) is tested with ''.
+    VAULT_DIRECT_CVC_CALLERS: 'payment-flow',
     ...options.env,
   });
   const logs: string[] = [];

@@ -106,6 +106,25 @@ describe('config', () => {
     expect(err.message).not.toContain('99999');
   });
 
+  it('VAULT_DIRECT_CVC_CALLERS: none by default in dev and production; a list of service names; anything else refused', () => {
+    expect(loadConfig({}).payments.directCvcCallers).toEqual([]);
+    expect(loadConfig(PROD).payments.directCvcCallers).toEqual([]);
+    expect(loadConfig({ VAULT_DIRECT_CVC_CALLERS: '' }).payments.directCvcCallers).toEqual([]);
+    expect(loadConfig({ VAULT_DIRECT_CVC_CALLERS: 'payment-flow' }).payments.directCvcCallers).toEqual(['payment-flow']);
+    expect(loadConfig({ ...PROD, VAULT_DIRECT_CVC_CALLERS: 'pci-payments,card-terminal' }).payments.directCvcCallers).toEqual(['pci-payments', 'card-terminal']);
+    for (const bad of ['payment-flow,', ',payment-flow', 'payment flow', '*', 'Payment-Flow', 'payment-flow;admin']) {
+      const err = configError({ VAULT_DIRECT_CVC_CALLERS: bad });
+      expect(err.variable, bad).toBe('VAULT_DIRECT_CVC_CALLERS');
+      expect(err.message).not.toContain(bad);
+    }
+  });
+
+  it('unsigned invoices (the direct issue\'s) are accepted in dev only', () => {
+    expect(loadConfig({}).payments.unsignedInvoices).toBe(true);
+    expect(loadConfig(PROD).payments.unsignedInvoices).toBe(false);
+    expect(loadConfig({ ...PROD, VAULT_DIRECT_CVC_CALLERS: 'payment-flow' }).payments.unsignedInvoices).toBe(false);
+  });
+
   it('the README configuration table lists exactly the variables the schema reads', () => {
     const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
     const table = readme.slice(readme.indexOf('## Configuration'));

@@ -43,8 +43,11 @@ function cryptoFor(keys: VaultConfig['keys']): Crypto {
  * in-memory Redis), all on one `FakeClock`. The crypto is real (example keys, in-process). `env` is read like
  * the vault's environment (VAULT_MAX_CARDS_PER_USER, VAULT_RATE_LIMIT_CARD, VAULT_MISSING_GROUP_POLICY, …).
  */
-export function buildFakeServices(options: { env?: Record<string, string>; clock?: FakeClock } = {}): FakeVault {
-  const config = loadConfig({ VAULT_KEY_CURRENT: 'v1', VAULT_FINGERPRINT_KEY_CURRENT: 'v1', ...options.env });
+export function buildFakeServices(options: { env?: Record<string, string>; clock?: FakeClock; adjust?: (config: VaultConfig) => VaultConfig } = {}): FakeVault {
+  // The direct issue is allowed to payment-flow, explicitly, for the tests of the issue path; '' restores the default.
+  const loaded = loadConfig({ VAULT_KEY_CURRENT: 'v1', VAULT_FINGERPRINT_KEY_CURRENT: 'v1', VAULT_DIRECT_CVC_CALLERS: 'payment-flow', ...options.env });
+  // `adjust`: what the environment cannot give on example keys (production mode's settings, say) — applied after.
+  const config = options.adjust ? options.adjust(loaded) : loaded;
   const clock = options.clock ?? new FakeClock();
   const { envelope, fingerprinter, digestKey } = cryptoFor(config.keys);
   const db = new InMemoryDatabase();

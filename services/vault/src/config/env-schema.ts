@@ -75,6 +75,10 @@ export const envSchema = z.object({
   VAULT_REDIS_MODE: z.enum(['standalone', 'cluster']).default('standalone'),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
   VAULT_MAX_AMOUNT: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
+  VAULT_DIRECT_CVC_CALLERS: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/-]{0,127}(,[a-z0-9][a-z0-9._/-]{0,127})*$/, 'expected a comma-separated list of service names')
+    .optional(),
   VAULT_PARTNERS: z.string().regex(/^[a-z0-9-]{1,32}(,[a-z0-9-]{1,32})*$/, 'expected a comma-separated list of partner ids').default('xero,freshbooks'),
   VAULT_RATE_LIMIT_CARD: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('5/600'),
   VAULT_RATE_LIMIT_USER: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected <count>/<seconds>').default('20/600'),

@@ -156,6 +156,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
       maxAmount: e.VAULT_MAX_AMOUNT,
       partners: e.VAULT_PARTNERS.split(','),
+      // The direct issue takes the security code through its caller: only named (PCI-scoped) services may use it.
+      directCvcCallers: e.VAULT_DIRECT_CVC_CALLERS ? e.VAULT_DIRECT_CVC_CALLERS.split(',') : [],
+      /* Precondition: in production a token binds only an invoice its partner signed (payment sessions). */
+      unsignedInvoices: !production,
       rateLimits: {
         perCard: rateLimit(e.VAULT_RATE_LIMIT_CARD),
         perUser: rateLimit(e.VAULT_RATE_LIMIT_USER),

@@ -72,6 +72,10 @@ export interface VaultConfig {
     readonly tokenTtlSeconds: number;
     readonly maxAmount: number;
     readonly partners: readonly string[];
+    /** Services that may issue a token directly with the security code in their request (`POST /v1/payment-tokens`). */
+    readonly directCvcCallers: readonly string[];
+    /** Whether the direct issue may bind an unsigned JSON invoice: dev only; production takes signed invoices alone. */
+    readonly unsignedInvoices: boolean;
     readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit; readonly perCardNumber: readonly RateLimit[] };
   };
   readonly audit: { readonly chains: number };

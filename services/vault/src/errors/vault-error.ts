@@ -30,6 +30,8 @@ export type ClientErrorCode =
   | 'currency_invalid'
   | 'amount_invalid'
   | 'payments_disabled'
+  | 'direct_cvc_not_allowed'
+  | 'invoice_unsigned'
   | 'rate_limited'
   | 'export_not_found'
   | 'approver_is_requester'
@@ -56,6 +58,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   unauthenticated: 401,
   forbidden: 403,
   payments_disabled: 403,
+  direct_cvc_not_allowed: 403,
   not_found: 404,
   card_not_found: 404,
   billing_profile_not_found: 404,
@@ -74,6 +77,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   partner_unknown: 422,
   partner_disabled: 422,
   invoice_invalid: 422,
+  invoice_unsigned: 422,
   currency_invalid: 422,
   amount_invalid: 422,
   rate_limited: 429,
@@ -94,6 +98,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   unauthenticated: 'The caller could not be authenticated.',
   forbidden: 'The caller may not do this.',
   payments_disabled: 'Payments are disabled for this tenant or group.',
+  direct_cvc_not_allowed: 'This caller may not send a security code; open a payment session instead.',
   not_found: 'No such resource.',
   card_not_found: 'No such card.',
   billing_profile_not_found: 'No such billing profile.',
@@ -112,6 +117,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   partner_unknown: 'The invoice partner is unknown.',
   partner_disabled: 'The invoice partner is disabled.',
   invoice_invalid: 'The invoice is not a valid signed invoice of its partner.',
+  invoice_unsigned: 'An unsigned invoice is refused in production; open a payment session with a partner-signed invoice.',
   currency_invalid: 'The currency is not valid.',
   amount_invalid: 'The amount is not valid.',
   rate_limited: 'Too many requests; retry later.',

@@ -9,7 +9,7 @@ import type { PaymentsConfig } from './payments-config.ts';
 import { encryptForProcessor } from '../crypto/processor-jwe.ts';
 import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
-import { ClientError } from '../errors/vault-error.ts';
+import { ClientError, type FieldProblem } from '../errors/vault-error.ts';
 import { type Actor, type ServiceActor, ownerOf } from '../identity/actor.ts';
 import { paymentRefusal } from '../payment-policy/payment-policy.ts';
 import type { KeyedDigest } from '../crypto/keyed-digest.ts';
@@ -94,9 +94,19 @@ export class PaymentTokenService {
     return this.deps.config.tokenTtlSeconds;
   }
 
+  /**
+   * The direct issue: the security code comes in the caller's request, so the caller is in PCI scope (PCI DSS
+   * 3.3.1.2). Only services named in `VAULT_DIRECT_CVC_CALLERS` may use it, and only in dev mode may it bind the
+   * unsigned invoice it takes; everyone else opens a payment session (the code goes from the pay form to the vault).
+   */
   async issue(actor: Actor, body: unknown): Promise<IssuedToken> {
+    const { maxAmount, partners, directCvcCallers, unsignedInvoices } = this.deps.config;
+    /* Precondition: the caller may send a security code at all — checked before the body is read, so a refused
+       caller learns nothing about the card and spends no limit. */
+    if (!directCvcCallers.includes(actor.service)) await this.refuse(actor, 'direct_cvc_not_allowed');
     const input = parseInput(issueTokenSchema, body);
-    const { maxAmount, partners } = this.deps.config;
+    /* Precondition: in production a token binds only an invoice its partner signed; this path's invoice is not. */
+    if (!unsignedInvoices) await this.refuse(actor, 'invoice_unsigned', [{ path: 'invoice', code: 'invoice_unsigned' }]);
     return this.issueChecked(actor, { cardId: input.cardId, processorId: input.processorId, cvc: input.cvc, invoice: () => checkInvoice(input.invoice, maxAmount, partners) });
   }
 
@@ -205,6 +215,12 @@ export class PaymentTokenService {
       if (!audited) await uow.repos.audit.append(decrypted).catch(() => {});
       throw err;
     }
+  }
+
+  /** A direct issue refused before anything about the card is read: audited with the code as reason. */
+  private async refuse(actor: Actor, code: 'direct_cvc_not_allowed' | 'invoice_unsigned', errors: readonly FieldProblem[] = []): Promise<never> {
+    await this.deps.uow.repos.audit.append({ ...actorEvent(actor, 'payment_token.issue', null, 'denied'), reason: code });
+    throw new ClientError(code, errors);
   }
 
   private rateLimited(actor: Actor, cardId: string): AuditEventInput {

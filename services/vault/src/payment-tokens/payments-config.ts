@@ -5,6 +5,10 @@ export interface PaymentsConfig {
   readonly tokenTtlSeconds: number;
   readonly maxAmount: number;
   readonly partners: readonly string[];
+  /** Services allowed the direct issue (the security code through the caller); empty: none. */
+  readonly directCvcCallers: readonly string[];
+  /** Whether the direct issue's unsigned invoice is accepted (dev mode); false: `invoice_unsigned`. */
+  readonly unsignedInvoices: boolean;
   readonly missingGroup: MissingGroupPolicy;
   readonly rateLimits: { readonly perCard: RateLimit; readonly perUser: RateLimit; readonly perCardNumber: readonly RateLimit[] };
 }

@@ -85,7 +85,7 @@ const TABLE = {
   },
   'payment_tokens.issue': {
     scope: 'payment-tokens:issue', user: true, idempotency: { store: 'redis', life: 'payment-token' }, audits: ['payment_token.issue', 'card.decrypt', 'billing_profile.decrypt'],
-    summary: 'Issue a single-use payment token for one card, processor and invoice, with the re-entered security code.',
+    summary: 'Issue a single-use payment token for one card, processor and invoice, with the re-entered security code: only for callers named in VAULT_DIRECT_CVC_CALLERS (else 403 direct_cvc_not_allowed), and never with an unsigned invoice in production (422 invoice_unsigned); others open a payment session.',
     http: { method: 'post', path: '/v1/payment-tokens', status: 201 }, grpc: { method: 'IssuePaymentToken' }, schema: issueTokenSchema,
     run: (s, call) => s.paymentTokens.issue(call.actor(), call.input),
   },
