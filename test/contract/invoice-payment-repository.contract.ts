@@ -65,6 +65,25 @@ export function describeInvoicePaymentRepositoryContract(name: string, subject: 
       expect(await payments().markRedeemed(newId('pt_'), now)).toBe(false); // an unknown token: nothing to mark
     });
 
+    it('a redeem that did not deliver (its caller went) gives the invoice back to its live token: held until it expires, then free', async () => {
+      const now = at(Date.now());
+      const owner = newOwner();
+      const claim = claimOf(owner, at(now.getTime() + MINUTE));
+      expect(await payments().claim(claim, now)).toBe(true);
+      expect(await payments().markRedeemed(claim.tokenId, now)).toBe(true);
+      await payments().unmarkRedeemed(claim.tokenId);
+      expect(await payments().isHeld(owner, claim, now)).toBe(true);
+      expect(await payments().isHeld(owner, claim, claim.tokenExpiresAt)).toBe(false);
+      expect(await payments().claim(claimOf(owner, at(claim.tokenExpiresAt.getTime() + MINUTE), claim), claim.tokenExpiresAt)).toBe(true);
+      // The processor's retry before the expiry marks it paid again, for good.
+      const retried = claimOf(owner, at(now.getTime() + MINUTE));
+      expect(await payments().claim(retried, now)).toBe(true);
+      expect(await payments().markRedeemed(retried.tokenId, now)).toBe(true);
+      await payments().unmarkRedeemed(retried.tokenId);
+      expect(await payments().markRedeemed(retried.tokenId, now)).toBe(true);
+      expect(await payments().isHeld(owner, retried, at(retried.tokenExpiresAt.getTime() + 365 * 24 * 60 * MINUTE))).toBe(true);
+    });
+
     it('is per user and per invoice: another user, tenant, partner or invoice id is another invoice', async () => {
       const now = at(Date.now());
       const owner = newOwner();

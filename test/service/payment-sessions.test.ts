@@ -219,6 +219,34 @@ describe('one invoice is paid at most once per user', () => {
     expect(await refusal(create(v, user, cardId, jws))).toMatchObject({ code: 'invoice_already_paid' });
   });
 
+  it('a redeem whose caller went after the release was audited delivers nothing: the token is put back and its invoice held by it, not paid — the retry pays it; without one, the invoice is free once the token expires', async () => {
+    const v = await payingVault();
+    const { user, cardId } = await payerWithCard(v);
+    const jws = await invoice(v, { lifetimeSeconds: 30 * 86_400 });
+    const session = await create(v, user, cardId, jws);
+    await confirm(v, session.clientSecret);
+    const token = (await view(v, user, session.id)).paymentToken;
+    // Still wanted when taken, gone once the release is audited (the second check).
+    let checks = 0;
+    const goneAfterAudit = () => ++checks < 2;
+    expect(await refusal(v.services.paymentTokens.redeem(processor('xero-payments'), { token }, goneAfterAudit))).toMatchObject({ code: 'token_not_found' });
+    expect(await refusal(create(v, user, cardId, jws))).toMatchObject({ code: 'invoice_already_paid' }); // held by the live token
+    v.clock.advanceSeconds(TOKEN_TTL_S);
+    const again = await create(v, user, cardId, jws);
+    expect(await confirm(v, again.clientSecret)).toEqual({ status: 'paid' });
+    // And a retry before the expiry redeems it, paid for good.
+    const other = await payerWithCard(v);
+    const jws2 = await invoice(v, { lifetimeSeconds: 30 * 86_400 });
+    const second = await create(v, other.user, other.cardId, jws2);
+    await confirm(v, second.clientSecret);
+    const token2 = (await view(v, other.user, second.id)).paymentToken;
+    let checks2 = 0;
+    await refusal(v.services.paymentTokens.redeem(processor('xero-payments'), { token: token2 }, () => ++checks2 < 2));
+    await expect(redeem(v, token2)).resolves.toMatchObject({ jwe: expect.any(String) });
+    v.clock.advanceSeconds(7 * 86_400);
+    expect(await refusal(create(v, other.user, other.cardId, jws2))).toMatchObject({ code: 'invoice_already_paid' });
+  });
+
   it('a token that expired unredeemed frees the invoice: a new session pays it, with a new token; the old one is gone', async () => {
     const v = await payingVault();
     const { user, cardId } = await payerWithCard(v);

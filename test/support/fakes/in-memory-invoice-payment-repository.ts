@@ -52,4 +52,10 @@ export class InMemoryInvoicePaymentRepository implements InvoicePaymentRepositor
     if (row.redeemedAt === null) this.b.db.invoicePayments.put(invoicePaymentKey(row, row), { ...row, redeemedAt: now }, this.b.journal);
     return true;
   }
+
+  async unmarkRedeemed(tokenId: string): Promise<void> {
+    this.b.journal?.assertOpen();
+    const row = this.b.db.invoicePayments.rows().find((r) => r.tokenId === tokenId);
+    if (row && row.redeemedAt !== null) this.b.db.invoicePayments.put(invoicePaymentKey(row, row), { ...row, redeemedAt: null }, this.b.journal);
+  }
 }

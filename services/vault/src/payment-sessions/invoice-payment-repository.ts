@@ -34,6 +34,11 @@ export interface InvoicePaymentRepository {
    * Marking a token already marked changes nothing and answers true (a redeem retried after the caller went).
    */
   markRedeemed(tokenId: string, now: Date): Promise<boolean>;
+  /**
+   * The redeem that marked the token did not deliver it (its caller went, and the token was put back): the invoice
+   * is held by the live token again — until it expires unredeemed (then free), or a retry redeems and marks it.
+   */
+  unmarkRedeemed(tokenId: string): Promise<void>;
 }
 
 const CLAIM = statement(
@@ -53,6 +58,7 @@ const HELD = statement(
      AND ("redeemed_at" IS NOT NULL OR "token_expires_at" > $5)`,
 );
 const REDEEMED = statement('invoice_payments_redeem', `UPDATE "invoice_payments" SET "redeemed_at" = COALESCE("redeemed_at", $2) WHERE "token_id" = $1`);
+const UNREDEEMED = statement('invoice_payments_unredeem', `UPDATE "invoice_payments" SET "redeemed_at" = NULL WHERE "token_id" = $1`);
 
 export class SqlInvoicePaymentRepository implements InvoicePaymentRepository {
   constructor(private readonly sql: Sql) {}
@@ -68,5 +74,9 @@ export class SqlInvoicePaymentRepository implements InvoicePaymentRepository {
 
   async markRedeemed(tokenId: string, now: Date): Promise<boolean> {
     return (await this.sql.count(REDEEMED, [tokenId, now])) === 1;
+  }
+
+  async unmarkRedeemed(tokenId: string): Promise<void> {
+    await this.sql.count(UNREDEEMED, [tokenId]);
   }
 }

@@ -289,7 +289,15 @@ export class PaymentTokenService {
       // answer no timer can run (no I/O is awaited), so a caller still there now gets it.
       if (!stillWanted()) {
         await this.deps.tokens.restore(tokenHash, t);
-        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' });
+        const gone = { ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' };
+        if (t.invoiceClaimed) {
+          // Nothing was delivered: the invoice is held by the token put back, not paid — if no retry comes before the
+          // token expires, the user can pay it again.
+          await uow.transaction(async (repos) => {
+            await repos.invoicePayments.unmarkRedeemed(t.tokenId);
+            await repos.audit.append(gone);
+          });
+        } else await uow.repos.audit.append(gone);
         throw new ClientError('token_not_found');
       }
       return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
