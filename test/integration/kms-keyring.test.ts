@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kmsEnv, setEnv, startKmsEndpoint, testKeyArn, type KmsEndpoint } from '../support/kms-endpoint.ts';
 import { issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
@@ -16,6 +17,9 @@ beforeAll(async () => {
   restoreEnv = setEnv(kmsEnv(kms));
   v = await startTestVault({ env: { VAULT_KEYRING: 'kms', VAULT_KMS_KEY_ARNS: `v1=${ARN}`, VAULT_KEY_CURRENT: 'v1' } });
   await registerExampleProcessors(v);
+});
+afterEach(async () => {
+  await kms.heal();
 });
 afterAll(async () => {
   await v?.close();
@@ -42,5 +46,56 @@ describe('the KMS keyring', () => {
 
     const { rows } = await v.database.pool.query(`SELECT key_version FROM cards WHERE tenant_id = $1`, [user.tid]);
     expect(rows.map((r) => r.key_version)).toEqual(['v1']);
+  });
+});
+
+async function auditOf(requestId: string) {
+  const { rows } = await v.database.pool.query(`SELECT action, outcome, body FROM audit_events WHERE request_id = $1 ORDER BY id`, [requestId]);
+  return rows.map((r) => [r.action, r.outcome, JSON.parse(r.body).reason]);
+}
+
+async function storedCard() {
+  const user = newUser();
+  const added = await v.addCard(user, visa());
+  if (added.status !== 201) throw new Error(added.text);
+  return { user, card: added.json };
+}
+
+describe('a KMS outage on decrypt is an outage, not tampering', () => {
+  for (const [what, fail] of [
+    ['throttled', () => kms.throttle()],
+    ['refusing connections', () => kms.refuse()],
+  ] as const) {
+    it(`${what}: token issue answers 503, audits no decryption_failed, and works again once KMS answers`, async () => {
+      const { user, card } = await storedCard();
+      await fail();
+      const requestId = randomUUID();
+      const issued = await issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': requestId });
+      expect(issued.status, issued.text).toBe(503);
+      expect(issued.json.code).toBe('service_unavailable');
+      expect((await auditOf(requestId)).filter(([, , reason]) => reason === 'decryption_failed')).toEqual([]);
+
+      await kms.heal();
+      expect((await issueToken(v, user, { cardId: card.id, cvc: '123' })).status).toBe(201);
+    });
+  }
+
+  it('a card moved into another row (wrong encryption context) still fails as tampering', async () => {
+    const { user, card } = await storedCard();
+    const other = (await v.addCard(user, visa({ number: '5555555555554444' }))).json;
+    await v.database.pool.query('UPDATE cards SET ciphertext = (SELECT ciphertext FROM cards WHERE id = $1) WHERE id = $2', [card.id, other.id]);
+    const requestId = randomUUID();
+    const issued = await issueToken(v, user, { cardId: other.id, cvc: '123' }, { 'x-request-id': requestId });
+    expect(issued.status).toBe(500);
+    expect(await auditOf(requestId)).toContainEqual(['card.decrypt', 'failed', 'decryption_failed']);
+  });
+
+  it('a blob KMS does not authenticate (another key) still fails as tampering', async () => {
+    const { user, card } = await storedCard();
+    kms.rekey();
+    const requestId = randomUUID();
+    const issued = await issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': requestId });
+    expect(issued.status).toBe(500);
+    expect(await auditOf(requestId)).toContainEqual(['card.decrypt', 'failed', 'decryption_failed']);
   });
 });

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
  *
  * Switches: `throttle()` answers 400 ThrottlingException, `refuse()` closes the listener and every open
  * connection (connections are refused), `hang()` accepts and never answers, `slow(ms)` answers late, `heal()`
- * undoes them all.
+ * undoes them all; `rekey()` stands for a blob of another key.
  */
 export interface KmsEndpoint {
   readonly url: string;
@@ -23,6 +23,8 @@ export interface KmsEndpoint {
   hang(): void;
   slow(ms: number): void;
   heal(): Promise<void>;
+  /** New key material under every ARN: blobs made before no longer authenticate (InvalidCiphertextException). */
+  rekey(): void;
   close(): Promise<void>;
 }
 
@@ -211,6 +213,7 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
     hang: () => void (mode = 'hang'),
     slow: (ms) => void (delayMs = ms),
     refuse: stop,
+    rekey: () => masterKeys.clear(),
     async heal() {
       mode = 'ok';
       delayMs = 0;

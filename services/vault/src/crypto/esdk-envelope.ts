@@ -4,6 +4,7 @@ import {
   buildClient,
 } from '@aws-crypto/client-node';
 import type { Keyrings } from './keyring-factory.ts';
+import { collectingKmsFailures } from './kms-calls.ts';
 import {
   DecryptionFailed,
   KeyringUnavailable,
@@ -32,9 +33,22 @@ const client = buildClient({
 function isKeyringOutage(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name ?? '';
   const code = (err as { code?: string } | null)?.code ?? '';
-  return /Timeout|Network|ECONNREFUSED|ENOTFOUND|ThrottlingException|KMSInternalException|ServiceUnavailable|KMSInvalidStateException|DisabledException|AccessDenied/i.test(
+  // A 5xx from KMS is its own failure (`$fault: 'server'`), whatever its name.
+  if ((err as { $fault?: string } | null)?.$fault === 'server') return true;
+  return /Timeout|Network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPIPE|ThrottlingException|KMSInternalException|ServiceUnavailable|KMSInvalidStateException|DisabledException|AccessDenied/i.test(
     `${name} ${code}`,
   );
+}
+
+/**
+ * A failed decrypt is an outage when the SDK error itself says so, or when KMS calls failed during it and every
+ * one of them was an outage (the keyring hides them in a plain Error, see kms-calls.ts). One answer of KMS that
+ * the blob or its context is wrong (InvalidCiphertextException, IncorrectKeyException) keeps it a decryption failure.
+ */
+function outageCause(err: unknown, kmsFailures: readonly unknown[]): unknown {
+  if (isKeyringOutage(err)) return err;
+  if (kmsFailures.length > 0 && kmsFailures.every(isKeyringOutage)) return kmsFailures[0];
+  return undefined;
 }
 
 export class EsdkEnvelope implements Envelope {
@@ -62,10 +76,12 @@ export class EsdkEnvelope implements Envelope {
 
   async decrypt(ciphertext: Uint8Array, expected: EncryptionContext): Promise<Uint8Array> {
     let opened;
+    const kmsFailures: unknown[] = [];
     try {
-      opened = await client.decrypt(this.keyrings.decrypt, ciphertext);
+      opened = await collectingKmsFailures(kmsFailures, () => client.decrypt(this.keyrings.decrypt, ciphertext));
     } catch (err) {
-      if (isKeyringOutage(err)) throw new KeyringUnavailable({ cause: err });
+      const outage = outageCause(err, kmsFailures);
+      if (outage !== undefined) throw new KeyringUnavailable({ cause: outage });
       throw new DecryptionFailed('message');
     }
     if (!contextMatches(opened.messageHeader.encryptionContext, expected)) {

@@ -5,6 +5,7 @@ import {
   RawAesWrappingSuiteIdentifier,
   type KeyringNode,
 } from '@aws-crypto/client-node';
+import { reportingKmsClients } from './kms-calls.ts';
 import type { Secret } from './secret.ts';
 
 /** Raw AES-256 wrapping keys: dev and tests (keys-example/), or a site's own key files. */
@@ -72,6 +73,7 @@ function rawKeyring(version: string, material: Secret<Uint8Array>): KeyringNode 
 
 function kmsKeyring(arn: string, config: KmsKeyringConfig): KeyringNode {
   return new KmsKeyringNode({
+    clientProvider: reportingKmsClients,
     generatorKeyId: arn,
     keyIds: [],
     ...(config.grantTokens ? { grantTokens: [...config.grantTokens] } : {}),
