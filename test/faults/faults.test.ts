@@ -109,6 +109,13 @@ describe('faults of the vault’s own dependencies under load', () => {
       await admin.connect();
       try {
         for (let i = 0; i < 5; i++) {
+          // Each round waits until the vault holds connections again (its pool reconnects only when a request needs
+          // one; on a busy machine that can take longer than the pause between rounds), so every round kills some.
+          for (let waited = 0; waited < 5_000; waited += 50) {
+            const live = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'vault' AND pid <> pg_backend_pid()`);
+            if (live.rows[0].n > 0) break;
+            await sleep(50);
+          }
           const { rows } = await admin.query(`SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = 'vault' AND pid <> pg_backend_pid()`);
           killed.push(rows.filter((row) => row.done).length);
           await sleep(400);
