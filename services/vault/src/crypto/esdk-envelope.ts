@@ -78,7 +78,10 @@ export class EsdkEnvelope implements Envelope {
     let opened;
     const kmsFailures: unknown[] = [];
     try {
-      opened = await collectingKmsFailures(kmsFailures, () => client.decrypt(this.keyrings.decrypt, ciphertext));
+      // Collected only with KMS keys: the collection runs the decrypt in an AsyncLocalStorage context, whose promise
+      // hooks a raw keyring (no remote call can fail) need not pay for on every card read.
+      const decrypting = () => client.decrypt(this.keyrings.decrypt, ciphertext);
+      opened = await (this.keyrings.kms ? collectingKmsFailures(kmsFailures, decrypting) : decrypting());
     } catch (err) {
       const outage = outageCause(err, kmsFailures);
       if (outage !== undefined) throw new KeyringUnavailable({ cause: outage });

@@ -35,6 +35,8 @@ export interface Keyrings {
   readonly decrypt: KeyringNode;
   readonly current: string;
   readonly versions: readonly string[];
+  /** Whether the keys are in AWS KMS: only then can a decrypt fail because a remote call did (kms-calls.ts). */
+  readonly kms: boolean;
 }
 
 /** The raw keyring's provider namespace; key names are the versions. Stored in every message header. */
@@ -55,7 +57,7 @@ export function buildKeyrings(config: KeyringConfig): Keyrings {
   const encrypt = byVersion.get(config.current)!;
   const decrypt =
     byVersion.size === 1 ? encrypt : new MultiKeyringNode({ children: [...byVersion.values()] });
-  return { encrypt, decrypt, current: config.current, versions };
+  return { encrypt, decrypt, current: config.current, versions, kms: config.kind === 'kms' };
 }
 
 function rawKeyring(version: string, material: Secret<Uint8Array>): KeyringNode {
