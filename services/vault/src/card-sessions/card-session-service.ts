@@ -4,12 +4,12 @@ import { resourceId } from '../billing-profiles/billing-profile-input.ts';
 import type { BillingProfileService } from '../billing-profiles/billing-profile-service.ts';
 import { hashBearerSecret, newBearerSecret, newId } from '../crypto/secret-hash.ts';
 import { parseInput } from '../errors/parse-input.ts';
-import { ClientError } from '../errors/vault-error.ts';
 import type { Actor } from '../identity/actor.ts';
 import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
 import type { CardSessionRepository } from './card-session-repository.ts';
 import type { IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
+import { checkLiveSessionCap } from './live-session-cap.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
 export interface CardSessionRepositories {
@@ -64,12 +64,9 @@ export class CardSessionService {
     return this.uow.transaction(async (repos) => {
       const owner = { tenantId: actor.user.tenantId, userId: actor.user.userId };
       await repos.cardSessions.lockOwner(owner);
-      const live = await repos.cardSessions.liveExpiries(owner, this.now());
       /* Precondition: a user cannot pile up open card-entry sessions (each is a live bearer secret). */
-      if (live.length >= this.settings.maxLivePerUser) {
-        const oldest = live[live.length - this.settings.maxLivePerUser]!;
-        throw new ClientError('rate_limited', [], Math.max(1, Math.ceil((oldest.getTime() - this.now().getTime()) / 1000)));
-      }
+      const now = this.now();
+      checkLiveSessionCap(await repos.cardSessions.liveExpiries(owner, now), this.settings.maxLivePerUser, now);
       await repos.cardSessions.insert({
         id,
         secretHash: hashBearerSecret(clientSecret),

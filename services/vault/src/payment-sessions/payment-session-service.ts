@@ -21,6 +21,7 @@ import type { InvoicePaymentRepository } from './invoice-payment-repository.ts';
 import { confirmPaymentSchema, createPaymentSessionSchema, PAYMENT_SESSION_ID } from './payment-session-input.ts';
 import type { PaymentSessionRecord, PaymentSessionRepository, SessionInvoice } from './payment-session-repository.ts';
 import type { SessionTokenStore } from './session-token-store.ts';
+import { checkLiveSessionCap } from '../card-sessions/live-session-cap.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
 export interface PaymentSessionRepositories {
@@ -174,12 +175,8 @@ export class PaymentSessionService {
     };
     return uow.transaction(async (repos) => {
       await repos.paymentSessions.lockOwner(owner);
-      const live = await repos.paymentSessions.liveExpiries(owner, now);
       /* Precondition: a user cannot pile up open payment sessions (each is a live bearer secret). */
-      if (live.length >= settings.maxLivePerUser) {
-        const oldest = live[live.length - settings.maxLivePerUser]!;
-        throw new ClientError('rate_limited', [], Math.max(1, Math.ceil((oldest.getTime() - now.getTime()) / 1000)));
-      }
+      checkLiveSessionCap(await repos.paymentSessions.liveExpiries(owner, now), settings.maxLivePerUser, now);
       await repos.paymentSessions.insert({
         id, secretHash: hashBearerSecret(clientSecret), tenantId: owner.tenantId, userId: owner.userId, groupId,
         cardId: card.id, processorId: recipient.id, partnerId: invoice.partnerId, invoiceId: invoice.id, invoice: shown, invoiceJws: invoice.jws,
