@@ -98,7 +98,7 @@ describe('the inbox demo, end to end in Chromium', () => {
 
     const pay = page.frameLocator('#pay-slot iframe');
     await pay.locator('#cc-csc').waitFor({ state: 'visible', timeout: 15_000 });
-    expect(await pay.locator('#summary').textContent()).toContain('Wide World Importers');
+    await expect.poll(() => pay.locator('#merchant').textContent(), { timeout: 15_000 }).toBe('Wide World Importers');
     await page.screenshot({ path: path.join(OUTPUT, 'review-and-pay-1024.png'), fullPage: true });
     await pay.locator('#cc-csc').fill(SENTINEL);
     await pay.locator('#pay').click();
