@@ -47,7 +47,13 @@ describe('config', () => {
   it('accepts a complete production config', () => {
     const config = loadConfig(PROD);
     expect(config.mode).toBe('production');
-    expect(config.keys.wrapping).toEqual({ kind: 'kms', current: 'v1', arns: { v1: PROD.VAULT_KMS_KEY_ARNS.slice(3) } });
+    expect(config.keys.wrapping).toEqual({
+      kind: 'kms',
+      current: 'v1',
+      arns: { v1: PROD.VAULT_KMS_KEY_ARNS.slice(3) },
+      calls: { attemptTimeoutMs: 400, callTimeoutMs: 900, maxAttempts: 3 },
+      startupWaitSeconds: 60,
+    });
   });
 
   it('names the invalid variable in one line, without its value', () => {

@@ -63,6 +63,12 @@ export const envSchema = z.object({
     )
     .optional(),
   VAULT_KEY_CURRENT: version.optional(),
+  // KMS calls (VAULT_KEYRING=kms): each attempt's deadline, the deadline of one call with its retries, the attempts.
+  VAULT_KMS_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(400),
+  VAULT_KMS_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(900),
+  VAULT_KMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  // How long start-up waits for an unreachable KMS (retrying with backoff) before it exits 69.
+  VAULT_KMS_STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   VAULT_FINGERPRINT_KEYS_DIR: file.optional(),
   VAULT_FINGERPRINT_KEY_CURRENT: version.optional(),
 

@@ -190,7 +190,14 @@ function wrappingKeys(
     if (!e.VAULT_KMS_KEY_ARNS) fail('VAULT_KMS_KEY_ARNS', 'required when VAULT_KEYRING=kms');
     const arns = Object.fromEntries((e.VAULT_KMS_KEY_ARNS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
     if (e.VAULT_KMS_KEY_ARNS && !(current in arns)) fail('VAULT_KEY_CURRENT', 'names no key in VAULT_KMS_KEY_ARNS');
-    return { kind: 'kms', arns, current };
+    if (e.VAULT_KMS_ATTEMPT_TIMEOUT_MS > e.VAULT_KMS_CALL_TIMEOUT_MS) fail('VAULT_KMS_ATTEMPT_TIMEOUT_MS', 'longer than VAULT_KMS_CALL_TIMEOUT_MS');
+    return {
+      kind: 'kms',
+      arns,
+      current,
+      calls: { attemptTimeoutMs: e.VAULT_KMS_ATTEMPT_TIMEOUT_MS, callTimeoutMs: e.VAULT_KMS_CALL_TIMEOUT_MS, maxAttempts: e.VAULT_KMS_MAX_ATTEMPTS },
+      startupWaitSeconds: e.VAULT_KMS_STARTUP_WAIT_SECONDS,
+    };
   }
   if (e.VAULT_KMS_KEY_ARNS) fail('VAULT_KMS_KEY_ARNS', 'set, but VAULT_KEYRING is not kms');
   return { kind: 'raw', dir: keyFile('VAULT_RAW_KEYS_DIR', need('VAULT_RAW_KEYS_DIR', DEV.rawKeysDir)), current };

@@ -4,7 +4,24 @@ export type VaultMode = 'dev' | 'production';
 
 export type KeySource =
   | { readonly kind: 'raw'; readonly dir: string; readonly current: string }
-  | { readonly kind: 'kms'; readonly arns: Readonly<Record<string, string>>; readonly current: string };
+  | {
+      readonly kind: 'kms';
+      readonly arns: Readonly<Record<string, string>>;
+      readonly current: string;
+      readonly calls: KmsCallLimits;
+      /** How long start-up retries an unreachable KMS before it gives up (exit 69). */
+      readonly startupWaitSeconds: number;
+    };
+
+/** Deadlines and retries of one KMS call, so a hanging or throttling KMS costs a bounded time (503, not a wait). */
+export interface KmsCallLimits {
+  /** One attempt (connect, send, answer) is abandoned after this long. */
+  readonly attemptTimeoutMs: number;
+  /** The call, its retries and the pauses between them, end by this long. */
+  readonly callTimeoutMs: number;
+  /** Attempts in all (1 = no retry); a retry follows only an outage (throttled, unreachable, timed out, 5xx). */
+  readonly maxAttempts: number;
+}
 
 /** The vault's configuration: parsed and validated once at start-up, then frozen. */
 export interface VaultConfig {
