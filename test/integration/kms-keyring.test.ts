@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kmsEnv, setEnv, startKmsEndpoint, testKeyArn, type KmsEndpoint } from '../support/kms-endpoint.ts';
-import { issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
+import { grpcTransport, httpTransport, type Transport } from '../support/transports.ts';
+import { INVOICE, issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 // The production keyring (VAULT_KEYRING=kms) against a loopback endpoint speaking the KMS JSON protocol: the
@@ -9,6 +10,7 @@ import { newUser, startTestVault, visa, type TestVault } from '../support/test-v
 let kms: KmsEndpoint;
 let v: TestVault;
 let restoreEnv: () => void;
+let transports: Transport[];
 const ARN = testKeyArn('1234abcd-12ab-34cd-56ef-1234567890ab');
 
 beforeAll(async () => {
@@ -17,11 +19,13 @@ beforeAll(async () => {
   restoreEnv = setEnv(kmsEnv(kms));
   v = await startTestVault({ env: { VAULT_KEYRING: 'kms', VAULT_KMS_KEY_ARNS: `v1=${ARN}`, VAULT_KEY_CURRENT: 'v1' } });
   await registerExampleProcessors(v);
+  transports = [httpTransport(v), grpcTransport(v)];
 });
 afterEach(async () => {
   await kms.heal();
 });
 afterAll(async () => {
+  for (const t of transports ?? []) t.close();
   await v?.close();
   await kms?.close();
   restoreEnv?.();
@@ -61,25 +65,74 @@ async function storedCard() {
   return { user, card: added.json };
 }
 
-describe('a KMS outage on decrypt is an outage, not tampering', () => {
-  for (const [what, fail] of [
+/** The vault's promise for a failing dependency, README "Fail closed": 503 within 2 s at the client. */
+const BOUND_MS = 2_000;
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+describe('a KMS outage is a dependency outage: 503 fast, never 500, never tampering', () => {
+  const outages = [
     ['throttled', () => kms.throttle()],
     ['refusing connections', () => kms.refuse()],
-  ] as const) {
-    it(`${what}: token issue answers 503, audits no decryption_failed, and works again once KMS answers`, async () => {
+    ['hanging (accepts, never answers)', () => kms.hang()],
+    ['answering after 5 s', () => kms.slow(5_000)],
+    ['answering 500 KMSInternalException', () => kms.internalError()],
+  ] as const;
+  for (const [what, fail] of outages) {
+    it(`${what}: card add and token issue (HTTP and gRPC) answer 503 with Retry-After within 2 s, no decryption_failed audit, readiness false; all recover without a restart`, async () => {
       const { user, card } = await storedCard();
       await fail();
-      const requestId = randomUUID();
-      const issued = await issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': requestId });
-      expect(issued.status, issued.text).toBe(503);
-      expect(issued.json.code).toBe('service_unavailable');
-      expect((await auditOf(requestId)).filter(([, , reason]) => reason === 'decryption_failed')).toEqual([]);
+
+      const add = await timed(() => v.addCard(user, visa({ number: '5555555555554444' })));
+      expect(add.value.status, add.value.text).toBe(503);
+      expect(add.value.json.code).toBe('service_unavailable');
+      expect(add.value.headers['retry-after']).toBe('1');
+      expect(add.ms).toBeLessThan(BOUND_MS);
+
+      for (const t of transports) {
+        const requestId = randomUUID();
+        const issued = await timed(() => t.issueToken({ user, requestId }, { cardId: card.id, cvc: '123', processorId: 'xero-payments', invoice: INVOICE }));
+        expect(issued.value.code, `${t.name}: ${issued.value.status}`).toBe('service_unavailable');
+        expect(issued.value.retryAfter, t.name).toBe(1);
+        expect(issued.ms, t.name).toBeLessThan(BOUND_MS);
+        expect((await auditOf(requestId)).filter(([, , reason]) => reason === 'decryption_failed')).toEqual([]);
+      }
+      const report = await v.vault.ready();
+      expect(report.ready).toBe(false);
+      expect(report.checks.keyring).toBe('failing');
+      // Logged as a dependency failure, with the KMS error's type as its cause.
+      expect(v.logs.some((line) => line.includes('"dependency":"keyring"') && line.includes('"msg":"request failed"'))).toBe(true);
 
       await kms.heal();
+      expect((await v.vault.ready()).ready).toBe(true);
       expect((await issueToken(v, user, { cardId: card.id, cvc: '123' })).status).toBe(201);
+      expect((await v.addCard(user, visa({ number: '5555555555554444' }))).status).toBe(201);
     });
   }
 
+  it('a single throttled answer is retried: the request succeeds', async () => {
+    const { user, card } = await storedCard();
+    kms.throttle(1);
+    const before = kms.calls.Decrypt ?? 0;
+    expect((await issueToken(v, user, { cardId: card.id, cvc: '123' })).status).toBe(201);
+    expect((kms.calls.Decrypt ?? 0) - before).toBe(2);
+  });
+
+  it('a slow KMS within the attempt deadline (100 ms) is no outage', async () => {
+    const user = newUser();
+    kms.slow(100);
+    const added = await v.addCard(user, visa());
+    expect(added.status, added.text).toBe(201);
+    expect((await issueToken(v, user, { cardId: added.json.id, cvc: '123' })).status).toBe(201);
+  });
+
+});
+
+describe('an answer of KMS that the blob or its context is wrong stays tampering', () => {
   it('a card moved into another row (wrong encryption context) still fails as tampering', async () => {
     const { user, card } = await storedCard();
     const other = (await v.addCard(user, visa({ number: '5555555555554444' }))).json;
@@ -97,5 +150,16 @@ describe('a KMS outage on decrypt is an outage, not tampering', () => {
     const issued = await issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': requestId });
     expect(issued.status).toBe(500);
     expect(await auditOf(requestId)).toContainEqual(['card.decrypt', 'failed', 'decryption_failed']);
+  });
+});
+
+describe('nothing secret in the logs', () => {
+  it('no data key, blob or master key of KMS, no credential and no card number in any line these tests logged', () => {
+    expect(kms.secrets.length).toBeGreaterThan(10);
+    const text = v.logs.join('\n');
+    for (const secret of kms.secrets) expect(text.includes(secret)).toBe(false);
+    expect(text).not.toContain(kmsEnv(kms).AWS_SECRET_ACCESS_KEY);
+    expect(text).not.toContain('4242424242424242');
+    expect(text).not.toContain('5555555555554444');
   });
 });

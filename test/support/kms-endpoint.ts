@@ -10,15 +10,21 @@ import type { AddressInfo, Socket } from 'node:net';
  * or another key's blob fails as it would in KMS (400 InvalidCiphertextException / IncorrectKeyException).
  * Requests are not signature-checked. The vault reaches it through `AWS_ENDPOINT_URL_KMS` (see `kmsEnv`).
  *
- * Switches: `throttle()` answers 400 ThrottlingException, `refuse()` closes the listener and every open
- * connection (connections are refused), `hang()` accepts and never answers, `slow(ms)` answers late, `heal()`
- * undoes them all; `rekey()` stands for a blob of another key.
+ * Switches: `throttle()` answers 400 ThrottlingException (`throttle(n)`: only the next n requests),
+ * `internalError()` answers 500 KMSInternalException, `refuse()` closes the listener and every open connection
+ * (connections are refused), `hang()` accepts and never answers, `slow(ms)` answers late, `heal()` undoes them
+ * all; `rekey()` stands for a blob of another key. `secrets` holds, base64, every data key, blob and master key
+ * it made, so a test can show none reached a log.
  */
 export interface KmsEndpoint {
   readonly url: string;
   /** Calls answered or attempted, by operation (`GenerateDataKey`, …). */
   readonly calls: Record<string, number>;
-  throttle(): void;
+  /** Every data key (plaintext), blob and master key this endpoint made, base64. */
+  readonly secrets: string[];
+  /** Answer ThrottlingException: to every request, or to the next `requests` only. */
+  throttle(requests?: number): void;
+  internalError(): void;
   refuse(): Promise<void>;
   hang(): void;
   slow(ms: number): void;
@@ -74,13 +80,19 @@ function canonicalContext(context: unknown): Buffer {
 
 export async function startKmsEndpoint(): Promise<KmsEndpoint> {
   const masterKeys = new Map<string, Buffer>();
+  const secrets: string[] = [];
   const keyFor = (arn: string) => {
     let key = masterKeys.get(arn);
-    if (!key) masterKeys.set(arn, (key = randomBytes(32)));
+    if (!key) {
+      masterKeys.set(arn, (key = randomBytes(32)));
+      secrets.push(key.toString('base64'));
+    }
     return key;
   };
   const calls: Record<string, number> = {};
-  let mode: 'ok' | 'throttle' | 'hang' = 'ok';
+  let mode: 'ok' | 'throttle' | 'internal' | 'hang' = 'ok';
+  /** With mode 'throttle': how many more requests to throttle (Infinity: all). */
+  let throttled = Infinity;
   let delayMs = 0;
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();
@@ -133,11 +145,13 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
       if (bytes < 1 || bytes > 1024) throw new KmsFault('ValidationException', 'NumberOfBytes out of range');
       const plaintext = randomBytes(bytes);
       const blob = seal(arn, plaintext, input.EncryptionContext);
+      secrets.push(plaintext.toString('base64'), blob.toString('base64'));
       return { KeyId: arn, Plaintext: plaintext.toString('base64'), CiphertextBlob: blob.toString('base64') };
     },
     Encrypt(input) {
       const arn = String(input.KeyId);
       const blob = seal(arn, b64(input.Plaintext, 'Plaintext'), input.EncryptionContext);
+      secrets.push(blob.toString('base64'));
       return { KeyId: arn, CiphertextBlob: blob.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
     },
     Decrypt(input) {
@@ -169,7 +183,8 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
         return;
       }
       const respond = () => {
-        if (mode === 'throttle') return answer(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
+        if (mode === 'throttle' && throttled-- > 0) return answer(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
+        if (mode === 'internal') return answer(res, 500, { __type: 'KMSInternalException', message: 'internal' }, 'KMSInternalException');
         const handler = operations[operation];
         if (req.method !== 'POST' || !handler) return answer(res, 400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
         try {
@@ -209,7 +224,12 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    throttle: () => void (mode = 'throttle'),
+    secrets,
+    throttle(requests = Infinity) {
+      mode = 'throttle';
+      throttled = requests;
+    },
+    internalError: () => void (mode = 'internal'),
     hang: () => void (mode = 'hang'),
     slow: (ms) => void (delayMs = ms),
     refuse: stop,

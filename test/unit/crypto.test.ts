@@ -94,6 +94,7 @@ describe('keyring factory', () => {
         { version: 'v1', arn: 'arn:aws:kms:eu-west-1:111122223333:key/11111111-1111-1111-1111-111111111111' },
         { version: 'v2', arn: 'arn:aws:kms:eu-west-1:111122223333:key/22222222-2222-2222-2222-222222222222' },
       ],
+      calls: { attemptTimeoutMs: 400, callTimeoutMs: 900, maxAttempts: 3 },
     });
     expect(keyrings.current).toBe('v2');
     expect(keyrings.versions).toEqual(['v1', 'v2']);

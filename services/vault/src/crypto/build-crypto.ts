@@ -19,7 +19,7 @@ export function keyringConfigFrom(keys: VaultConfig['keys'], retired: RetiredKey
   const source = keys.wrapping;
   const live = ({ version }: { version: string }) => !retired.wrapping.includes(version);
   if (source.kind === 'kms') {
-    return { kind: 'kms', current: source.current, keys: Object.entries(source.arns).map(([version, arn]) => ({ version, arn })).filter(live) };
+    return { kind: 'kms', current: source.current, keys: Object.entries(source.arns).map(([version, arn]) => ({ version, arn })).filter(live), calls: source.calls };
   }
   return { kind: 'raw', current: source.current, keys: readWrappingKeys(source.dir).filter(live) };
 }

@@ -20,6 +20,8 @@ export interface Envelope {
   readonly currentKeyVersion: string;
   /** Every version loaded (the current one and those that only decrypt). */
   readonly keyVersions: readonly string[];
+  /** When an operation last failed with KeyringUnavailable (ms since the epoch; 0: never), for readiness. */
+  readonly lastOutageAt?: number;
 }
 
 /** One error for every way a decrypt can fail: wrong key, tampered bytes, or a context that does not match. */

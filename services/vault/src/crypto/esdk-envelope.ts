@@ -4,7 +4,7 @@ import {
   buildClient,
 } from '@aws-crypto/client-node';
 import type { Keyrings } from './keyring-factory.ts';
-import { collectingKmsFailures } from './kms-calls.ts';
+import { collectingKmsFailures, isKmsOutage } from './kms-calls.ts';
 import {
   DecryptionFailed,
   KeyringUnavailable,
@@ -29,30 +29,26 @@ const client = buildClient({
   maxEncryptedDataKeys: MAX_ENCRYPTED_DATA_KEYS,
 });
 
-/** Errors from the SDK that mean "these bytes are not a message we can open", as opposed to "KMS is down". */
-function isKeyringOutage(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name ?? '';
-  const code = (err as { code?: string } | null)?.code ?? '';
-  // A 5xx from KMS is its own failure (`$fault: 'server'`), whatever its name.
-  if ((err as { $fault?: string } | null)?.$fault === 'server') return true;
-  return /Timeout|Network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|EPIPE|ThrottlingException|KMSInternalException|ServiceUnavailable|KMSInvalidStateException|DisabledException|AccessDenied/i.test(
-    `${name} ${code}`,
-  );
-}
-
 /**
  * A failed decrypt is an outage when the SDK error itself says so, or when KMS calls failed during it and every
  * one of them was an outage (the keyring hides them in a plain Error, see kms-calls.ts). One answer of KMS that
  * the blob or its context is wrong (InvalidCiphertextException, IncorrectKeyException) keeps it a decryption failure.
  */
 function outageCause(err: unknown, kmsFailures: readonly unknown[]): unknown {
-  if (isKeyringOutage(err)) return err;
-  if (kmsFailures.length > 0 && kmsFailures.every(isKeyringOutage)) return kmsFailures[0];
+  if (isKmsOutage(err)) return err;
+  if (kmsFailures.length > 0 && kmsFailures.every(isKmsOutage)) return kmsFailures[0];
   return undefined;
 }
 
 export class EsdkEnvelope implements Envelope {
+  lastOutageAt = 0;
+
   constructor(private readonly keyrings: Keyrings) {}
+
+  private outage(cause: unknown): KeyringUnavailable {
+    this.lastOutageAt = Date.now();
+    return new KeyringUnavailable({ cause });
+  }
 
   get currentKeyVersion(): string {
     return this.keyrings.current;
@@ -70,7 +66,7 @@ export class EsdkEnvelope implements Envelope {
       });
       return { ciphertext: result, keyVersion: this.keyrings.current };
     } catch (err) {
-      throw new KeyringUnavailable({ cause: err });
+      throw this.outage(err);
     }
   }
 
@@ -84,7 +80,7 @@ export class EsdkEnvelope implements Envelope {
       opened = await (this.keyrings.kms ? collectingKmsFailures(kmsFailures, decrypting) : decrypting());
     } catch (err) {
       const outage = outageCause(err, kmsFailures);
-      if (outage !== undefined) throw new KeyringUnavailable({ cause: outage });
+      if (outage !== undefined) throw this.outage(outage);
       throw new DecryptionFailed('message');
     }
     if (!contextMatches(opened.messageHeader.encryptionContext, expected)) {

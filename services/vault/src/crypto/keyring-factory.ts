@@ -5,7 +5,8 @@ import {
   RawAesWrappingSuiteIdentifier,
   type KeyringNode,
 } from '@aws-crypto/client-node';
-import { reportingKmsClients } from './kms-calls.ts';
+import type { KmsCallLimits } from '../config/vault-config.ts';
+import { boundedKmsClients } from './kms-calls.ts';
 import type { Secret } from './secret.ts';
 
 /** Raw AES-256 wrapping keys: dev and tests (keys-example/), or a site's own key files. */
@@ -20,6 +21,8 @@ export interface KmsKeyringConfig {
   readonly kind: 'kms';
   readonly current: string;
   readonly keys: ReadonlyArray<{ readonly version: string; readonly arn: string }>;
+  /** Deadlines and retries of each KMS call (kms-calls.ts). */
+  readonly calls: KmsCallLimits;
   readonly grantTokens?: readonly string[];
 }
 
@@ -53,7 +56,11 @@ export function buildKeyrings(config: KeyringConfig): Keyrings {
 
   const byVersion = new Map<string, KeyringNode>();
   if (config.kind === 'raw') for (const key of config.keys) byVersion.set(key.version, rawKeyring(key.version, key.material));
-  else for (const key of config.keys) byVersion.set(key.version, kmsKeyring(key.arn, config));
+  else {
+    // One bounded client per region, shared by every key version.
+    const clientProvider = boundedKmsClients(config.calls);
+    for (const key of config.keys) byVersion.set(key.version, kmsKeyring(key.arn, clientProvider, config));
+  }
   const encrypt = byVersion.get(config.current)!;
   const decrypt =
     byVersion.size === 1 ? encrypt : new MultiKeyringNode({ children: [...byVersion.values()] });
@@ -73,9 +80,9 @@ function rawKeyring(version: string, material: Secret<Uint8Array>): KeyringNode 
   });
 }
 
-function kmsKeyring(arn: string, config: KmsKeyringConfig): KeyringNode {
+function kmsKeyring(arn: string, clientProvider: ReturnType<typeof boundedKmsClients>, config: KmsKeyringConfig): KeyringNode {
   return new KmsKeyringNode({
-    clientProvider: reportingKmsClients,
+    clientProvider,
     generatorKeyId: arn,
     keyIds: [],
     ...(config.grantTokens ? { grantTokens: [...config.grantTokens] } : {}),

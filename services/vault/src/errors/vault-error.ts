@@ -169,6 +169,15 @@ export class ServerError extends VaultError {
   }
 }
 
+/** A dependency outage is usually short (a KMS throttle, a Redis failover): a client may try again after this. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/** Seconds a caller should wait before trying again, if the error says (429 rate limits, 503 outages). */
+export function retryAfterOf(error: VaultError): number | undefined {
+  if (error instanceof ClientError) return error.retryAfter;
+  return error.code === 'service_unavailable' ? SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
+}
+
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }

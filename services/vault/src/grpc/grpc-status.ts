@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { ClientError, titleOf, type ErrorCode, type VaultError } from '../errors/vault-error.ts';
+import { ClientError, retryAfterOf, titleOf, type ErrorCode, type VaultError } from '../errors/vault-error.ts';
 
 /** The one mapping from the vault's error codes to gRPC status codes (README "gRPC"). */
 const STATUS: Readonly<Record<ErrorCode, grpc.status>> = {
@@ -53,7 +53,8 @@ export function toServiceError(error: VaultError, requestId: string): grpc.Statu
   metadata.set('x-request-id', requestId);
   if (error instanceof ClientError) {
     if (error.errors.length > 0) metadata.set('vault-field-errors', JSON.stringify(error.errors));
-    if (error.retryAfter !== undefined) metadata.set('retry-after', String(error.retryAfter));
   }
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) metadata.set('retry-after', String(retryAfter));
   return { code: STATUS[error.code], details: titleOf(error.code), metadata };
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ClientError, ServerError, VaultError } from '../errors/vault-error.ts';
+import { ClientError, retryAfterOf, ServerError, VaultError } from '../errors/vault-error.ts';
 
 export { toVaultError };
 export { problemOf, type Problem } from '../errors/problem-document.ts';
@@ -10,7 +10,8 @@ import { state } from './request-context.ts';
 
 export function sendProblem(res: Response, error: VaultError): void {
   const problem = problemOf(error, state(res).requestId);
-  if (error instanceof ClientError && error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
