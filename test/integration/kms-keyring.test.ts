@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kmsEnv, setEnv, startKmsEndpoint, testKeyArn, type KmsEndpoint } from '../support/kms-endpoint.ts';
 import { grpcTransport, httpTransport, type Transport } from '../support/transports.ts';
-import { INVOICE, issueToken, redeem, registerExampleProcessors } from '../support/payments.ts';
-import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
+import { INVOICE, issueToken, redeem, registerExamplePartners, registerExampleProcessors } from '../support/payments.ts';
+import { exampleInvoice } from '../support/tampered-invoices.ts';
+import { FUTURE_YEAR, newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
 
 // The production keyring (VAULT_KEYRING=kms) against a loopback endpoint speaking the KMS JSON protocol: the
 // vault's code path is unchanged, only AWS_ENDPOINT_URL_KMS differs.
@@ -150,6 +151,72 @@ describe('an answer of KMS that the blob or its context is wrong stays tampering
     const issued = await issueToken(v, user, { cardId: card.id, cvc: '123' }, { 'x-request-id': requestId });
     expect(issued.status).toBe(500);
     expect(await auditOf(requestId)).toContainEqual(['card.decrypt', 'failed', 'decryption_failed']);
+  });
+});
+
+describe('KMS calls per operation (the figures infra/CAPACITY.md states)', () => {
+  it('counts each operation\'s GenerateDataKey and Decrypt calls', async () => {
+    await registerExamplePartners(v);
+    const counted = async (work: () => Promise<{ status: number; text: string }>, status: number) => {
+      const before = { ...kms.calls };
+      const res = await work();
+      expect(res.status, res.text).toBe(status);
+      const delta = (op: string) => (kms.calls[op] ?? 0) - (before[op] ?? 0);
+      expect(delta('Encrypt')).toBe(0); // the keyring wraps with GenerateDataKey only
+      return [delta('GenerateDataKey'), delta('Decrypt')];
+    };
+    const user = newUser();
+    let card: { id: string } = { id: '' };
+    let profile: { id: string } = { id: '' };
+    let token = '';
+    let sessionSecret = '';
+    let sessionId = '';
+    const counts: Record<string, unknown> = {
+      'card add (hosted form)': await counted(async () => {
+        const r = await v.addCard(user, visa());
+        card = r.json;
+        return r;
+      }, 201),
+      'card list': await counted(() => v.internal('/v1/cards', { user }), 200),
+      'card read': await counted(() => v.internal(`/v1/cards/${card.id}`, { user }), 200),
+      'card update (expiry)': await counted(() => v.internal(`/v1/cards/${card.id}`, { method: 'PATCH', user, body: { expMonth: 6, expYear: FUTURE_YEAR + 1 } }), 200),
+      'billing profile add': await counted(async () => {
+        const r = await v.internal('/v1/billing-profiles', { user, body: { name: 'Grace Hopper', line1: '1 Navy Way', city: 'Arlington', postalCode: '22202', country: 'US' } });
+        profile = r.json;
+        return r;
+      }, 201),
+      'billing profile read': await counted(() => v.internal(`/v1/billing-profiles/${profile.id}`, { user }), 200),
+      'token issue (direct)': await counted(async () => {
+        const r = await issueToken(v, user, { cardId: card.id, cvc: '123' });
+        token = r.json.token;
+        return r;
+      }, 201),
+      'token redeem': await counted(() => redeem(v, 'xero-payments', token), 200),
+      'payment session open': await counted(async () => {
+        const r = await v.internal('/v1/payment-sessions', { as: 'payment-flow', user, body: { processorId: 'xero-payments', cardId: card.id, invoice: await exampleInvoice() } });
+        sessionSecret = r.json.clientSecret;
+        sessionId = r.json.id;
+        return r;
+      }, 201),
+      'pay form confirm': await counted(() => v.public('/v1/payment-sessions/current/confirm', { body: { cvc: '123' }, headers: { authorization: `PaymentSession ${sessionSecret}` } }), 200),
+      'payment session read (confirmed: its token)': await counted(() => v.internal(`/v1/payment-sessions/${sessionId}`, { as: 'payment-flow', user }), 200),
+      'card delete': await counted(() => v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user }), 204),
+    };
+    // [GenerateDataKey, Decrypt]: an encrypt is one GenerateDataKey, a decrypt one Decrypt (no data-key cache).
+    expect(counts).toEqual({
+      'card add (hosted form)': [1, 0],
+      'card list': [0, 0],
+      'card read': [0, 0],
+      'card update (expiry)': [0, 0],
+      'billing profile add': [1, 0],
+      'billing profile read': [0, 1],
+      'token issue (direct)': [0, 1],
+      'token redeem': [0, 0],
+      'payment session open': [0, 0],
+      'pay form confirm': [1, 1],
+      'payment session read (confirmed: its token)': [0, 1],
+      'card delete': [0, 0],
+    });
   });
 });
 
