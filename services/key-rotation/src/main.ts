@@ -4,7 +4,8 @@
  * records) under the current key (VAULT_KEY_CURRENT) and recomputes card fingerprints under the current
  * fingerprint key, while the vault keeps serving. Safe to kill and rerun, and to
  * run several at once. On a terminal it shows a progress bar; otherwise it writes JSON lines.
- * Exit status: 0 when every row is on the current keys, 1 when rows failed or remain, 2 on a usage/config error.
+ * Exit status: 0 when every row is on the current keys, 1 when rows failed or remain, 2 on a usage/config error,
+ * 75 when the keyring (KMS) was unavailable: it stopped cleanly (nothing marked failed), rerun to resume.
  * This file only parses the command line (so `--help` loads nothing of the vault); rotate-keys-run.ts does the work.
  */
 import { availableParallelism } from 'node:os';
@@ -14,7 +15,8 @@ const cores = availableParallelism();
 const USAGE = [
   `usage: npm run rotate-keys -- [--dry-run] [--batch-size 200] [--workers ${cores}] [--concurrency <workers + 1>]`,
   'Re-encrypts every record still on an older key under VAULT_KEY_CURRENT (and recomputes fingerprints under',
-  'VAULT_FINGERPRINT_KEY_CURRENT) while the vault serves; resumable. Exit 0 done, 1 rows failed or remain, 2 usage or configuration.',
+  'VAULT_FINGERPRINT_KEY_CURRENT) while the vault serves; resumable. Exit 0 done, 1 rows failed or remain, 2 usage or configuration,',
+  '75 the keyring (KMS) was unavailable: stopped with nothing marked failed, rerun to resume once it answers.',
   `--workers: threads that decrypt and re-encrypt (default one per core, here ${cores}; 0: on the job's own thread).`,
   '--concurrency: batches in flight, each its own transaction (default workers + 1, at least 2: one is read or',
   'written while the others keep every worker busy).',

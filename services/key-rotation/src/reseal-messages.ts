@@ -72,5 +72,9 @@ export type WorkerReply =
       /** Per row: its recomputed digests by column, or null when it did not open. */
       readonly digests: readonly (Readonly<Record<string, string>> | null)[];
     }
-  /** The job failed as a whole (keyring outage, unknown type): its error's name and fixed message. */
-  | { readonly kind: 'error'; readonly job: number; readonly name: string; readonly message: string };
+  /**
+   * The job failed as a whole (keyring outage, unknown type): its error's name and fixed message. An error does not
+   * cross threads as itself, so `keyringUnavailable` says it was a keyring outage (with its kind, keyring-outage.ts),
+   * which stops the run for a rerun instead of failing it; null for any other failure.
+   */
+  | { readonly kind: 'error'; readonly job: number; readonly name: string; readonly message: string; readonly keyringUnavailable: string | null };

@@ -44,6 +44,8 @@ async function resealRow({ envelope, fingerprinter }: ResealCrypto, type: Encryp
   try {
     plaintext = await envelope.decrypt(request.ciphertext, request.context);
   } catch (err) {
+    // Only a ciphertext that does not open is the row's fault (left for a person); a keyring outage
+    // (KeyringUnavailable) stops the whole job for a rerun instead, so no row is marked failed for it.
     if (err instanceof DecryptionFailed) return FAILED;
     throw err;
   }

@@ -22,7 +22,7 @@ export type ResealResult =
  * Opens rows and seals them again under the current keys; the plaintext never leaves it. Implemented on this
  * thread (`InThreadResealer`) or on worker threads (`WorkerPoolResealer`), which each build their own envelope.
  * A result per request, in order. Throws (the batch rolls back) for anything but a row that does not open:
- * a keyring outage, a worker that died.
+ * a keyring outage (`KeyringUnavailable`, also when a worker met it: the job stops for a rerun), a worker that died.
  */
 export interface Resealer {
   /** The wrapping key version new ciphertexts are sealed with. */

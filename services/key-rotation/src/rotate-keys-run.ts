@@ -1,11 +1,13 @@
 /**
  * The work of `npm run rotate-keys`, once main.ts has parsed and checked its arguments: reads the configuration
  * (exit 2 when invalid), rotates with a progress bar on a terminal or JSON lines otherwise, and sets the exit
- * status: 0 when every row is on the current keys, 1 when rows failed or remain.
+ * status: 0 when every row is on the current keys, 1 when rows failed or remain, 75 when the keyring (KMS) was
+ * unavailable (stopped cleanly: rerun to resume).
  */
 import cliProgress from 'cli-progress';
-import { SqlAuditStore, sqlOn, loadConfigOrExit, buildCrypto, ENCRYPTED_RECORD_TYPES, KeyVersionRepository, openConfiguredDatabase } from '../../vault/src/index.ts';
+import { SqlAuditStore, sqlOn, loadConfigOrExit, buildCrypto, ENCRYPTED_RECORD_TYPES, KeyVersionRepository, KeyringUnavailable, openConfiguredDatabase } from '../../vault/src/index.ts';
 import { InThreadResealer } from './in-thread-resealer.ts';
+import { KEYRING_UNAVAILABLE_EXIT, keyringUnavailableLine } from './keyring-outage.ts';
 import type { Resealer } from './resealer.ts';
 import { formatReport } from './rotation-report.ts';
 import { rotateKeys, type RotationProgress } from './rotate-keys.ts';
@@ -29,7 +31,9 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency, workers }:
   const bar = tty ? new cliProgress.SingleBar({ format: 'rotating [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}' }, cliProgress.Presets.shades_classic) : null;
   const started = Date.now();
   let lastLine = 0;
+  let rowsDone = 0;
   const onProgress = (p: RotationProgress) => {
+    rowsDone = p.changed;
     const rate = Math.round(p.done / Math.max(0.001, (Date.now() - started) / 1000));
     if (bar) {
       if (bar.getTotal() !== p.total) bar.start(p.total, 0, { rate });
@@ -61,8 +65,14 @@ export async function runRotateKeys({ dryRun, batchSize, concurrency, workers }:
     process.exitCode = report.failed > 0 || (!report.dryRun && report.remaining > 0) ? 1 : 0;
   } catch (err) {
     bar?.stop();
-    console.error(`rotate-keys: failed (${(err as Error).name}: ${(err as Error).message}); rerun to resume`);
-    process.exitCode = 1;
+    if (err instanceof KeyringUnavailable) {
+      // Not the data's fault: no row was marked failed for it, and a rerun once KMS answers takes up the rest.
+      console.error(keyringUnavailableLine(err, rowsDone));
+      process.exitCode = KEYRING_UNAVAILABLE_EXIT;
+    } else {
+      console.error(`rotate-keys: failed (${(err as Error).name}: ${(err as Error).message}); rerun to resume`);
+      process.exitCode = 1;
+    }
   } finally {
     await workerPool?.close();
     await db.close();

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import { buildCrypto, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
+import { buildCrypto, ENCRYPTED_RECORD_TYPES, KeyringUnavailable } from '../../vault/src/index.ts';
+import { outageKind } from './keyring-outage.ts';
 import { packBytes, unpackBytes, type ResealJob, type ResealWorkerConfig, type WorkerReply } from './reseal-messages.ts';
 import { resealRows } from './reseal-rows.ts';
 
@@ -22,7 +23,8 @@ export function serveResealJobs(port: MessagePort, config: ResealWorkerConfig): 
         const packed = packBytes(results.map((r) => (r.kind === 'resealed' ? r.ciphertext : null)));
         reply({ kind: 'resealed', job: job.job, ciphertexts: packed, digests: results.map((r) => (r.kind === 'resealed' ? r.digests : null)) }, [packed.bytes.buffer as ArrayBuffer]);
       } catch (err) {
-        reply({ kind: 'error', job: job.job, name: (err as Error).name ?? 'Error', message: (err as Error).message ?? 'reseal failed' });
+        const keyringUnavailable = err instanceof KeyringUnavailable ? outageKind(err) : null;
+        reply({ kind: 'error', job: job.job, name: (err as Error).name ?? 'Error', message: (err as Error).message ?? 'reseal failed', keyringUnavailable });
       }
     });
   });

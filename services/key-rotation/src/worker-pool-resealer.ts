@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { type EncryptedRecordType, ENCRYPTED_RECORD_TYPES } from '../../vault/src/index.ts';
+import { keyringUnavailableReported } from './keyring-outage.ts';
 import { packBytes, unpackBytes, type ResealJob, type ResealWorkerConfig, type WorkerReply } from './reseal-messages.ts';
 import type { Resealer, ResealRequest, ResealResult } from './resealer.ts';
 import { siblingModule, startWorkerThread } from './start-worker-thread.ts';
@@ -133,7 +134,9 @@ export class WorkerPoolResealer implements Resealer {
       const chunk = slot.current;
       if (reply.kind === 'ready' || !chunk || reply.job !== chunk.job) return;
       slot.current = null;
-      if (reply.kind === 'error') {
+      if (reply.kind === 'error' && reply.keyringUnavailable !== null) {
+        chunk.reject(keyringUnavailableReported(reply.keyringUnavailable));
+      } else if (reply.kind === 'error') {
         const err = new Error(reply.message);
         err.name = reply.name;
         chunk.reject(err);
