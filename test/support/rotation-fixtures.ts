@@ -5,6 +5,8 @@ import { loadConfig } from '../../services/vault/src/config/load-config.ts';
 import { sealAddress } from '../../services/vault/src/billing-profiles/billing-profile-secret.ts';
 import { sealPan } from '../../services/vault/src/cards/card-secret.ts';
 import { buildCrypto } from '../../services/vault/src/crypto/build-crypto.ts';
+import type { Envelope } from '../../services/vault/src/crypto/envelope.ts';
+import type { Fingerprinter } from '../../services/vault/src/crypto/fingerprint.ts';
 import { newId } from '../../services/vault/src/crypto/secret-hash.ts';
 import { Pan } from '../../services/vault/src/crypto/secret.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
@@ -23,9 +25,12 @@ export interface SeededCard {
   readonly pan: string;
 }
 
-/** Writes `count` cards (and one billing profile per 50) under the v1 keys, straight into the database. */
-export async function seedUnderV1(pool: pg.Pool, count: number): Promise<{ cards: SeededCard[]; profiles: number }> {
-  const { envelope, fingerprinter } = cryptoAt('v1');
+/**
+ * Writes `count` cards (and one billing profile per 50) under the v1 keys, straight into the database: the example
+ * keys, or `crypto` whose current versions are v1 (KMS keys, test/integration/kms-rotation.test.ts).
+ */
+export async function seedUnderV1(pool: pg.Pool, count: number, crypto: { envelope: Envelope; fingerprinter: Fingerprinter } = cryptoAt('v1')): Promise<{ cards: SeededCard[]; profiles: number }> {
+  const { envelope, fingerprinter } = crypto;
   const salt = randomBytes(3).readUIntBE(0, 3);
   const cards: SeededCard[] = [];
   let profiles = 0;
