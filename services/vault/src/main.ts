@@ -10,6 +10,7 @@ commandLine({
     'usage: npm start   — runs the vault; configured only by environment variables (README "Configuration").',
     'With none set it runs in a loudly marked DEV MODE on an embedded database and the keys-example/ material.',
     'Exit 78: invalid configuration, keys that do not match the data, a taken port or data folder (one line each).',
+    'Exit 69: KMS unreachable through VAULT_KMS_STARTUP_WAIT_SECONDS at start-up (retried with backoff until then).',
   ].join('\n'),
 });
 const { startVault } = await import('./wiring/start-vault.ts');

@@ -21,13 +21,18 @@ import { seedExamplePartners } from '../dev/seed-partners.ts';
 import { KeyVersionRepository } from '../key-versions/key-version-repository.ts';
 import { ENCRYPTED_RECORD_TYPES } from './encrypted-record-registry.ts';
 import { checkKeysMatchData, KeysDoNotMatchData } from '../key-versions/key-check.ts';
+import { checkKeysRetryingKmsOutage, KmsUnreachableAtStart } from '../key-versions/key-check-retry.ts';
 import { assertPortsFree, listenError, PortInUse, type ConfiguredPort } from '../http/port-check.ts';
 import { DataFolderInUse } from '../storage/data-folder-lock.ts';
 import { purgeExpiredIdempotency } from '../idempotency/idempotency-record-repository.ts';
 
+/** sysexits.h EX_UNAVAILABLE: a service the vault needs (KMS) stayed unreachable through the start-up wait. */
+const EX_UNAVAILABLE = 69;
+
 /**
  * Runs the vault as configured by the environment; exit 78 on invalid configuration, keys that do not match the
- * data, a taken port or data folder, 1 on any other failed start. Also the body of every cluster worker.
+ * data, a taken port or data folder, 69 when KMS stays unreachable through VAULT_KMS_STARTUP_WAIT_SECONDS, 1 on
+ * any other failed start. Also the body of every cluster worker.
  */
 export function startVault(): void {
   const config: VaultConfig = loadConfigOrExit(78);
@@ -94,20 +99,40 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   const retired = await new KeyVersionRepository(sqlOn(db.database.pool), ENCRYPTED_RECORD_TYPES).retired();
   let boundPublicBaseUrl = 'https://localhost';
   const vault = buildVault({ config, database: db.database, redis, logger, retired, boundPublicBaseUrl: () => boundPublicBaseUrl });
-  try {
-    await checkKeysMatchData({
+  const wrapping = config.keys.wrapping;
+  const checkKeys = () =>
+    checkKeysMatchData({
       db: sqlOn(db.database.pool),
       envelope: vault.envelope,
       fingerprinter: vault.fingerprinter,
-      wrappingVariable: config.keys.wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
+      wrappingVariable: wrapping.kind === 'kms' ? 'VAULT_KMS_KEY_ARNS' : 'VAULT_RAW_KEYS_DIR',
       fingerprintVariable: 'VAULT_FINGERPRINT_KEYS_DIR',
       recordTypes: ENCRYPTED_RECORD_TYPES,
     });
+  try {
+    // KMS may be throttling or away for a while: the check waits for it rather than judge the keys without it.
+    if (wrapping.kind === 'kms') {
+      await checkKeysRetryingKmsOutage(checkKeys, {
+        waitSeconds: wrapping.startupWaitSeconds,
+        say: (level, line, fields) => {
+          console.error(line);
+          logger[level]({ dependency: 'kms', worker: cluster.worker?.id ?? 0, ...fields }, line);
+        },
+      });
+    } else {
+      await checkKeys();
+    }
   } catch (err) {
     /* Precondition: a vault whose keys cannot open its own data must not serve (it would answer 500s). */
     if (err instanceof KeysDoNotMatchData) {
       console.error(err.message);
       process.exit(78);
+    }
+    /* Precondition: a vault that cannot reach KMS cannot open a card; an orchestrator restarts it later. */
+    if (err instanceof KmsUnreachableAtStart) {
+      console.error(err.message);
+      logger.error({ dependency: 'kms', outage: err.outage, waitedSeconds: err.waitedSeconds }, err.message);
+      process.exit(EX_UNAVAILABLE);
     }
     throw err;
   }
@@ -176,17 +201,25 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
  */
 function runPrimary(count: number, logger: Logger): void {
   let stopping = false;
+  /** Whether a worker has ever opened a listener: until then the vault as a whole is still starting. */
+  let served = false;
+  cluster.once('listening', () => (served = true));
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
+  const stopAll = (exitCode: number): never => {
+    stopping = true;
+    for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+    process.exit(exitCode);
+  };
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     // A configuration a worker refused (exit 78: bad config, keys that do not match the data) is no crash:
     // starting another worker would only refuse again.
-    if (code === 78) {
-      stopping = true;
-      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
-      process.exit(78);
-    }
+    if (code === 78) stopAll(78);
+    // KMS unreachable through a worker's whole start-up wait (69): the others share that KMS, so a vault still
+    // starting gives up as one process would and leaves the next try to its supervisor. A vault already serving
+    // keeps serving and starts another worker, which waits for KMS again.
+    if (code === EX_UNAVAILABLE && !served) stopAll(EX_UNAVAILABLE);
     logger.error({ worker: worker.id, code, signal }, 'vault worker exited; starting another');
     setTimeout(fork, 1_000).unref();
   });
