@@ -154,6 +154,8 @@ describe('rotation on KMS keys', () => {
   const outages = [
     ['throttled', () => kms.throttle()],
     ['refusing connections', () => kms.refuse()],
+    // Ends as an outage only through the keyring's per-call deadline (VAULT_KMS_CALL_TIMEOUT_MS).
+    ['hanging', () => kms.hang()],
   ] as const;
   // Workers 0: the outage is met on the job's own thread; 1: on a reseal worker, and crosses back as a message.
   for (const [what, fail] of outages) {
