@@ -20,6 +20,8 @@ export interface KmsEndpoint {
   readonly url: string;
   /** Calls answered or attempted, by operation (`GenerateDataKey`, …). */
   readonly calls: Record<string, number>;
+  /** Each request's operation and encryption context (the context names what was sealed: `purpose`, …). */
+  readonly requests: Array<{ readonly operation: string; readonly context: Readonly<Record<string, string>> }>;
   /** Every data key (plaintext), blob and master key this endpoint made, base64. */
   readonly secrets: string[];
   /** Answer ThrottlingException: to every request, or to the next `requests` only. */
@@ -90,6 +92,7 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
     return key;
   };
   const calls: Record<string, number> = {};
+  const requests: KmsEndpoint['requests'] = [];
   let mode: 'ok' | 'throttle' | 'internal' | 'hang' = 'ok';
   /** With mode 'throttle': how many more requests to throttle (Infinity: all). */
   let throttled = Infinity;
@@ -189,6 +192,7 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
         if (req.method !== 'POST' || !handler) return answer(res, 400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
         try {
           const input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+          requests.push({ operation, context: (input.EncryptionContext ?? {}) as Record<string, string> });
           answer(res, 200, handler(input));
         } catch (err) {
           if (err instanceof KmsFault) return answer(res, err.status, { __type: err.type, message: err.message }, err.type);
@@ -224,6 +228,7 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    requests,
     secrets,
     throttle(requests = Infinity) {
       mode = 'throttle';
