@@ -20,7 +20,7 @@ export interface KmsEndpoint {
   readonly url: string;
   /** Calls answered or attempted, by operation (`GenerateDataKey`, …). */
   readonly calls: Record<string, number>;
-  /** Each request's operation and encryption context (the context names what was sealed: `purpose`, …). */
+  /** Each request received (answered or not), with its operation and encryption context (`purpose`, …). */
   readonly requests: Array<{ readonly operation: string; readonly context: Readonly<Record<string, string>> }>;
   /** Every data key (plaintext), blob and master key this endpoint made, base64. */
   readonly secrets: string[];
@@ -181,6 +181,13 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : '';
       calls[operation] = (calls[operation] ?? 0) + 1;
+      let context: Record<string, string> = {};
+      try {
+        context = (JSON.parse(Buffer.concat(chunks).toString() || '{}') as { EncryptionContext?: Record<string, string> }).EncryptionContext ?? {};
+      } catch {
+        // an unparsable body is answered below
+      }
+      requests.push({ operation, context });
       if (mode === 'hang') {
         hanging.add(res);
         return;
@@ -192,7 +199,6 @@ export async function startKmsEndpoint(): Promise<KmsEndpoint> {
         if (req.method !== 'POST' || !handler) return answer(res, 400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
         try {
           const input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-          requests.push({ operation, context: (input.EncryptionContext ?? {}) as Record<string, string> });
           answer(res, 200, handler(input));
         } catch (err) {
           if (err instanceof KmsFault) return answer(res, err.status, { __type: err.type, message: err.message }, err.type);
