@@ -131,6 +131,21 @@ describe('config', () => {
     expect(loadConfig({ ...PROD, VAULT_DIRECT_CVC_CALLERS: 'payment-flow' }).payments.unsignedInvoices).toBe(false);
   });
 
+  it('VAULT_REDIS_KEY_PREFIX: unset is the database\'s deployment id (null), empty is no prefix, else a short name', () => {
+    expect(loadConfig({}).redis.keyPrefix).toBeNull();
+    expect(loadConfig(PROD).redis.keyPrefix).toBeNull();
+    // Empty is a value here (the unprefixed layout of vaults from before namespacing), not "unset" as elsewhere.
+    expect(loadConfig({ VAULT_REDIS_KEY_PREFIX: '' }).redis.keyPrefix).toBe('');
+    expect(loadConfig({ ...PROD, VAULT_REDIS_KEY_PREFIX: '' }).redis.keyPrefix).toBe('');
+    for (const good of ['acme', 'eu-west-1_prod', 'A', 'x'.repeat(32)]) expect(loadConfig({ VAULT_REDIS_KEY_PREFIX: good }).redis.keyPrefix).toBe(good);
+    // A `:` could make one namespace the start of another; braces would move keys into another Cluster slot.
+    for (const bad of ['acme:eu', '{acme}', 'acme eu', 'x'.repeat(33), 'vault*', 'ünïcode', ' ']) {
+      const err = configError({ VAULT_REDIS_KEY_PREFIX: bad });
+      expect(err.variable, bad).toBe('VAULT_REDIS_KEY_PREFIX');
+      expect(err.message.split('\n')).toHaveLength(1);
+    }
+  });
+
   it('the README configuration table lists exactly the variables the schema reads', () => {
     const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
     const table = readme.slice(readme.indexOf('## Configuration'));

@@ -11,6 +11,8 @@ const portOrOff = z.coerce.number().int().min(0).max(65_535);
 const version = z.string().regex(/^v[1-9][0-9]{0,5}$/, 'expected a key version such as v1');
 const file = z.string().min(1);
 const RATE_LIMITS = /^[1-9][0-9]*\/[1-9][0-9]*(,[1-9][0-9]*\/[1-9][0-9]*)*$/;
+/** A Redis key namespace: short, and nothing Redis Cluster reads as a hash tag (`{`, `}`) or the vault as a separator. */
+export const REDIS_KEY_PREFIX = /^[A-Za-z0-9_-]{0,32}$/;
 
 export const envSchema = z.object({
   VAULT_MODE: z.enum(['dev', 'production']).default('dev'),
@@ -79,6 +81,8 @@ export const envSchema = z.object({
   VAULT_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   VAULT_REDIS_CA_FILE: file.optional(),
   VAULT_REDIS_MODE: z.enum(['standalone', 'cluster']).default('standalone'),
+  // Prefix of every Redis key (`<prefix>:vault:…`); unset: the deployment id kept in the database; empty: no prefix.
+  VAULT_REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX, 'expected at most 32 letters, digits, _ or - (or empty: no prefix)').optional(),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
   VAULT_MAX_AMOUNT: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
   VAULT_DIRECT_CVC_CALLERS: z

@@ -151,6 +151,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       url: need('VAULT_REDIS_URL', 'redis://127.0.0.1:6379'),
       caFile: e.VAULT_REDIS_CA_FILE ? keyFile('VAULT_REDIS_CA_FILE', e.VAULT_REDIS_CA_FILE) : null,
       mode: e.VAULT_REDIS_MODE,
+      keyPrefix: e.VAULT_REDIS_KEY_PREFIX ?? null,
     },
     payments: {
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
@@ -208,12 +209,16 @@ function rateLimit(text: string): RateLimit {
   return { limit, windowSeconds };
 }
 
+/** Variables whose empty value means something other than unset. */
+const EMPTY_IS_A_VALUE: ReadonlySet<string> = new Set(['VAULT_REDIS_KEY_PREFIX']);
+
 /** Only the variables the schema knows: a typo such as VAULT_KEYRNG is caught by its absence, not passed on. */
 function pickVaultVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const value = env[key];
-    if (value !== undefined && value !== '') out[key] = value;
+    // Empty is unset, except where empty is a value of its own: VAULT_REDIS_KEY_PREFIX= asks for no prefix.
+    if (value !== undefined && (value !== '' || EMPTY_IS_A_VALUE.has(key))) out[key] = value;
   }
   return out;
 }

@@ -84,7 +84,12 @@ export interface VaultConfig {
   readonly cardForm: { readonly embeddingOrigins: readonly string[] };
   /** `caFile`: the CA that signs the Redis server's certificate, for rediss:// (else the system CAs). */
   /** `mode`: one server (or a primary with replicas behind one address), or Redis Cluster (`url` names a seed node). */
-  readonly redis: { readonly url: string; readonly caFile: string | null; readonly mode: 'standalone' | 'cluster' };
+  /**
+   * `keyPrefix`: the namespace of every key the vault writes (VAULT_REDIS_KEY_PREFIX); null: the deployment id kept
+   * in the database (storage/redis-namespace.ts), so vaults on one database share keys and vaults on two never do;
+   * '': no prefix, the key layout from before namespacing.
+   */
+  readonly redis: { readonly url: string; readonly caFile: string | null; readonly mode: 'standalone' | 'cluster'; readonly keyPrefix: string | null };
   readonly payments: {
     readonly tokenTtlSeconds: number;
     readonly maxAmount: number;

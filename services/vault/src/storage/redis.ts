@@ -10,6 +10,13 @@ export interface RedisConnectOptions {
   readonly caFile?: string | null;
   /** `cluster`: `url` names one node of a Redis Cluster; the client learns the others and follows the slots. */
   readonly mode?: 'standalone' | 'cluster';
+  /**
+   * Put in front of every key the client sends (ioredis `keyPrefix`), in commands and in the KEYS of scripts, on
+   * one server and on a Cluster alike; '' or absent: none. Built by `redisKeyPrefix` (storage/redis-namespace.ts).
+   * Not applied to the patterns of KEYS and SCAN, to the keys those reply with, nor to a key a script builds
+   * itself: every key a vault script touches must come in as KEYS.
+   */
+  readonly keyPrefix?: string;
 }
 
 /**
@@ -20,7 +27,7 @@ export interface RedisConnectOptions {
  * In cluster mode the same settings hold per node; a command that lands on a moving slot follows the MOVED/ASK
  * redirection, and while a shard fails over (no master for its slots) commands fail fast — the request answers
  * 503 and the caller retries — instead of queueing. Every multi-key command the vault sends keeps its keys in one
- * slot (storage/redis-keys.ts hash tags).
+ * slot (storage/redis-keys.ts hash tags); a key prefix has no braces, so it leaves every key in its tag's slot.
  */
 export function openRedis(url: string, options: RedisConnectOptions = {}): Redis {
   const timeoutMs = options.timeoutMs ?? 1_000;
@@ -31,6 +38,7 @@ export function openRedis(url: string, options: RedisConnectOptions = {}): Redis
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
   };
+  const keyPrefix = options.keyPrefix ?? '';
   let redis: Redis;
   if (options.mode === 'cluster') {
     const seed = new URL(url);
@@ -42,6 +50,8 @@ export function openRedis(url: string, options: RedisConnectOptions = {}): Redis
         ...(seed.username ? { username: decodeURIComponent(seed.username) } : {}),
         ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}),
       },
+      // On the Cluster (which builds the commands), not on its node connections: a key is prefixed once.
+      keyPrefix,
       enableOfflineQueue: false,
       // Off on a cluster: an auto-pipeline batches commands of several slots per node, and when a shard changes
       // hands ioredis hands each MOVED back to its caller instead of following it (measured: ~1 s of 503s per
@@ -58,6 +68,7 @@ export function openRedis(url: string, options: RedisConnectOptions = {}): Redis
   } else {
     redis = new RedisServer(url, {
       ...perConnection,
+      keyPrefix,
       enableOfflineQueue: false,
       enableAutoPipelining: true,
       lazyConnect: false,
