@@ -11,14 +11,15 @@ import type { RedisSubject, Subject } from './contract-subjects.ts';
 import { describeRateLimiterContract } from './rate-limiter.contract.ts';
 import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
 import { describeTokenStoreContract } from './token-store.contract.ts';
-import { TEST_REDIS_URL } from '../support/test-redis.ts';
+import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from '../support/test-redis.ts';
 
 /**
  * The token store, rate limiter and revocation epochs, each contract run against the in-memory fakes (one
  * in-memory Redis on a fake clock: time passes at once) and against the Redis-backed stores on the local Redis
  * (time passes for real, so those few tests wait a moment), and against the same stores on a Redis Cluster of
  * this file's own (three masters with a replica each): every script must keep its keys in one slot there, or
- * Redis refuses it with CROSSSLOT. Keys are built from random ids: parallel runs sharing the Redis never meet.
+ * Redis refuses it with CROSSSLOT — with the key prefix in front too. Keys are built from random ids and under the
+ * run's prefix: parallel runs, and vaults, sharing the Redis never meet.
  */
 function inMemory(): RedisSubject {
   const clock = new FakeClock();
@@ -35,7 +36,8 @@ function inMemory(): RedisSubject {
 const clients: Redis[] = [];
 let cluster: OwnRedisCluster | undefined;
 async function onRedis(url: string, mode: 'standalone' | 'cluster'): Promise<RedisSubject> {
-  const redis = openRedis(url, { mode });
+  // Under this run's prefix, as a vault runs under its deployment's: another run's or a vault's keys never show.
+  const redis = openRedis(url, { mode, keyPrefix: TEST_REDIS_KEY_PREFIX });
   clients.push(redis);
   // The client queues nothing while connecting (it fails closed): wait until it is ready.
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));

@@ -2,6 +2,7 @@ import net from 'node:net';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, startTestVault, visa, type TestVault } from '../support/test-vault.ts';
+import { TEST_REDIS_KEY_PREFIX } from '../support/test-redis.ts';
 
 /**
  * PostgreSQL unreachable: a port that accepts nothing (refused), and a port that accepts TCP but never answers
@@ -14,8 +15,10 @@ beforeAll(async () => {
   blackHole = net.createServer(() => {});
   await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
   const holePort = (blackHole.address() as net.AddressInfo).port;
-  refused = await startTestVault({ env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/vault_test' } });
-  hung = await startTestVault({ env: { DATABASE_URL: `postgresql://postgres@127.0.0.1:${holePort}/vault_test` } });
+  // The Redis namespace given: a vault that cannot reach its database cannot read its deployment id there.
+  const VAULT_REDIS_KEY_PREFIX = TEST_REDIS_KEY_PREFIX.replace(/:$/, '');
+  refused = await startTestVault({ env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/vault_test', VAULT_REDIS_KEY_PREFIX } });
+  hung = await startTestVault({ env: { DATABASE_URL: `postgresql://postgres@127.0.0.1:${holePort}/vault_test`, VAULT_REDIS_KEY_PREFIX } });
 });
 afterAll(async () => {
   await refused.close();

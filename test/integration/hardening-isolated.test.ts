@@ -117,14 +117,16 @@ describe('what Redis holds after every route', () => {
 
     const found: string[] = [];
     const idemRecords: Array<{ key: string; ttl: number }> = [];
+    // Every key on the server, read as stored: through a client without the vault's prefix.
+    const server = await v.serverRedis();
     let cursor = '0';
     do {
-      const [next, keys] = await v.redis.scan(cursor, 'COUNT', 1000);
+      const [next, keys] = await server.scan(cursor, 'COUNT', 1000);
       cursor = next;
       for (const key of keys) {
-        const value = (await v.redis.type(key)) === 'string' ? await v.redis.get(key) : JSON.stringify(await v.redis.dump(key));
+        const value = (await server.type(key)) === 'string' ? await server.get(key) : JSON.stringify(await server.dump(key));
         found.push(...leaks(key), ...leaks(value ?? ''));
-        if (key.startsWith('vault:idem:')) idemRecords.push({ key, ttl: await v.redis.ttl(key) });
+        if (key.startsWith(`${v.redisKeyPrefix}vault:idem:`)) idemRecords.push({ key, ttl: await server.ttl(key) });
       }
     } while (cursor !== '0');
     expect(found).toEqual([]);

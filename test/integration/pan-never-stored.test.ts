@@ -76,14 +76,16 @@ describe('a security code typed into the pay form appears nowhere but inside the
     expect((await v.public('/v1/payment-sessions/current/confirm', { body: { cvc: SENTINEL_CVC }, headers: auth })).json).toEqual({ status: 'paid' });
     const state = await v.internal(`/v1/payment-sessions/${session.json.id}`, { as: 'payment-flow', user });
     // Redis is scanned while the token (and the session's encrypted copy) is still there, then after its redeem.
+    // Every key on the server, read as stored: through a client without the vault's prefix.
+    const server = await v.serverRedis();
     const scanRedis = async () => {
       const hits: string[] = [];
       let cursor = '0';
       do {
-        const [next, keys] = await v.redis.scan(cursor, 'COUNT', 1000);
+        const [next, keys] = await server.scan(cursor, 'COUNT', 1000);
         cursor = next;
-        const types = (await keys.reduce((p, key) => p.type(key), v.redis.pipeline()).exec()) ?? [];
-        const values = (await keys.reduce((p, key, i) => (types[i]?.[1] === 'string' ? p.get(key) : p.dump(key)), v.redis.pipeline()).exec()) ?? [];
+        const types = (await keys.reduce((p, key) => p.type(key), server.pipeline()).exec()) ?? [];
+        const values = (await keys.reduce((p, key, i) => (types[i]?.[1] === 'string' ? p.get(key) : p.dump(key)), server.pipeline()).exec()) ?? [];
         keys.forEach((key, i) => {
           const value = values[i]?.[1];
           hits.push(...found(key), ...found(typeof value === 'string' ? value : JSON.stringify(value) ?? ''));

@@ -55,16 +55,18 @@ describe('the CVC is never kept (PCI DSS 3.3.1)', () => {
     await issueToken(v, user, { cardId: card.id, cvc: '739' }); // rejected (wrong length): must not log either
     for (const token of tokens.slice(0, 2)) expect((await redeem(v, 'xero-payments', token)).status).toBe(200);
 
+    // Every key on the server, read as stored: through a client without the vault's prefix.
+    const server = await v.serverRedis();
     const scanRedis = async () => {
       const found: string[] = [];
       let cursor = '0';
       do {
-        const [next, keys] = await v.redis.scan(cursor, 'COUNT', 1000);
+        const [next, keys] = await server.scan(cursor, 'COUNT', 1000);
         cursor = next;
         // Pipelined: the Redis is shared, and a benchmark's leftovers (tens of thousands of keys) read one round
         // trip at a time outlasted the test's timeout.
-        const types = (await keys.reduce((p, key) => p.type(key), v.redis.pipeline()).exec()) ?? [];
-        const reads = keys.reduce((p, key, i) => (types[i]?.[1] === 'string' ? p.get(key) : p.dump(key)), v.redis.pipeline());
+        const types = (await keys.reduce((p, key) => p.type(key), server.pipeline()).exec()) ?? [];
+        const reads = keys.reduce((p, key, i) => (types[i]?.[1] === 'string' ? p.get(key) : p.dump(key)), server.pipeline());
         const values = (await reads.exec()) ?? [];
         keys.forEach((key, i) => {
           const value = values[i]?.[1];
@@ -126,7 +128,8 @@ describe('payments fail closed', () => {
 
   it('with PostgreSQL unreachable, issue and redeem answer 503 within 2 s, and the token survives for a retry', async () => {
     const healthy = await startTestVault();
-    const broken = await startTestVault({ env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/vault_test' } });
+    // Its Redis namespace given, as it cannot read the database's deployment id: the healthy vault's (one deployment).
+    const broken = await startTestVault({ env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/vault_test', VAULT_REDIS_KEY_PREFIX: healthy.redisKeyPrefix.replace(/:$/, '') } });
     try {
       await registerExampleProcessors(healthy);
       const user = newUser();

@@ -14,6 +14,8 @@ import { inspectServices, missingLine, type ServiceState } from './test-services
  * - A database of the run's own (`<base>_run_<random>` on that server), created and migrated with the same offline
  *   path as `npm run migrate`, handed to every test file through TEST_DATABASE_URL, and dropped at the end — so two
  *   runs on one machine never share rows, locks or audit chains.
+ * - A Redis key prefix of the run's own (TEST_REDIS_KEY_PREFIX) for clients opened without a vault: the contract
+ *   tests of the Redis stores. Vaults namespace their keys by their database's deployment id.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const { postgres, redis } = await inspectServices();
@@ -72,6 +74,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     await ensureDatabase(url);
     await migrateDatabase(url);
     process.env['TEST_DATABASE_URL'] = url;
+    // The run's namespace on Redis for clients without a vault (test vaults take their database's deployment id).
+    process.env['TEST_REDIS_KEY_PREFIX'] ??= `test-run-${randomBytes(5).toString('hex')}`;
   } catch (err) {
     await teardown();
     throw err;

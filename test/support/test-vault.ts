@@ -9,6 +9,8 @@ import { listenGrpc } from '../../services/vault/src/grpc/grpc-server.ts';
 import { createLogger } from '../../services/vault/src/observability/logger.ts';
 import { openDatabase, type Database } from '../../services/vault/src/storage/database.ts';
 import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts';
+import { redisKeyPrefix, redisNamespace } from '../../services/vault/src/storage/redis-namespace.ts';
+import { sqlOn } from '../../services/vault/src/storage/sql.ts';
 import { clientCert, request, type HttpResult, type RequestOptions } from './https-client.ts';
 import { TEST_DATABASE_URL } from './test-database.ts';
 import { TEST_REDIS_URL } from './test-redis.ts';
@@ -17,7 +19,15 @@ export interface TestVault {
   readonly config: VaultConfig;
   readonly vault: Vault;
   readonly database: Database;
+  /** The vault's own Redis client: every key it is given is read and written under `redisKeyPrefix`. */
   readonly redis: Redis;
+  /** What the vault puts in front of each of its Redis keys (`<deployment id>:` unless the test set one). */
+  readonly redisKeyPrefix: string;
+  /**
+   * A client on the same Redis without the prefix, for tests that read keys as the server stores them (a SCAN of
+   * every key, whoever wrote it): the keys a SCAN returns are whole, and the vault's client would prefix them again.
+   */
+  serverRedis(): Promise<Redis>;
   readonly internalUrl: string;
   readonly publicUrl: string;
   /** `localhost:<port>` of the gRPC listener (same mutual TLS as the internal one). */
@@ -91,7 +101,17 @@ export async function startTestVault(options: { env?: Record<string, string>; no
   const logs: string[] = [];
   const logger = createLogger(config.log.level, { write: (line: string) => void logs.push(line) });
   const database = openDatabase({ url: config.database.url!, poolMax: 5 });
-  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode });
+  // As start-up does: the namespace of the database (this run's, or the test's own) unless the test sets one.
+  const keyPrefix = redisKeyPrefix(await redisNamespace(config.redis.keyPrefix, sqlOn(database.pool)));
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode, keyPrefix });
+  let unprefixed: Promise<Redis> | undefined;
+  const serverRedis = () =>
+    (unprefixed ??= (async () => {
+      const client = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode });
+      // The client queues nothing while connecting (it fails closed): wait until it is ready.
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+      return client;
+    })());
   let publicUrl = '';
   const vault = buildVault({ config, database, redis, logger, boundPublicBaseUrl: () => publicUrl, ...(options.now ? { now: options.now } : {}) });
   const listeners: Listening[] = [
@@ -127,6 +147,8 @@ export async function startTestVault(options: { env?: Record<string, string>; no
     vault,
     database,
     redis,
+    redisKeyPrefix: keyPrefix,
+    serverRedis,
     internalUrl,
     publicUrl,
     grpcTarget: `localhost:${grpc.port}`,
@@ -145,6 +167,7 @@ export async function startTestVault(options: { env?: Record<string, string>; no
       await Promise.all(listeners.map((l) => l.close()));
       await vault.failedSecrets.stop();
       redis.disconnect();
+      if (unprefixed) (await unprefixed).disconnect();
       await database.close();
     },
   };

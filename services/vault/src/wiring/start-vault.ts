@@ -16,6 +16,7 @@ import { openConfiguredDatabase } from '../storage/open-configured-database.ts';
 import { sqlOn } from '../storage/sql.ts';
 import { pendingMigrations } from '../storage/pending-migrations.ts';
 import { logRedisAvailability, openRedis } from '../storage/redis.ts';
+import { redisKeyPrefix, redisNamespace } from '../storage/redis-namespace.ts';
 import { seedExampleProcessors } from '../dev/seed-processors.ts';
 import { seedExamplePartners } from '../dev/seed-partners.ts';
 import { KeyVersionRepository } from '../key-versions/key-version-repository.ts';
@@ -84,7 +85,10 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
     client.release();
   }
 
-  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode });
+  // Keys namespaced per deployment: the database's id (or VAULT_REDIS_KEY_PREFIX) in front of every key.
+  const keyPrefix = redisKeyPrefix(await redisNamespace(config.redis.keyPrefix, sqlOn(db.database.pool)));
+  const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode, keyPrefix });
+  if (first) logger.info({ redisKeyPrefix: keyPrefix }, 'Redis keys of this deployment start with its prefix');
   logRedisAvailability(redis, logger);
   // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
   redis.once('ready', () => {
