@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -56,9 +56,10 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
   const killAll = () => nodes.forEach((n) => n.process.kill('SIGKILL'));
   process.once('exit', killAll);
   try {
+    const ports = await distinctFreePorts(masters * 4);
     for (let i = 0; i < masters * 2; i++) {
-      const port = await freePort();
-      const bus = await freePort();
+      const port = ports[2 * i]!;
+      const bus = ports[2 * i + 1]!;
       const child = spawn(
         'redis-server',
         ['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory-policy', 'noeviction', '--repl-diskless-sync-delay', '0'],
@@ -116,6 +117,24 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * `n` ports free on loopback, all different: each is held until every one is chosen. (One `freePort` after another
+ * can return a port again before the server given it binds it: two nodes of a cluster once got the same port, one
+ * of them died, and `--cluster create` made a five-node cluster of it.)
+ */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const server = net.createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return server;
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
 
 async function until(condition: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
