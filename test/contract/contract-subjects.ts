@@ -3,7 +3,6 @@ import type { AuditOutcome } from '../../services/vault/src/audit/audit-event.ts
 import type { NewBillingProfile } from '../../services/vault/src/billing-profiles/billing-profile-repository.ts';
 import type { NewCardSession } from '../../services/vault/src/card-sessions/card-session-repository.ts';
 import type { NewCard } from '../../services/vault/src/cards/card-repository.ts';
-import type { RevocationEpochs } from '../../services/vault/src/payment-policy/revocation-epochs.ts';
 import type { RateLimiter } from '../../services/vault/src/payment-tokens/rate-limiter.ts';
 import type { TokenStore } from '../../services/vault/src/payment-tokens/token-store.ts';
 import type { VaultUnitOfWork } from '../../services/vault/src/wiring/repositories.ts';
@@ -32,7 +31,6 @@ export interface DatabaseSubject {
 export interface RedisSubject {
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
-  readonly epochs: RevocationEpochs;
   /** The stores' clock, in milliseconds since the epoch. */
   now(): number;
   /** Lets `ms` pass for the stores: the fake's clock moves; with real Redis the test waits. */

@@ -4,17 +4,15 @@ import { openRedis, type Redis } from '../../services/vault/src/storage/redis.ts
 import { FakeClock } from '../support/fakes/fake-clock.ts';
 import { InMemoryRateLimiter } from '../support/fakes/in-memory-rate-limiter.ts';
 import { InMemoryRedis } from '../support/fakes/in-memory-redis.ts';
-import { InMemoryRevocationEpochs } from '../support/fakes/in-memory-revocation-epochs.ts';
 import { InMemoryTokenStore } from '../support/fakes/in-memory-token-store.ts';
 import { startRedisCluster, type OwnRedisCluster } from '../support/redis-cluster.ts';
 import type { RedisSubject, Subject } from './contract-subjects.ts';
 import { describeRateLimiterContract } from './rate-limiter.contract.ts';
-import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
 import { describeTokenStoreContract } from './token-store.contract.ts';
 import { TEST_REDIS_KEY_PREFIX, TEST_REDIS_URL } from '../support/test-redis.ts';
 
 /**
- * The token store, rate limiter and revocation epochs, each contract run against the in-memory fakes (one
+ * The token store and rate limiter, each contract run against the in-memory fakes (one
  * in-memory Redis on a fake clock: time passes at once) and against the Redis-backed stores on the local Redis
  * (time passes for real, so those few tests wait a moment), and against the same stores on a Redis Cluster of
  * this file's own (three masters with a replica each): every script must keep its keys in one slot there, or
@@ -27,7 +25,6 @@ function inMemory(): RedisSubject {
   return {
     tokens: new InMemoryTokenStore(redis),
     rateLimiter: new InMemoryRateLimiter(redis),
-    epochs: new InMemoryRevocationEpochs(redis),
     now: () => clock.nowMs(),
     elapse: async (ms) => clock.advance(ms),
   };
@@ -41,8 +38,8 @@ async function onRedis(url: string, mode: 'standalone' | 'cluster'): Promise<Red
   clients.push(redis);
   // The client queues nothing while connecting (it fails closed): wait until it is ready.
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-  const { tokens, rateLimiter, epochs } = redisPaymentStores(redis);
-  return { tokens, rateLimiter, epochs, now: () => Date.now(), elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+  const { tokens, rateLimiter } = redisPaymentStores(redis);
+  return { tokens, rateLimiter, now: () => Date.now(), elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 }
 
 const subjects: Record<string, RedisSubject> = {};
@@ -62,5 +59,4 @@ for (const name of ['in-memory fake', 'Redis', 'Redis Cluster']) {
   const subject: Subject<RedisSubject> = () => subjects[name]!;
   describeTokenStoreContract(name, subject);
   describeRateLimiterContract(name, subject);
-  describeRevocationEpochsContract(name, subject);
 }

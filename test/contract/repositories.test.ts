@@ -25,6 +25,8 @@ import { describePaymentSettingsRepositoryContract } from './payment-settings-re
 import { describeProcessorRepositoryContract } from './processor-repository.contract.ts';
 import { describePartnerRepositoryContract } from './partner-repository.contract.ts';
 import { describeUnitOfWorkContract } from './unit-of-work.contract.ts';
+import { describeRevocationEpochsContract } from './revocation-epochs.contract.ts';
+import { describeTokenRedemptionRepositoryContract } from './token-redemption-repository.contract.ts';
 
 /**
  * Every repository contract, run against the in-memory fakes (what the service tests use), against the SQL
@@ -134,4 +136,6 @@ for (const name of SUBJECTS) {
   describeExportRequestRepositoryContract(name, subject);
   describePaymentSessionRepositoryContract(name, subject);
   describeInvoicePaymentRepositoryContract(name, subject);
+  describeTokenRedemptionRepositoryContract(name, subject);
+  describeRevocationEpochsContract(name, subject);
 }

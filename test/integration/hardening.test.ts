@@ -229,13 +229,15 @@ describe('idempotency scopes and revocation retries', () => {
     expect(b.headers['idempotent-replayed']).toBeUndefined();
   });
 
-  it('a retried delete that finds no card revokes again (its last revocation may have failed after the commit)', async () => {
+  it('a delete bumps the card\'s revocation epoch in its own transaction, in PostgreSQL: once, and a retry finds no card', async () => {
     const { user, card } = await cardFor();
-    expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
     const key = epochKey({ kind: 'card', tenantId: user.tid, userId: user.sub, cardId: card.id });
-    const before = Number(await v.redis.get(key));
+    const epoch = async () => (await v.database.pool.query(`SELECT epoch::text FROM revocation_epochs WHERE scope = $1`, [key])).rows[0]?.epoch ?? '0';
+    expect(await epoch()).toBe('0');
+    expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
+    expect(await epoch()).toBe('1');
     expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(404);
-    expect(Number(await v.redis.get(key))).toBe(before + 1);
+    expect(await epoch()).toBe('1');
   });
 });
 
@@ -278,17 +280,15 @@ describe('read from the code', () => {
     }
   });
 
-  it('revocation-epoch keys expire once no token that could read them is alive', async () => {
+  it('revocation epochs are rows that commit with the change that revokes, never Redis keys (a failover cannot undo one)', async () => {
     const { user, card } = await cardFor();
     expect((await issueToken(v, user, { cardId: card.id, cvc: '123' })).status).toBe(201);
-    const tenantKey = epochKey({ kind: 'tenant', tenantId: user.tid });
-    const cardKey = epochKey({ kind: 'card', tenantId: user.tid, userId: user.sub, cardId: card.id });
     expect((await v.internal(`/v1/tenants/${user.tid}/payment-settings`, { as: 'admin', method: 'PUT', body: { enabled: true } })).status).toBe(200);
     expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
-    for (const key of [tenantKey, cardKey]) {
-      const ms = await v.redis.pttl(key);
-      expect(ms, key).toBeGreaterThan(900_000);
-      expect(ms, key).toBeLessThanOrEqual(960_000); // the longest token life any instance may use (900 s) + 60 s grace
-    }
+    const { rows } = await v.database.pool.query(`SELECT scope, epoch::text FROM revocation_epochs WHERE scope = ANY($1) ORDER BY scope`, [
+      [epochKey({ kind: 'tenant', tenantId: user.tid }), epochKey({ kind: 'card', tenantId: user.tid, userId: user.sub, cardId: card.id })],
+    ]);
+    expect(rows.map((r) => r.epoch)).toEqual(['1', '1']);
+    expect((await v.redis.keys('*epoch*')).filter((k) => k.includes(Buffer.from(user.tid).toString('base64url')))).toEqual([]);
   });
 });

@@ -51,9 +51,10 @@ describe('the CVC is never kept (PCI DSS 3.3.1)', () => {
       const res = await issueToken(v, user, { cardId: card.id, cvc: SENTINEL_CVC }, { 'idempotency-key': `cvc-scan-${Date.now()}-${i}` });
       expect(res.status).toBe(201);
       tokens.push(res.json.token);
+      // Two redeemed at once (their tokens live 2 s: on a loaded machine four issues can take longer), two left to expire.
+      if (i < 2) expect((await redeem(v, 'xero-payments', res.json.token)).status).toBe(200);
     }
     await issueToken(v, user, { cardId: card.id, cvc: '739' }); // rejected (wrong length): must not log either
-    for (const token of tokens.slice(0, 2)) expect((await redeem(v, 'xero-payments', token)).status).toBe(200);
 
     // Every key on the server, read as stored: through a client without the vault's prefix.
     const server = await v.serverRedis();
@@ -117,9 +118,10 @@ describe('payments fail closed', () => {
         const { rows } = await v.database.pool.query('SELECT count(*)::int AS n FROM audit_events WHERE request_id = $1', [res.json.requestId]);
         expect(rows[0].n).toBe(0);
       }
-      // Deleting a card cannot revoke its tokens without Redis: refused, the card stays.
-      expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(503);
-      expect((await v.internal(`/v1/cards/${card.id}`, { user })).status).toBe(200);
+      // Deleting a card needs no Redis: its revocation epoch is bumped in the delete's own transaction, in PostgreSQL.
+      expect((await v.internal(`/v1/cards/${card.id}`, { method: 'DELETE', user })).status).toBe(204);
+      const { rows: epochs } = await v.database.pool.query('SELECT epoch::text FROM revocation_epochs WHERE scope = $1', [JSON.stringify(['card', user.tid, user.sub, card.id])]);
+      expect(epochs.map((r) => r.epoch)).toEqual(['1']);
     } finally {
       await v.close();
       await redis.stop();

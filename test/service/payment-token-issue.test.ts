@@ -101,7 +101,7 @@ describe('issuing a payment token: the checks, cheapest first', () => {
 
   it('a body of the wrong shape: 400 invalid_request before anything is read', async () => {
     const v = await vaultWithProcessors();
-    const read = vi.spyOn(v.stores.epochs, 'read');
+    const read = vi.spyOn(v.uow.repos.revocationEpochs, 'read');
     for (const body of [{ cardId: WELL_FORMED_UNKNOWN_CARD, cvc: 123 }, { pan: '4242424242424242' }, null]) {
       expect(await refusal(v.services.paymentTokens.issue(payer(newUser()), body))).toMatchObject({ code: 'invalid_request', status: 400 });
     }

@@ -7,7 +7,6 @@ import { auditEventsOf } from './in-memory-audit-store.ts';
 import { FakeClock } from './fake-clock.ts';
 import { InMemoryRateLimiter } from './in-memory-rate-limiter.ts';
 import { InMemoryRedis } from './in-memory-redis.ts';
-import { InMemoryRevocationEpochs } from './in-memory-revocation-epochs.ts';
 import { InMemoryDatabase } from './in-memory-tables.ts';
 import { InMemoryTokenStore } from './in-memory-token-store.ts';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work.ts';
@@ -53,7 +52,7 @@ export function buildFakeServices(options: { env?: Record<string, string>; clock
   const db = new InMemoryDatabase();
   const uow = new InMemoryUnitOfWork(db, clock.now);
   const redis = new InMemoryRedis(clock);
-  const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis), epochs: new InMemoryRevocationEpochs(redis),
+  const stores: PaymentStores = { tokens: new InMemoryTokenStore(redis), rateLimiter: new InMemoryRateLimiter(redis),
     sessionTokens: {
       put: async (key, value, expiresAtMs) => void redis.set(key, value, { expiresAt: expiresAtMs }),
       get: async (key) => redis.get(key),

@@ -1,39 +1,21 @@
-import {
-  EPOCH_GRACE_SECONDS,
-  epochKey,
-  MAX_TOKEN_TTL_SECONDS,
-  type EpochScope,
-  type RevocationEpochs,
-} from '../../../services/vault/src/payment-policy/revocation-epochs.ts';
-import type { InMemoryRedis } from './in-memory-redis.ts';
+import { epochKey, type EpochScope, type RevocationEpochRepository } from '../../../services/vault/src/payment-policy/revocation-epochs.ts';
+import type { Binding } from './in-memory-tables.ts';
 
-const RETAIN_MS = (MAX_TOKEN_TTL_SECONDS + EPOCH_GRACE_SECONDS) * 1000;
-
-/**
- * Revocation epochs over in-memory Redis, as `RedisRevocationEpochs`' scripts keep them: a bump increments the
- * scope's key and keeps it at least the longest token life plus grace; a read answers "0" for a key never
- * bumped (or long expired) and extends every key it finds the same way.
- */
-export class InMemoryRevocationEpochs implements RevocationEpochs {
-  constructor(private readonly redis: InMemoryRedis) {}
+/** `revocation_epochs` in memory: a bump adds one to the scope's row (1 for a new one); a read answers "0" for a scope never bumped. */
+export class InMemoryRevocationEpochRepository implements RevocationEpochRepository {
+  constructor(private readonly b: Binding) {}
 
   async bump(scope: EpochScope): Promise<void> {
     const key = epochKey(scope);
-    this.redis.incr(key);
-    this.retain(key);
+    const table = this.b.db.revocationEpochs;
+    table.put(key, { scope: key, epoch: (table.get(key)?.epoch ?? 0) + 1 }, this.b.journal);
   }
 
-  async read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const key of scopes.map(epochKey)) {
-      const value = this.redis.get(key);
-      if (value !== null) this.retain(key);
-      out[key] = value ?? '0';
-    }
-    return out;
+  read(scopes: readonly EpochScope[]): Promise<Record<string, string>> {
+    return this.readKeys(scopes.map(epochKey));
   }
 
-  private retain(key: string): void {
-    if (this.redis.pttl(key) < RETAIN_MS) this.redis.pexpire(key, RETAIN_MS);
+  async readKeys(keys: readonly string[]): Promise<Record<string, string>> {
+    return Object.fromEntries(keys.map((k) => [k, String(this.b.db.revocationEpochs.get(k)?.epoch ?? 0)]));
   }
 }

@@ -7,6 +7,7 @@ import type { ProcessorRecord } from '../../../services/vault/src/processors/pro
 import type { PartnerRecord } from '../../../services/vault/src/partners/partner-repository.ts';
 import type { ExportRequestRecord } from '../../../services/vault/src/portability/export-request-repository.ts';
 import type { PaymentSessionRecord } from '../../../services/vault/src/payment-sessions/payment-session-repository.ts';
+import type { RecordedRedemption } from '../../../services/vault/src/payment-tokens/token-redemption-repository.ts';
 
 /**
  * The storage under the in-memory repositories: tables of rows by primary key, and an undo journal per
@@ -160,5 +161,9 @@ export class InMemoryDatabase {
   readonly paymentSessions = new Table<StoredPaymentSession>();
   /** Keyed by the primary key (tenant, user, partner, invoice): see `invoicePaymentKey`. */
   readonly invoicePayments = new Table<StoredInvoicePayment>();
+  /** Keyed by token id. */
+  readonly tokenRedemptions = new Table<RecordedRedemption>();
+  /** Keyed by scope (`epochKey`). */
+  readonly revocationEpochs = new Table<{ readonly scope: string; readonly epoch: number }>();
   readonly auditEvents = new AppendLog<AuditRecord>();
 }

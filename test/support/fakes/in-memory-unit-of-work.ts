@@ -15,6 +15,8 @@ import { InMemoryProcessorRepository } from './in-memory-processor-repository.ts
 import { InMemoryPartnerRepository } from './in-memory-partner-repository.ts';
 import { AsyncMutex, InMemoryDatabase, Journal, type Binding } from './in-memory-tables.ts';
 import { InMemoryUserDataRepository } from './in-memory-user-data-repository.ts';
+import { InMemoryTokenRedemptionRepository } from './in-memory-token-redemption-repository.ts';
+import { InMemoryRevocationEpochRepository } from './in-memory-revocation-epochs.ts';
 
 /** Every in-memory repository, bound to one journal (a transaction) or to none (autocommit). */
 export function inMemoryRepositories(binding: Binding): Repositories {
@@ -32,6 +34,8 @@ export function inMemoryRepositories(binding: Binding): Repositories {
     exportRequests: new InMemoryExportRequestRepository(binding),
     paymentSessions: new InMemoryPaymentSessionRepository(binding),
     invoicePayments: new InMemoryInvoicePaymentRepository(binding),
+    tokenRedemptions: new InMemoryTokenRedemptionRepository(binding),
+    revocationEpochs: new InMemoryRevocationEpochRepository(binding),
   };
 }
 

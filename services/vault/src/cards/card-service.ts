@@ -7,7 +7,7 @@ import { hashBearerSecret, newId } from '../crypto/secret-hash.ts';
 import type { Pan } from '../crypto/secret.ts';
 import { parseInput } from '../errors/parse-input.ts';
 import { ClientError } from '../errors/vault-error.ts';
-import { type Actor, type Owner, ownerOf } from '../identity/actor.ts';
+import { type Actor, ownerOf } from '../identity/actor.ts';
 import { isUniqueViolation } from '../storage/database-errors.ts';
 import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import type { WriteOutcome } from '../idempotency/write-outcome.ts';
@@ -18,6 +18,7 @@ import { openPan, sealPan } from './card-secret.ts';
 import { checkExpiry } from './expiry.ts';
 import { parsePan } from './pan.ts';
 import type { CardSessionRepository } from '../card-sessions/card-session-repository.ts';
+import type { RevocationEpochRepository } from '../payment-policy/revocation-epochs.ts';
 import type { IdempotencyRecordRepository } from '../idempotency/idempotency-record-repository.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
@@ -25,6 +26,7 @@ export interface CardRepositories {
   readonly cards: CardRepository;
   readonly cardSessions: CardSessionRepository;
   readonly idempotency: IdempotencyRecordRepository;
+  readonly revocationEpochs: RevocationEpochRepository;
 }
 
 /** The actor name recorded for requests from the hosted card form on the public listener. */
@@ -35,8 +37,6 @@ export interface CardServiceDeps {
   readonly envelope: Envelope;
   readonly fingerprinter: Fingerprinter;
   readonly billingProfiles: BillingProfileService;
-  /** Makes outstanding payment tokens for a card unredeemable (bumps its revocation epoch). */
-  readonly revokeCardTokens?: (owner: Owner, cardId: string) => Promise<void>;
   /** Cards one user may hold; adding one more answers 409 `card_limit_reached`. */
   readonly maxCardsPerUser?: number;
   readonly now?: () => Date;
@@ -176,28 +176,21 @@ export class CardService {
   }
 
   /**
-   * Deletes the card and its ciphertext, and revokes its outstanding tokens: the revocation epoch is bumped
-   * before the delete (if Redis is down nothing is deleted: 503) and again after it, so a token issued in
-   * between cannot survive.
+   * Deletes the card and its ciphertext, and revokes its outstanding tokens: the card's revocation epoch is
+   * bumped in the delete's transaction (both commit or neither), so no token issued before survives.
    */
   async delete(actor: Actor, id: string): Promise<void> {
     const owner = ownerOf(actor);
-    try {
-      await this.findOwnedOrDeny(actor, id, 'card.delete');
-    } catch (err) {
-      // A retry of a delete whose last revocation failed (503 after the commit) finds no card: revoke again,
-      // so a token issued in the gap cannot outlive its card (the epoch is the caller's own: tenant, user, card).
-      if (err instanceof ClientError && err.code === 'card_not_found' && cardIdSchema.safeParse(id).success) await this.deps.revokeCardTokens?.(owner, id);
-      throw err;
-    }
-    await this.deps.revokeCardTokens?.(owner, id);
+    await this.findOwnedOrDeny(actor, id, 'card.delete');
     const deleted = await this.deps.uow.transaction(async (repos) => {
       const done = await repos.cards.deleteOwned(owner, id);
-      if (done) await repos.audit.append(event(actor, 'card.delete', id));
+      if (done) {
+        await repos.revocationEpochs.bump({ kind: 'card', tenantId: owner.tenantId, userId: owner.userId, cardId: id });
+        await repos.audit.append(event(actor, 'card.delete', id));
+      }
       return done;
     });
     if (!deleted) throw new ClientError('card_not_found');
-    await this.deps.revokeCardTokens?.(owner, id);
   }
 
   /**

@@ -84,6 +84,8 @@ export const envSchema = z.object({
   // Prefix of every Redis key (`<prefix>:vault:…`); unset: the deployment id kept in the database; empty: no prefix.
   VAULT_REDIS_KEY_PREFIX: z.string().regex(REDIS_KEY_PREFIX, 'expected at most 32 letters, digits, _ or - (or empty: no prefix)').optional(),
   VAULT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(300),
+  // How long after a redeem its processor may repeat it with the same redemptionId and get the same JWE (0: never).
+  VAULT_REDEEM_RETRY_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   VAULT_MAX_AMOUNT: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
   VAULT_DIRECT_CVC_CALLERS: z
     .string()

@@ -155,6 +155,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     payments: {
       tokenTtlSeconds: e.VAULT_TOKEN_TTL_SECONDS,
+      redeemRetrySeconds: e.VAULT_REDEEM_RETRY_SECONDS,
       maxAmount: e.VAULT_MAX_AMOUNT,
       partners: e.VAULT_PARTNERS.split(','),
       // The direct issue takes the security code through its caller: only named (PCI-scoped) services may use it.

@@ -92,6 +92,8 @@ export interface VaultConfig {
   readonly redis: { readonly url: string; readonly caFile: string | null; readonly mode: 'standalone' | 'cluster'; readonly keyPrefix: string | null };
   readonly payments: {
     readonly tokenTtlSeconds: number;
+    /** How long a redeem may be repeated with its redemption id for the same JWE (never past the token's expiry); 0: never. */
+    readonly redeemRetrySeconds: number;
     readonly maxAmount: number;
     readonly partners: readonly string[];
     /** Services that may issue a token directly with the security code in their request (`POST /v1/payment-tokens`). */

@@ -6,12 +6,13 @@ import type { ServiceActor } from '../identity/actor.ts';
 import { IDENTIFIER } from '../identity/user-assertion.ts';
 import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { paymentsEnabled } from './payment-policy.ts';
-import type { EpochScope, RevocationEpochs } from './revocation-epochs.ts';
+import type { EpochScope, RevocationEpochRepository } from './revocation-epochs.ts';
 import type { PaymentSettingsRepository } from './payment-settings-repository.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
 export interface PaymentSettingsRepositories {
   readonly paymentSettings: PaymentSettingsRepository;
+  readonly revocationEpochs: RevocationEpochRepository;
 }
 
 export const switchSchema = z.object({ enabled: z.boolean() }).strict();
@@ -21,14 +22,13 @@ function needIdentifier(value: string, path: string): void {
 }
 
 /**
- * Tenant and group payment switches. Switching takes effect at once: the new setting commits, and the scope's
- * revocation epoch is bumped both inside the transaction (before commit) and after it, so no token issued
- * against the old setting survives — an issuer reads the epoch before it reads the setting.
+ * Tenant and group payment switches. Switching takes effect at once: the new setting and the scope's revocation
+ * epoch commit together, so no token issued against the old setting survives — an issuer reads the epoch before
+ * it reads the setting.
  */
 export class PaymentSettingsService {
   constructor(
     private readonly uow: AuditedUnitOfWork<PaymentSettingsRepositories>,
-    private readonly epochs: RevocationEpochs,
   ) {}
 
   async setTenant(actor: ServiceActor, tenantId: string, body: unknown): Promise<{ tenantId: string; enabled: boolean }> {
@@ -63,9 +63,8 @@ export class PaymentSettingsService {
     const target = scope.kind === 'group' ? `${scope.tenantId}/${scope.groupId}` : scope.tenantId;
     await this.uow.transaction(async (repos) => {
       await write(repos);
-      await this.epochs.bump(scope);
+      await repos.revocationEpochs.bump(scope);
       await repos.audit.append(serviceEvent(actor, enabled ? 'payments.enable' : 'payments.disable', target, 'success', { tenantId: scope.tenantId }));
     });
-    await this.epochs.bump(scope);
   }
 }

@@ -63,4 +63,7 @@ export const PAYMENT_TOKEN = /^pt_[A-Za-z0-9_-]{43}$/;
  * `POST /v1/payment-tokens/redeem`, as documented: one member, the token. The service checks it itself and answers
  * every malformed request with its one 404 (`token_not_found`, audited) — never a 400 that tells a shape apart.
  */
-export const redeemTokenSchema = z.object({ token: z.string() }).strict();
+export const redeemTokenSchema = z.object({ token: z.string(), redemptionId: z.string().optional() }).strict();
+
+/** A processor's own id for one redemption: a repeat with it gets the same answer (README "Payment tokens"). */
+export const REDEMPTION_ID = /^[A-Za-z0-9._~-]{1,64}$/;

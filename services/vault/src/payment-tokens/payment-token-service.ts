@@ -14,11 +14,12 @@ import { type Actor, type ServiceActor, ownerOf } from '../identity/actor.ts';
 import { paymentRefusal } from '../payment-policy/payment-policy.ts';
 import type { KeyedDigest } from '../crypto/keyed-digest.ts';
 import { redisKey } from '../storage/redis-keys.ts';
-import type { EpochScope, RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
+import { epochsMoved, type EpochScope, type RevocationEpochRepository } from '../payment-policy/revocation-epochs.ts';
 import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
-import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, type Invoice } from './payment-token-input.ts';
+import { checkInvoice, issueTokenSchema, parseCvc, PAYMENT_TOKEN, REDEMPTION_ID, type Invoice } from './payment-token-input.ts';
 import type { RateCounter, RateLimiter } from './rate-limiter.ts';
-import type { TokenStore } from './token-store.ts';
+import type { Claim, StoredToken, TokenStore } from './token-store.ts';
+import type { TokenRedemptionRepository } from './token-redemption-repository.ts';
 import type { IssueContextRepository } from './issue-context-repository.ts';
 import type { InvoicePaymentRepository } from '../payment-sessions/invoice-payment-repository.ts';
 
@@ -26,6 +27,8 @@ import type { InvoicePaymentRepository } from '../payment-sessions/invoice-payme
 export interface PaymentTokenRepositories {
   readonly issueContext: IssueContextRepository;
   readonly invoicePayments: InvoicePaymentRepository;
+  readonly tokenRedemptions: TokenRedemptionRepository;
+  readonly revocationEpochs: RevocationEpochRepository;
 }
 
 /** An issue, checked for structure: the invoice is checked (or was verified) by `invoice`, in its place in the order. */
@@ -70,7 +73,6 @@ export interface PaymentTokenDeps {
   readonly uow: AuditedUnitOfWork<PaymentTokenRepositories>;
   readonly cards: CardService;
   readonly billingProfiles: BillingProfileService;
-  readonly epochs: RevocationEpochs;
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
   /** Keyed hash of a card number for the vault-wide per-PAN limit (kept only in Redis, only for its window). */
@@ -129,7 +131,7 @@ export class PaymentTokenService {
     ];
     // Epochs are read before the switches, the card and the processor: a change that lands after this read
     // revokes the token.
-    const epochs = await this.deps.epochs.read(scopes);
+    const epochs = await uow.repos.revocationEpochs.read(scopes);
 
     // The switches, the processor and the card, in one read; then the checks, cheapest first.
     const context = await uow.repos.issueContext.read(
@@ -239,72 +241,144 @@ export class PaymentTokenService {
   /**
    * Redeems a token for the calling processor. Unknown, expired, used, revoked, malformed and another
    * processor's tokens all answer the same 404; another processor's attempt leaves the token in place.
-   */
-  /**
+   *
+   * Single use is decided by PostgreSQL, not Redis: the release commits a `token_redemptions` row with its audit
+   * event, after checking in the same transaction that no revocation epoch the token recorded has moved. Redis only
+   * carries the token (a promoted replica may hand out one whose claim its dead master had acknowledged: the row
+   * refuses it). A processor may send a `redemptionId` of its own; repeating the redeem with it within
+   * `redeemRetrySeconds` (and the token's life) gets the same JWE, audited, while nothing revoked the token.
+   *
    * `stillWanted`: whether the caller can still receive the answer (its deadline has not passed, it has not gone).
    * When it can no longer, a token just taken is put back — the card is not released to nobody — and the redeem
    * is audited as undelivered, so the processor's retry can still redeem it.
    */
   async redeem(actor: ServiceActor, body: unknown, stillWanted: () => boolean = () => true): Promise<RedeemedToken> {
     const { uow } = this.deps;
-    const token = (body as { token?: unknown } | undefined)?.token;
+    const { token, redemptionId } = (body ?? {}) as { token?: unknown; redemptionId?: unknown };
     const processorId = actor.service.startsWith('processor/') ? actor.service.slice('processor/'.length) : null;
-    if (!processorId || typeof token !== 'string' || !PAYMENT_TOKEN.test(token) || Object.keys(body as object).length !== 1) {
+    const extra = Object.keys(body as object).filter((k) => k !== 'token' && k !== 'redemptionId');
+    const wellFormed = typeof token === 'string' && PAYMENT_TOKEN.test(token) && extra.length === 0 && (redemptionId === undefined || (typeof redemptionId === 'string' && REDEMPTION_ID.test(redemptionId)));
+    if (!processorId || !wellFormed) {
       await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', null, 'denied'), reason: 'token_not_found' });
       throw new ClientError('token_not_found');
     }
-    const tokenHash = hashBearerSecret(token);
-    const outcome = await this.deps.tokens.redeem(tokenHash, processorId);
-    if (outcome.kind === 'redeemed') {
-      const t = outcome.token;
-      if (!stillWanted()) {
-        await this.deps.tokens.restore(tokenHash, t);
-        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' });
-        throw new ClientError('token_not_found');
-      }
-      let superseded = false;
-      try {
-        const redeemed = serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'success', { tenantId: t.tenantId, userId: t.userId });
-        if (t.invoiceClaimed) {
-          // A payment session's token: its invoice stays paid for good, recorded with the release.
-          superseded = !(await uow.transaction(async (repos) => {
-            /* Precondition: the token still holds its invoice. At its expiry another session may have claimed it,
-               while Redis still hands the old token out (until past its expiry, by Redis's clock): one pays. */
-            if (!(await repos.invoicePayments.markRedeemed(t.tokenId, this.now()))) return false;
-            await repos.audit.append(redeemed);
-            return true;
-          }));
-        } else await uow.repos.audit.append(redeemed);
-      } catch (err) {
-        // Unaudited, the card must not leave: put the token back so a retry can redeem it, and answer 503.
-        await this.deps.tokens.restore(tokenHash, t).catch(() => {});
-        throw err;
-      }
-      if (superseded) {
-        // Expired by the vault's clock and its invoice claimed again: never released, never put back.
-        await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'denied', { tenantId: t.tenantId, userId: t.userId }), reason: 'invoice_claimed_again' });
-        throw new ClientError('token_not_found');
-      }
-      // The caller may have gone while the release was audited: then it was not delivered either. From here to the
-      // answer no timer can run (no I/O is awaited), so a caller still there now gets it.
-      if (!stillWanted()) {
-        await this.deps.tokens.restore(tokenHash, t);
-        const gone = { ...serviceEvent(actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' };
-        if (t.invoiceClaimed) {
-          // Nothing was delivered: the invoice is held by the token put back, not paid — if no retry comes before the
-          // token expires, the user can pay it again.
-          await uow.transaction(async (repos) => {
-            await repos.invoicePayments.unmarkRedeemed(t.tokenId);
-            await repos.audit.append(gone);
-          });
-        } else await uow.repos.audit.append(gone);
-        throw new ClientError('token_not_found');
-      }
-      return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
+    const request: RedeemRequest = { actor, processorId, tokenHash: hashBearerSecret(token as string), redemptionId: (redemptionId as string | undefined) ?? null };
+    const outcome = await this.deps.tokens.claim(request.tokenHash, processorId);
+    if (outcome.kind === 'claimed') return this.release(request, outcome.token, outcome.claim, stillWanted);
+    if (outcome.kind === 'not_found' && request.redemptionId !== null) {
+      const repeated = await this.repeat(request);
+      if (repeated) return repeated;
     }
-    const scope = outcome.kind === 'not_found' ? {} : { tenantId: outcome.token.tenantId, userId: outcome.token.userId };
-    const target = outcome.kind === 'not_found' ? null : outcome.token.tokenId;
-    await uow.repos.audit.append({ ...serviceEvent(actor, 'payment_token.redeem', target, 'denied', scope), reason: outcome.kind });
+    return this.denied(request, outcome.kind === 'wrong_processor' ? outcome.token : null, outcome.kind);
+  }
+
+  /** A claimed token: released (recorded, audited) unless revoked, already released, or its caller is gone. */
+  private async release(r: RedeemRequest, t: StoredToken, claim: Claim, stillWanted: () => boolean): Promise<RedeemedToken> {
+    const { uow, tokens } = this.deps;
+    const now = this.now();
+    /* Precondition: a token past its expiry is never released (Redis keeps a key until past it, on its own clock). */
+    if (now.getTime() >= new Date(t.expiresAt).getTime()) return this.denied(r, t, 'expired');
+    if (!stillWanted()) return this.undelivered(r, t, claim, false);
+    const scope = { tenantId: t.tenantId, userId: t.userId };
+    let verdict: 'released' | 'revoked' | 'superseded' | 'already_redeemed';
+    try {
+      verdict = await uow.transaction(async (repos) => {
+        if (epochsMoved(t.epochs, await repos.revocationEpochs.readKeys(Object.keys(t.epochs)))) return 'revoked';
+        /* Precondition: a payment session's token still holds its invoice. At its expiry another session may have
+           claimed it, while Redis still hands the old token out (until past its expiry, by Redis's clock): one pays. */
+        if (t.invoiceClaimed && !(await repos.invoicePayments.markRedeemed(t.tokenId, now))) return 'superseded';
+        const recorded = await repos.tokenRedemptions.record({ tokenId: t.tokenId, processorId: r.processorId, redemptionId: r.redemptionId, tenantId: t.tenantId, tokenExpiresAt: new Date(t.expiresAt) });
+        // Released before, though Redis handed the token out again (a failover lost its claim): never twice.
+        if (!recorded) return 'already_redeemed';
+        await repos.audit.append(serviceEvent(r.actor, 'payment_token.redeem', t.tokenId, 'success', scope));
+        return 'released';
+      });
+    } catch (err) {
+      // Unrecorded, the card must not leave: put the token back so a retry can redeem it, and answer 503.
+      await tokens.putBack(claim, t).catch(() => {});
+      throw err;
+    }
+    if (verdict === 'already_redeemed' && r.redemptionId !== null) {
+      // The processor's own repeat, meeting the token again after a failover: the same answer, if still allowed.
+      const repeated = await this.repeatOf(r, t);
+      if (repeated) return repeated;
+    }
+    if (verdict !== 'released') return this.denied(r, t, verdict === 'superseded' ? 'invoice_claimed_again' : verdict);
+    if (r.redemptionId !== null) await this.keepForRetry(r, t, now);
+    // The caller may have gone while the release was recorded: then it was not delivered either. From here to the
+    // answer no timer can run (no I/O is awaited), so a caller still there now gets it.
+    if (!stillWanted()) return this.undelivered(r, t, claim, true);
+    return { jwe: t.jwe, kid: t.kid, invoice: t.invoice };
+  }
+
+  /**
+   * Nothing was delivered: the token goes back (by its claim: at most once, never after another claim) and the
+   * redeem is audited as such. A release already recorded is forgotten with it (and its invoice held by the live
+   * token again, not paid): if no retry comes before the token expires, the user can pay again.
+   */
+  private async undelivered(r: RedeemRequest, t: StoredToken, claim: Claim, recorded: boolean): Promise<never> {
+    const { uow, tokens } = this.deps;
+    const gone = { ...serviceEvent(r.actor, 'payment_token.redeem', t.tokenId, 'failed', { tenantId: t.tenantId, userId: t.userId }), reason: 'caller_gone' };
+    if (recorded) {
+      await uow.transaction(async (repos) => {
+        await repos.tokenRedemptions.forget(t.tokenId);
+        if (t.invoiceClaimed) await repos.invoicePayments.unmarkRedeemed(t.tokenId);
+        await repos.audit.append(gone);
+      });
+    } else await uow.repos.audit.append(gone);
+    await tokens.putBack(claim, t);
     throw new ClientError('token_not_found');
   }
+
+  /** Keeps the released token for the processor's repeat, for the retry window and never past its expiry (best effort). */
+  private async keepForRetry(r: RedeemRequest, t: StoredToken, now: Date): Promise<void> {
+    const window = this.deps.config.redeemRetrySeconds;
+    if (window <= 0 || r.redemptionId === null) return;
+    const until = Math.min(now.getTime() + window * 1000, new Date(t.expiresAt).getTime());
+    // A copy that cannot be kept costs only the repeat (it answers 404 like any used token), not this release.
+    await this.deps.tokens.keepForRetry(r.tokenHash, { token: t, redemptionId: r.redemptionId }, until).catch(() => {});
+  }
+
+  /** A repeat of a released token with its redemption id, from the copy kept for it: the same JWE, or null. */
+  private async repeat(r: RedeemRequest): Promise<RedeemedToken | null> {
+    const copy = await this.deps.tokens.retryCopy(r.tokenHash);
+    if (!copy || copy.redemptionId !== r.redemptionId) return null;
+    return this.repeatOf(r, copy.token);
+  }
+
+  /**
+   * The same answer again, only: to the processor that redeemed with this redemption id (as PostgreSQL recorded it),
+   * within the retry window and the token's life, while no epoch the token recorded moved; every repeat audited.
+   */
+  private async repeatOf(r: RedeemRequest, t: StoredToken): Promise<RedeemedToken | null> {
+    const now = this.now();
+    const window = this.deps.config.redeemRetrySeconds * 1000;
+    if (t.processorId !== r.processorId || now.getTime() >= new Date(t.expiresAt).getTime()) return null;
+    const scope = { tenantId: t.tenantId, userId: t.userId };
+    const verdict = await this.deps.uow.transaction(async (repos) => {
+      const released = await repos.tokenRedemptions.find(t.tokenId);
+      if (!released || released.redemptionId !== r.redemptionId || released.processorId !== r.processorId) return 'none';
+      if (now.getTime() >= released.redeemedAt.getTime() + window) return 'none';
+      if (epochsMoved(t.epochs, await repos.revocationEpochs.readKeys(Object.keys(t.epochs)))) return 'revoked';
+      await repos.audit.append({ ...serviceEvent(r.actor, 'payment_token.redeem', t.tokenId, 'success', scope), reason: 'repeat' });
+      return 'repeated';
+    });
+    if (verdict === 'revoked') return this.denied(r, t, 'revoked');
+    return verdict === 'repeated' ? { jwe: t.jwe, kid: t.kid, invoice: t.invoice } : null;
+  }
+
+  /** The one 404 of every refused redeem, audited with its reason. */
+  private async denied(r: RedeemRequest, t: StoredToken | null, reason: string): Promise<never> {
+    const scope = t ? { tenantId: t.tenantId, userId: t.userId } : {};
+    await this.deps.uow.repos.audit.append({ ...serviceEvent(r.actor, 'payment_token.redeem', t?.tokenId ?? null, 'denied', scope), reason });
+    throw new ClientError('token_not_found');
+  }
+}
+
+/** A well-formed redeem: who asks, for which token (by hash), with which redemption id (null: none given). */
+interface RedeemRequest {
+  readonly actor: ServiceActor;
+  readonly processorId: string;
+  readonly tokenHash: string;
+  readonly redemptionId: string | null;
 }

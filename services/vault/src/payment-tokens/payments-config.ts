@@ -3,6 +3,8 @@ import type { MissingGroupPolicy } from '../payment-policy/payment-policy.ts';
 
 export interface PaymentsConfig {
   readonly tokenTtlSeconds: number;
+  /** How long a redeem may be repeated with its redemption id for the same JWE (never past the token's expiry); 0: never. */
+  readonly redeemRetrySeconds: number;
   readonly maxAmount: number;
   readonly partners: readonly string[];
   /** Services allowed the direct issue (the security code through the caller); empty: none. */

@@ -7,10 +7,12 @@ import type { AuditedUnitOfWork } from '../audit/audited-unit-of-work.ts';
 import { currentKey, sameKey, validateJwks } from './processor-keys.ts';
 import type { ProcessorRecord, ProcessorRepository } from './processor-repository.ts';
 import type { ProcessorKey } from '../crypto/processor-key.ts';
+import type { RevocationEpochRepository } from '../payment-policy/revocation-epochs.ts';
 
 /** The repositories these rules read and write (with the audit store, which every service has). */
 export interface ProcessorRepositories {
   readonly processors: ProcessorRepository;
+  readonly revocationEpochs: RevocationEpochRepository;
 }
 
 export const PROCESSOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -46,8 +48,6 @@ export interface ProcessorRecipient {
 export class ProcessorService {
   constructor(
     private readonly uow: AuditedUnitOfWork<ProcessorRepositories>,
-    /** Makes every outstanding token for the processor unredeemable (bumps its revocation epoch). */
-    private readonly revokeTokens: (processorId: string) => Promise<void>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -57,21 +57,18 @@ export class ProcessorService {
     const previous = await this.uow.repos.processors.find(id);
     const keys = await validateJwks(input.jwks, previous?.keys ?? [], this.now());
     const removed = (previous?.keys ?? []).filter((old) => !keys.some((k) => sameKey(k.jwk, old.jwk)));
-    // Disabling a processor or taking a key out of its JWKS ends every token it could still redeem: the epoch is
-    // bumped before the write (Redis down: 503, nothing changed) and after it (an issue racing the write loses).
-    // A disabled processor is revoked on every PUT that keeps it disabled: a retry after a 503 whose last bump
-    // failed (the write had committed) revokes again.
+    // Disabling a processor or taking a key out of its JWKS ends every token it could still redeem: its revocation
+    // epoch is bumped in the write's transaction (both commit or neither; an issue that read the old epoch loses).
     const revokes = previous !== null && (!input.enabled || removed.length > 0);
-    if (revokes) await this.revokeTokens(id);
     const saved = await this.uow.transaction(async (repos) => {
       const row = await repos.processors.upsert({ id, name: input.name, enabled: input.enabled, keys });
+      if (revokes) await repos.revocationEpochs.bump({ kind: 'processor', processorId: id });
       await repos.audit.append({
         ...serviceEvent(actor, previous ? 'processor.update' : 'processor.register', id),
         reason: revokes ? 'tokens_revoked' : null,
       });
       return row;
     });
-    if (revokes) await this.revokeTokens(id);
     return toView(saved);
   }
 

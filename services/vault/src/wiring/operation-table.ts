@@ -91,7 +91,7 @@ const TABLE = {
   },
   'payment_tokens.redeem': {
     scope: 'payment-tokens:redeem', user: false, idempotency: 'never', audits: ['payment_token.redeem'],
-    summary: "Redeem a payment token (the processor it was issued to): the card, encrypted to the processor's key.",
+    summary: "Redeem a payment token (the processor it was issued to): the card, encrypted to the processor's key, released once (recorded in PostgreSQL). With a redemptionId of the processor's own, a repeat within VAULT_REDEEM_RETRY_SECONDS gets the same JWE while nothing revoked the token.",
     http: { method: 'post', path: '/v1/payment-tokens/redeem', status: 200 }, grpc: { method: 'RedeemPaymentToken' }, schema: redeemTokenSchema,
     // A processor that hung up gets nothing; its token is put back for its retry.
     run: (s, call) => s.paymentTokens.redeem(call.service, call.input, call.stillWanted),

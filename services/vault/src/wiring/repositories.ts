@@ -13,6 +13,8 @@ import { SqlUserDataRepository, type UserDataRepository } from '../users/user-da
 import { SqlExportRequestRepository, type ExportRequestRepository } from '../portability/export-request-repository.ts';
 import { SqlPaymentSessionRepository, type PaymentSessionRepository } from '../payment-sessions/payment-session-repository.ts';
 import { SqlInvoicePaymentRepository, type InvoicePaymentRepository } from '../payment-sessions/invoice-payment-repository.ts';
+import { SqlTokenRedemptionRepository, type TokenRedemptionRepository } from '../payment-tokens/token-redemption-repository.ts';
+import { SqlRevocationEpochRepository, type RevocationEpochRepository } from '../payment-policy/revocation-epochs.ts';
 import { sqlOn, type Sql } from '../storage/sql.ts';
 import { sqlUnitOfWork, type UnitOfWork } from '../storage/unit-of-work.ts';
 
@@ -31,6 +33,8 @@ export interface Repositories {
   readonly exportRequests: ExportRequestRepository;
   readonly paymentSessions: PaymentSessionRepository;
   readonly invoicePayments: InvoicePaymentRepository;
+  readonly tokenRedemptions: TokenRedemptionRepository;
+  readonly revocationEpochs: RevocationEpochRepository;
 }
 
 /** The one unit of work over every repository: each domain service gets it as its own `AuditedUnitOfWork<…>`. */
@@ -52,5 +56,7 @@ export function vaultUnitOfWork(pool: pg.Pool, auditChains: number): VaultUnitOf
     exportRequests: new SqlExportRequestRepository(sql),
     paymentSessions: new SqlPaymentSessionRepository(sql),
     invoicePayments: new SqlInvoicePaymentRepository(sql),
+    tokenRedemptions: new SqlTokenRedemptionRepository(sql),
+    revocationEpochs: new SqlRevocationEpochRepository(sql),
   }), (events) => audit.rows(events));
 }

@@ -176,8 +176,10 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   for (const file of tlsFiles) watchFile(file, { interval: 5_000 }, (now, before) => now.mtimeMs !== before.mtimeMs && reloadTls(`changed: ${file}`));
 
   // Expired idempotency records (a card add's hold a keyed digest of its request) are deleted within a minute.
+  // Releases of expired tokens (a token can never be presented after its expiry; a minute's grace for clocks) too.
   const purge = setInterval(() => {
     purgeExpiredIdempotency(vault.uow.repos.idempotency).catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
+    vault.uow.repos.tokenRedemptions.purgeExpired(new Date(Date.now() - 60_000)).catch((err: unknown) => logger.warn({ err }, 'token redemption purge failed'));
   }, 60_000);
   purge.unref();
 

@@ -10,7 +10,6 @@ import type { VaultUnitOfWork } from './repositories.ts';
 import { PaymentSettingsService } from '../payment-policy/payment-settings-service.ts';
 import { UserErasureService } from '../users/user-erasure-service.ts';
 import { ExportRequestService, type ExportPolicy } from '../portability/export-requests.ts';
-import { RedisRevocationEpochs, type RevocationEpochs } from '../payment-policy/revocation-epochs.ts';
 import { PaymentTokenService } from '../payment-tokens/payment-token-service.ts';
 import type { PaymentsConfig } from '../payment-tokens/payments-config.ts';
 import { RedisRateLimiter, type RateLimiter } from '../payment-tokens/rate-limiter.ts';
@@ -42,18 +41,17 @@ export interface VaultServices {
   readonly paymentSessions: PaymentSessionService;
 }
 
-/** What the payment path keeps in Redis: tokens, rate-limit counters and revocation epochs. */
+/** What the payment path keeps in Redis: tokens and rate-limit counters (revocation epochs and single use are in PostgreSQL). */
 export interface PaymentStores {
   readonly tokens: TokenStore;
   readonly rateLimiter: RateLimiter;
-  readonly epochs: RevocationEpochs;
   /** Where confirmed payment sessions keep their token (encrypted) for the payment flow, until it expires. */
   readonly sessionTokens: ExpiringStrings;
 }
 
 /** The Redis-backed stores, shared by every vault instance (what production runs on). */
 export function redisPaymentStores(redis: Redis): PaymentStores {
-  return { tokens: new RedisTokenStore(redis), rateLimiter: new RedisRateLimiter(redis), epochs: new RedisRevocationEpochs(redis), sessionTokens: new RedisExpiringStrings(redis) };
+  return { tokens: new RedisTokenStore(redis), rateLimiter: new RedisRateLimiter(redis), sessionTokens: new RedisExpiringStrings(redis) };
 }
 
 /**
@@ -93,13 +91,12 @@ export function serviceSettings(config: VaultConfig, digestKey: Secret<Uint8Arra
 export function buildServices(deps: ServiceDeps): VaultServices {
   const now = deps.now ?? (() => new Date());
   const billingProfiles = new BillingProfileService(deps.uow, deps.envelope);
-  const { tokens, rateLimiter, epochs, sessionTokens } = deps.stores ?? redisPaymentStores(deps.redis);
+  const { tokens, rateLimiter, sessionTokens } = deps.stores ?? redisPaymentStores(deps.redis);
   const cards = new CardService({
     uow: deps.uow,
     envelope: deps.envelope,
     fingerprinter: deps.fingerprinter,
     billingProfiles,
-    revokeCardTokens: (owner, cardId) => epochs.bump({ kind: 'card', tenantId: owner.tenantId, userId: owner.userId, cardId }),
     maxCardsPerUser: deps.limits.maxCardsPerUser,
     now,
   });
@@ -108,14 +105,13 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     uow: deps.uow,
     cards,
     billingProfiles,
-    epochs,
     tokens,
     rateLimiter,
     cardNumberDigest: deps.cardNumberDigest,
     config: deps.payments,
     now,
   });
-  const processors = new ProcessorService(deps.uow, (processorId) => epochs.bump({ kind: 'processor', processorId }), now);
+  const processors = new ProcessorService(deps.uow, now);
   return {
     billingProfiles,
     cards,
@@ -123,8 +119,8 @@ export function buildServices(deps: ServiceDeps): VaultServices {
     processors,
     partners: new PartnerService(deps.uow, now),
     invoices,
-    paymentSettings: new PaymentSettingsService(deps.uow, epochs),
-    userErasure: new UserErasureService(deps.uow, epochs),
+    paymentSettings: new PaymentSettingsService(deps.uow),
+    userErasure: new UserErasureService(deps.uow),
     exportRequests: new ExportRequestService(deps.uow, deps.exports, now),
     paymentTokens,
     paymentSessions: new PaymentSessionService({

@@ -3,8 +3,11 @@
 
 export interface RedeemPaymentTokenRequest {
   'token'?: (string);
+  'redemptionId'?: (string);
+  '_redemptionId'?: "redemptionId";
 }
 
 export interface RedeemPaymentTokenRequest__Output {
   'token'?: (string);
+  'redemptionId'?: (string);
 }
