@@ -35,9 +35,6 @@ export function epochKey(scope: EpochScope): string {
   }
 }
 
-/** The longest a token may live on any instance (VAULT_TOKEN_TTL_SECONDS is at most this). */
-export const MAX_TOKEN_TTL_SECONDS = 900;
-
 export interface RevocationEpochRepository {
   /** Moves the scope's epoch up by one; in the transaction of the change it records. */
   bump(scope: EpochScope): Promise<void>;

@@ -90,7 +90,8 @@ async function start(config: VaultConfig, logger: Logger, configuredPorts: reado
   const redis = openRedis(config.redis.url, { caFile: config.redis.caFile, mode: config.redis.mode, keyPrefix });
   if (first) logger.info({ redisKeyPrefix: keyPrefix }, 'Redis keys of this deployment start with its prefix');
   logRedisAvailability(redis, logger);
-  // Revocation epochs expire on purpose; Redis must never evict one early. Managed Redis may refuse CONFIG.
+  // Rate counters (the security code's guess limits) and tokens expire on purpose; Redis must never evict one
+  // early. Managed Redis may refuse CONFIG.
   redis.once('ready', () => {
     redis.config('GET', 'maxmemory-policy').then(
       (reply) => {
