@@ -189,6 +189,9 @@ describe('single use and revocation across Redis failures (issue 25)', () => {
     const replicaOffset = replOffset(await cluster.cli(replica, 'INFO', 'replication'));
     const promotedBy = await cluster.takeover(replica);
     const promotedAt = Date.now();
+    // The loss happened: the promoted replica hands out again every token whose release the dead master acknowledged.
+    const keysAfter = (await cluster.cli(replica, '--scan')).split('\n');
+    expect(redeemed.filter((t) => keysAfter.some((k) => k.endsWith(tagOf(hashBearerSecret(t))))).length).toBe(redeemed.length);
     const served = await retrying(() => issue(v, probe, probeCard), 20_000);
     expect(served.status).toBe(201);
     const servedAfterMs = Date.now() - promotedAt;
