@@ -31,10 +31,11 @@ export function benchVaultSettings(databaseUrl: string): Record<string, string> 
 
 /**
  * Starts the vault with `benchVaultSettings` and registers the Xero processor's public keys. `node` adds Node
- * options and environment (the profile benchmark's hook).
+ * options and environment (the profile benchmark's hook) and may name what runs instead of this checkout's
+ * compiled vault (`entry`: another commit's build, commit-build.ts).
  */
-export async function startBenchVault(databaseUrl: string, node: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<VaultProcess> {
-  const vault = await startVaultProcess({ ...benchVaultSettings(databaseUrl), ...node.env }, node.args, vaultEntry());
+export async function startBenchVault(databaseUrl: string, node: { args?: readonly string[]; env?: Record<string, string>; entry?: readonly string[] } = {}): Promise<VaultProcess> {
+  const vault = await startVaultProcess({ ...benchVaultSettings(databaseUrl), ...node.env }, node.args, node.entry ?? vaultEntry());
   const jwks = JSON.parse(readFileSync(keysExample('processors', 'xero-payments-public.jwks.json'), 'utf8')) as unknown;
   const res = await httpsClient(vault.internalUrl, 'admin')('PUT', `/v1/processors/${PROCESSOR_ID}`, {}, { name: 'Xero', enabled: true, jwks });
   if (res.status !== 200 && res.status !== 201) {

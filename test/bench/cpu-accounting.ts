@@ -27,7 +27,8 @@ function statCpuMs(stat: string): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-function pidCpuMs(pid: number | string): number {
+/** CPU (user + system, ms) one process has spent so far; 0 once it is gone. */
+export function pidCpuMs(pid: number | string): number {
   try {
     return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- ops|load-shape|profile|import|payment-session|rotation …]`: the named benchmarks (default:
+ * `npm run bench [-- ops|load-shape|profile|import|payment-session|redeem|rotation …]`: the named benchmarks (default:
  * ops, rotation), one after another. Figures only; never part of `npm test`. Each benchmark's module is loaded
  * only when it runs, after the command line is parsed, so `--help` loads nothing of the vault. `ops` and
  * `load-shape` write their figures to bench/results/ and print them as a Markdown table; after any benchmark that
@@ -23,6 +23,8 @@ const benches: Record<string, () => Promise<Outcome>> = {
   import: async () => ({ sections: {}, failures: (await (await import('./import-bench.ts')).benchImport()).failures, usedBenchDatabase: true }),
   profile: async () => ({ sections: {}, failures: (await (await import('./profile-bench.ts')).benchProfile()).failures, usedBenchDatabase: true }),
   'payment-session': async () => ({ sections: {}, failures: (await (await import('./payment-session-bench.ts')).benchPaymentSession()).failures, usedBenchDatabase: true }),
+  // Two builds on databases of their own, each verified with its own audit:verify.
+  redeem: async () => ({ sections: {}, failures: (await (await import('./redeem-bench.ts')).benchRedeem()).failures, usedBenchDatabase: false }),
   rotation: async () => ((await (await import('./rotation-bench.ts')).benchRotation()), nothing(false)),
 };
 const DEFAULT = ['ops', 'rotation'];
