@@ -190,5 +190,34 @@ describe('gRPC listener hygiene (the HTTPS listeners’ limits)', () => {
       await small.close();
     }
   });
+
+  it('keeps a busy connection past VAULT_IDLE_SOCKET_TIMEOUT_MS: only an idle one is closed', async () => {
+    const small = await startTestVault({ env: { VAULT_IDLE_SOCKET_TIMEOUT_MS: '700' } });
+    const client = vaultClient(small.grpcTarget, 'admin');
+    try {
+      // Four calls always in flight for 2.5 s on one channel: busy the whole time, never idle for 700 ms.
+      const failures: string[] = [];
+      const until = Date.now() + 2_500;
+      let calls = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (Date.now() < until) {
+            const { error } = await call(client, 'ListProcessors', {}, {}, { deadline: Date.now() + 5_000 });
+            calls++;
+            if (error) failures.push(`${grpc.status[error.code]} ${error.details}`);
+          }
+        }),
+      );
+      expect(calls).toBeGreaterThan(20);
+      expect(failures).toEqual([]);
+      expect(client.getChannel().getConnectivityState(false)).toBe(grpc.connectivityState.READY);
+      // Idle past the timeout, the connection is closed (the channel reconnects for the next call).
+      await expect.poll(() => client.getChannel().getConnectivityState(false), { timeout: 5_000, interval: 100 }).not.toBe(grpc.connectivityState.READY);
+      expect((await call(client, 'ListProcessors', {}, {}, { deadline: Date.now() + 5_000 })).error).toBeNull();
+    } finally {
+      client.close();
+      await small.close();
+    }
+  });
 });
 

@@ -80,7 +80,7 @@ export async function listenGrpc(
   // handshake must finish in time — nobody holds file descriptors open. grpc-js gets each accepted socket.
   const injector = server.createConnectionInjector(credentials);
   const listener = net.createServer((socket) => {
-    socket.setTimeout(limits.idleSocketTimeoutMs, () => socket.destroy());
+    closeWhenIdle(socket, limits.idleSocketTimeoutMs);
     injector.injectConnection(socket);
   });
   listener.maxConnections = limits.maxConnections;
@@ -107,4 +107,24 @@ export async function listenGrpc(
         }, 5_000).unref();
       }),
   };
+}
+
+/**
+ * Closes `socket` once nothing has crossed it for `idleMs`. Not `socket.setTimeout` alone: once grpc-js wraps the
+ * injected socket in TLS, the TLS layer reads the TCP handle natively and the socket's own inactivity timer is never
+ * refreshed, so it fired `idleMs` after the connection opened however busy it was (calls in flight failed with
+ * UNAVAILABLE "Connection dropped" every VAULT_IDLE_SOCKET_TIMEOUT_MS). The handle's byte counters do move: the
+ * timer re-arms while they change.
+ */
+function closeWhenIdle(socket: net.Socket, idleMs: number): void {
+  const traffic = () => `${socket.bytesRead}/${socket.bytesWritten}`;
+  let seen = traffic();
+  // `on`, not setTimeout's callback (a `once` listener): each idle period is checked.
+  socket.on('timeout', () => {
+    const now = traffic();
+    if (now === seen) return void socket.destroy();
+    seen = now;
+    socket.setTimeout(idleMs);
+  });
+  socket.setTimeout(idleMs);
 }
