@@ -124,7 +124,10 @@ export async function startTestVault(options: { env?: Record<string, string>; no
 
   // One keep-alive agent per test vault: a test's requests reuse their TLS connections (per client certificate)
   // instead of a full mutual-TLS handshake each. Tests about connections pass an agent (or none) of their own.
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  // Idle sockets go at 4 s, before the vault closes them at 5 s (VAULT_KEEPALIVE_TIMEOUT_MS): a request sent on a
+  // socket the vault is closing at that moment fails with ECONNRESET, answered by nobody (seen in the fault suite
+  // as a redeem with no answer, and in the failover test as a switch-off with none).
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, scheduling: 'lifo', timeout: 4_000 });
   const assertions = new AssertionCache();
   const internal: TestVault['internal'] = async (path, opts = {}) => {
     const headers = { ...opts.headers };
