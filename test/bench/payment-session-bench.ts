@@ -25,6 +25,7 @@ import { benchDatabase, drive, formatResult, httpsClient, noteFailure, percentil
 import { RESULTS_DIR, runFacts } from './bench-results.ts';
 import { benchVaultSettings, recordedSettings, startBenchVault } from './bench-vault.ts';
 import { BenchUsers } from './bench-users.ts';
+import { median, roundFigure, type RoundFigure } from './round-figures.ts';
 import { accounted, perRequest, type CpuPerRequest } from './cpu-accounting.ts';
 import { OpsTarget, PROCESSOR_ID } from './ops-targets.ts';
 import { openVaultTickets } from './store-tickets.ts';
@@ -51,19 +52,8 @@ const PHASE_NAMES: Record<Phase, string> = {
   D: 'D read the token (GET session)',
 };
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-interface PhaseFigure {
-  /** Calls (A, C, D) or payments (B) per second, median of the rounds. */
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly byRound: ReadonlyArray<{ perSecond: number; p50: number; p99: number }>;
+/** Calls (A, C, D) or payments (B) per second, medians of the rounds. */
+interface PhaseFigure extends RoundFigure {
   readonly cpuPerCallUs?: CpuPerRequest;
 }
 
@@ -188,15 +178,7 @@ async function openSessions(payments: SessionPayments, count: number, from: numb
 
 const figureOf = (runs: ReadonlyArray<{ result: LoadResult; cpu: unknown; requests: number }>): PhaseFigure => {
   const cpu = perRequest(runs as Parameters<typeof perRequest>[0]);
-  return {
-    perSecond: median(runs.map((r) => r.result.perSecond)),
-    p50: median(runs.map((r) => r.result.p50)),
-    p99: median(runs.map((r) => r.result.p99)),
-    requests: runs.reduce((n, r) => n + r.result.requests, 0),
-    errors: runs.reduce((n, r) => n + r.result.errors, 0),
-    byRound: runs.map((r) => ({ perSecond: r.result.perSecond, p50: r.result.p50, p99: r.result.p99 })),
-    ...(cpu ? { cpuPerCallUs: cpu } : {}),
-  };
+  return { ...roundFigure(runs), ...(cpu ? { cpuPerCallUs: cpu } : {}) };
 };
 
 async function measure(c: number, vault: OpsTarget, payments: SessionPayments, pid: number, users: BenchUsers): Promise<ConcurrencyFigures> {

@@ -43,6 +43,7 @@ import { backendCpu, backendCpuSpent, DATABASE_COUNTERS, databaseStats, settle, 
 import { bodies, OpsTarget } from './ops-targets.ts';
 import { BUILDS, OPS, r2, renderRedeemMarkdown, sum, type Build, type BuildFigure, type CountedFigures, type Op, type OpFigures, type RedeemResults, type RoundTrips } from './redeem-results.ts';
 import { openVaultTickets } from './store-tickets.ts';
+import { median, roundFigure } from './round-figures.ts';
 
 const BASE_REF = process.env['BENCH_REDEEM_BASE'] ?? 'c2688c0';
 const HEAD_REF = process.env['BENCH_REDEEM_HEAD'] ?? 'HEAD';
@@ -65,10 +66,6 @@ const HOOK = path.join(import.meta.dirname, 'round-trip-hook.mjs');
  */
 const REDEEM_SETTINGS = { VAULT_IDLE_SOCKET_TIMEOUT_MS: '600000' };
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One build's vault, its database, and the clients that drive it. */
@@ -149,12 +146,8 @@ function buildFigure(runs: readonly TimedRun[]): BuildFigure {
   const cpu = perRequest(runs);
   const requests = runs.reduce((n, r) => n + r.requests, 0);
   return {
-    perSecond: median(runs.map((r) => r.result.perSecond)),
-    p50: median(runs.map((r) => r.result.p50)),
-    p99: median(runs.map((r) => r.result.p99)),
+    ...roundFigure(runs),
     requests,
-    errors: runs.reduce((n, r) => n + r.result.errors, 0),
-    byRound: runs.map((r) => ({ perSecond: r.result.perSecond, p50: r.result.p50, p99: r.result.p99 })),
     ...(cpu ? { cpuPerRequestUs: cpu } : {}),
     databaseBackendUs: Math.round((1000 * runs.reduce((n, r) => n + r.databaseBackendMs, 0)) / requests),
   };

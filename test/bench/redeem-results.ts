@@ -4,6 +4,7 @@
  */
 import type { runFacts } from './bench-results.ts';
 import type { CpuPerRequest } from './cpu-accounting.ts';
+import type { RoundFigure } from './round-figures.ts';
 
 export const OPS = ['redeem-https', 'redeem-grpc', 'issue-https'] as const;
 export type Op = (typeof OPS)[number];
@@ -15,14 +16,8 @@ export const OP_NAMES: Record<Op, string> = {
 export const BUILDS = ['A', 'B'] as const;
 export type Build = (typeof BUILDS)[number];
 
-export interface BuildFigure {
-  /** Requests/s, latency p50 and p99 (ms): medians over the rounds. */
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly byRound: ReadonlyArray<{ perSecond: number; p50: number; p99: number }>;
+/** Requests/s, latency p50 and p99 (ms): medians over the rounds. */
+export interface BuildFigure extends RoundFigure {
   /** µs per request: the vault, every postgres process, Redis, the load generator (cpu-accounting.ts). */
   readonly cpuPerRequestUs?: CpuPerRequest;
   /** µs per request of this build's database's own PostgreSQL backends. */
