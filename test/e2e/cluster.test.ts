@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../services/vault/src/config/repo-paths.ts';
+import { envWithoutVaultSettings } from '../support/run-script.ts';
 import { mintDevAssertion } from '../../services/vault/src/dev/dev-assertion.ts';
 import { clientCert, request } from '../support/https-client.ts';
 import { TEST_DATABASE_URL } from '../support/test-database.ts';
@@ -31,4 +34,16 @@ describe('VAULT_WORKERS=2 (node:cluster)', () => {
       await vault.stop();
     }
   }, 90_000);
+
+  it('a start every worker fails (the database unreachable) fails the vault with the workers\' exit code, not 0', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/vault/src/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...envWithoutVaultSettings(), DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/vault_test', VAULT_WORKERS: '2', VAULT_INTERNAL_PORT: '0', VAULT_PUBLIC_PORT: '0', VAULT_GRPC_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr.slice(-500)).toBe(1);
+    expect(run.stderr).toMatch(/vault failed to start/);
+  }, 90_000);
 });
+

@@ -223,12 +223,14 @@ function runPrimary(count: number, logger: Logger): void {
     // A configuration a worker refused (exit 78: bad config, keys that do not match the data) is no crash:
     // starting another worker would only refuse again.
     if (code === 78) stopAll(78);
-    // KMS unreachable through a worker's whole start-up wait (69): the others share that KMS, so a vault still
-    // starting gives up as one process would and leaves the next try to its supervisor. A vault already serving
-    // keeps serving and starts another worker, which waits for KMS again.
-    if (code === EX_UNAVAILABLE && !served) stopAll(EX_UNAVAILABLE);
+    // A worker that fails while the vault is still starting (KMS unreachable through its wait: 69; the database
+    // unreachable: 1; …): the others share what failed it, so the vault gives up with that code as one process
+    // would and leaves the next try to its supervisor — it used to restart the worker on an unref'd timer, and
+    // when every worker had died at once nothing kept the primary alive: it exited 0. A vault already serving
+    // keeps serving and starts another worker (which waits for KMS again, if that was it).
+    if (!served) stopAll(code ?? 1);
     logger.error({ worker: worker.id, code, signal }, 'vault worker exited; starting another');
-    setTimeout(fork, 1_000).unref();
+    setTimeout(fork, 1_000);
   });
   const forward = (signal: NodeJS.Signals) => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
