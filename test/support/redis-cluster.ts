@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePorts } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -168,7 +168,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
   const slotOf = async (key: string) => Number((await cli(up()[0]!.port, 'CLUSTER', 'KEYSLOT', key)).trim());
 
   try {
-    const ports = await distinctFreePorts(masters * 4);
+    const ports = await freePorts(masters * 4);
     for (let i = 0; i < masters * 2; i++) nodes.push({ port: ports[2 * i]!, bus: ports[2 * i + 1]!, process: launch(ports[2 * i]!, ports[2 * i + 1]!, dir), state: 'up' });
     for (const n of nodes) await until(async () => (await cli(n.port, 'PING').catch(() => '')).trim() === 'PONG', `node ${n.port} to start`);
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 });
@@ -257,24 +257,6 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
     await stop();
     throw err;
   }
-}
-
-/**
- * `n` ports free on loopback, all different: each is held until every one is chosen. (One `freePort` after another
- * can return a port again before the server given it binds it: two nodes of a cluster once got the same port, one
- * of them died, and `--cluster create` made a five-node cluster of it.)
- */
-async function distinctFreePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const server = net.createServer();
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return server;
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 async function until(condition: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
