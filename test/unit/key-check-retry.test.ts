@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecryptionFailed, KeyringUnavailable } from '../../services/vault/src/crypto/envelope.ts';
-import { checkKeysRetryingKmsOutage, KmsUnreachableAtStart, outageName, retryPauseMs } from '../../services/vault/src/key-versions/key-check-retry.ts';
+import { checkKeysRetryingKmsOutage, KmsUnreachableAtStart, retryPauseMs } from '../../services/vault/src/key-versions/key-check-retry.ts';
+import { kmsOutageName as outageName } from '../../services/vault/src/crypto/kms-calls.ts';
 import { KeysDoNotMatchData } from '../../services/vault/src/key-versions/key-check.ts';
 
 /** A clock that only moves when the code under test sleeps (or a check takes `checkMs`). */

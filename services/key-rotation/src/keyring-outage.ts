@@ -1,4 +1,4 @@
-import { KeyringUnavailable } from '../../vault/src/index.ts';
+import { KeyringUnavailable, kmsOutageName } from '../../vault/src/index.ts';
 
 /**
  * A keyring outage (KMS throttled, unreachable, timed out, a 5xx) is not the data's fault: the job stops — batches
@@ -7,25 +7,15 @@ import { KeyringUnavailable } from '../../vault/src/index.ts';
  */
 export const KEYRING_UNAVAILABLE_EXIT = 75;
 
-/** An error code or name as KMS and Node give them (`ThrottlingException`, `ECONNREFUSED`, `KmsTimeout`). */
-const KIND = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-
-/**
- * What kind of outage stopped the job, for its one line: the KMS error's code or name, never its message (which
- * may quote a key ARN or a request). `unknown` when the cause carries neither.
- */
+/** What kind of outage stopped the job, for its one line (`ThrottlingException`, `ECONNREFUSED`, `KmsTimeout`). */
 export function outageKind(err: KeyringUnavailable): string {
-  const cause = err.cause as { code?: unknown; name?: unknown } | null | undefined;
-  for (const candidate of [cause?.code, cause?.name]) {
-    if (typeof candidate === 'string' && candidate !== 'Error' && KIND.test(candidate)) return candidate;
-  }
-  return 'unknown';
+  return kmsOutageName(err.cause);
 }
 
 /** The outage a reseal worker reported (reseal-messages.ts), as the same error on this thread, its kind kept. */
 export function keyringUnavailableReported(kind: string): KeyringUnavailable {
   const cause = new Error('reported by a reseal worker');
-  cause.name = KIND.test(kind) ? kind : 'unknown';
+  cause.name = kmsOutageName({ name: kind });
   return new KeyringUnavailable({ cause });
 }
 

@@ -15,6 +15,7 @@ export type { VaultConfig } from './config/vault-config.ts';
 // Keys and ciphertexts.
 export { buildCrypto, type RetiredKeys } from './crypto/build-crypto.ts';
 export { DecryptionFailed, KeyringUnavailable, type EncryptionContext, type Envelope } from './crypto/envelope.ts';
+export { kmsOutageName } from './crypto/kms-calls.ts';
 export type { Fingerprinter } from './crypto/fingerprint.ts';
 export { Pan } from './crypto/secret.ts';
 export { encryptionContext, type EncryptedRecordType } from './encrypted-records/encrypted-record-type.ts';

@@ -47,6 +47,17 @@ export function isKmsOutage(err: unknown): boolean {
   );
 }
 
+/**
+ * The name of an outage for a log or status line: the error's type, or its code when the type is the generic
+ * `Error` (a refused connection). Never the message, which for SDK errors can quote a request or a key ARN;
+ * anything that does not look like an identifier is `unknown`.
+ */
+export function kmsOutageName(cause: unknown): string {
+  const e = cause as { name?: unknown; code?: unknown } | null | undefined;
+  const name = typeof e?.name === 'string' && e.name !== 'Error' ? e.name : typeof e?.code === 'string' ? e.code : '';
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name) ? name : 'unknown';
+}
+
 type KmsOperation = 'decrypt' | 'encrypt' | 'generateDataKey';
 const OPERATIONS: readonly KmsOperation[] = ['decrypt', 'encrypt', 'generateDataKey'];
 /** The first retry waits up to this long (full jitter), each later one up to twice the one before. */

@@ -1,4 +1,5 @@
 import { KeyringUnavailable } from '../crypto/envelope.ts';
+import { kmsOutageName } from '../crypto/kms-calls.ts';
 
 /** KMS did not answer the start-up key check for the whole wait: the vault must not start (exit 69, EX_UNAVAILABLE). */
 export class KmsUnreachableAtStart extends Error {
@@ -32,17 +33,6 @@ export function retryPauseMs(retry: number, random: () => number = Math.random):
 }
 
 /**
- * The name of an outage for a log line: the error's type, or its code when the type is the generic `Error`
- * (a refused connection). Never the message, which for SDK errors can quote a request; anything that does not
- * look like an identifier is `unknown`.
- */
-export function outageName(err: unknown): string {
-  const e = err as { name?: unknown; code?: unknown } | null;
-  const name = typeof e?.name === 'string' && e.name !== 'Error' ? e.name : typeof e?.code === 'string' ? e.code : '';
-  return /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name) ? name : 'unknown';
-}
-
-/**
  * Runs the start-up key check; while it fails because the keyring (KMS) cannot be reached — at any step, opening
  * a canary or writing the first one — says so and runs it again after a growing pause, for up to `waitSeconds`.
  * An outage is no verdict on the keys: only a check that ran to its end may say they do not match.
@@ -59,7 +49,7 @@ export async function checkKeysRetryingKmsOutage(check: () => Promise<void>, opt
       return;
     } catch (err) {
       if (!(err instanceof KeyringUnavailable)) throw err;
-      const outage = outageName(err.cause);
+      const outage = kmsOutageName(err.cause);
       const left = deadline - now();
       if (left <= 0) throw new KmsUnreachableAtStart(seconds(now() - started), outage);
       const pause = Math.min(retryPauseMs(retry, random), left);
