@@ -9,10 +9,6 @@ const owns = (owner: Owner) => (row: { readonly tenantId: string; readonly userI
 export class InMemoryUserDataRepository implements UserDataRepository {
   constructor(private readonly b: Binding) {}
 
-  async cardIds(owner: Owner): Promise<string[]> {
-    return this.b.db.cards.rows().filter(owns(owner)).map((c) => c.id).sort();
-  }
-
   async erase(owner: Owner): Promise<ErasedUserData> {
     const { db, journal } = this.b;
     const cardIds = db.cards.rows().filter(owns(owner)).map((c) => c.id).sort();

@@ -11,8 +11,6 @@ export interface ErasedUserData {
 
 /** Everything the vault holds for one user, for GDPR erasure (art. 17). */
 export interface UserDataRepository {
-  /** The user's cards' ids (before an erasure: their outstanding tokens are revoked first). */
-  cardIds(owner: Owner): Promise<string[]>;
   /**
    * Deletes the user's cards, billing profiles and card-entry sessions (a live form session included, so no card
    * can be added through it afterwards), and their payment sessions and invoice-payment records (which name their
@@ -25,7 +23,6 @@ export interface UserDataRepository {
 /** The lock namespace of card writes (CardRepository's and the store function's). */
 const CARD_WRITES = 'cards';
 const OWNER = '"tenant_id" = $1 AND "user_id" = $2';
-const CARD_IDS = statement('user_data_card_ids', `SELECT "id" FROM "cards" WHERE ${OWNER} ORDER BY "id"`);
 const DELETE_CARDS = statement('user_data_delete_cards', `DELETE FROM "cards" WHERE ${OWNER} RETURNING "id"`);
 const DELETE_PROFILES = statement('user_data_delete_billing_profiles', `DELETE FROM "billing_profiles" WHERE ${OWNER}`);
 const DELETE_SESSIONS = statement('user_data_delete_card_sessions', `DELETE FROM "card_entry_sessions" WHERE ${OWNER}`);
@@ -34,10 +31,6 @@ const DELETE_INVOICE_PAYMENTS = statement('user_data_delete_invoice_payments', `
 
 export class SqlUserDataRepository implements UserDataRepository {
   constructor(private readonly sql: Sql) {}
-
-  async cardIds(owner: Owner): Promise<string[]> {
-    return (await this.sql.rows<{ id: string }>(CARD_IDS, [owner.tenantId, owner.userId])).map((r) => r.id);
-  }
 
   async erase(owner: Owner): Promise<ErasedUserData> {
     await lockOwnerForTransaction(this.sql, CARD_WRITES, owner);
