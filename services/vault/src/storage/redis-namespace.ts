@@ -4,8 +4,8 @@ import { statement, type Sql } from './sql.ts';
 /**
  * Whose keys these are, in a Redis several vaults may share. Every key the vault writes starts with its
  * deployment's namespace (`<namespace>:vault:token:{…}`), so two vaults on different databases never read or
- * write each other's tokens, rate limits, idempotency records, session tokens or revocation epochs: a processor
- * disabled in one does not revoke the other's tokens.
+ * write each other's tokens, rate limits, idempotency records or session tokens. (Revocation epochs, whose shared
+ * keys once let a processor disabled in one vault revoke another's tokens, are in PostgreSQL now.)
  *
  * By default the namespace is the deployment id, made once at random in the `vault_deployment` table (by its
  * migration): every vault on one database reads the same id, vaults on two databases differ. VAULT_REDIS_KEY_PREFIX
